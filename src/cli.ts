@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { TsvncError, exitStatusFor, userMessage } from './errors.js';
+import { setLogLevel } from './log.js';
+import * as probe from './commands/probe.js';
+import * as doctor from './commands/doctor.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await yargs(argv)
+      .scriptName('tsvnc')
+      .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: explains every busy display.')
+      .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, describe: 'diagnostics on stderr' })
+      .middleware((args) => {
+        if (args.logLevel) setLogLevel(args.logLevel);
+      })
+      .command(probe)
+      .command(doctor)
+      .demandCommand(1, 'tell tsvnc what to do')
+      .strict()
+      .version(packageVersion())
+      .help()
+      .alias('h', 'help')
+      .fail((message, error) => {
+        throw error ?? new TsvncError('BAD_ARGUMENT', message, 'see tsvnc --help');
+      })
+      .parseAsync();
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    process.stderr.write(`${userMessage(error)}\n`);
+    return exitStatusFor(error);
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

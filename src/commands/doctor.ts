@@ -1,0 +1,35 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { parseDisplay } from '../display/display-number.js';
+import { loadConfig } from '../config/load-config.js';
+import { runDoctor } from '../doctor/run-doctor.js';
+import { passwdNames } from '../doctor/users.js';
+import { doctorText } from '../output/doctor-text.js';
+import { printJson, printLines } from '../output/print.js';
+import { probeOptions, withProbeOptions } from './probe-options.js';
+
+export const command = 'doctor [display]';
+export const describe = 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)';
+
+export function builder(yargs: Argv) {
+  return withProbeOptions(
+    yargs
+      .positional('display', { type: 'string', describe: 'display to explain, as :N' })
+      .option('fix', { type: 'boolean', default: false, describe: 'remove provably stale lock and socket files (never kills a process)' }),
+  );
+}
+
+type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+
+export async function handler(argv: Args): Promise<void> {
+  const display = argv.display === undefined ? null : parseDisplay(String(argv.display));
+  const report = await runDoctor({
+    display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(),
+  });
+  if (argv.json) {
+    const { results, ...rest } = report;
+    printJson(display === null ? rest : { ...rest, probe: results[0] });
+  } else {
+    printLines(doctorText(report, display !== null));
+  }
+  process.exitCode = display !== null && report.held.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+import { TsvncError } from '../errors.js';
+import { SETTINGS, type Config } from './schema.js';
+
+/** `key = value` lines, `#` comments; later lines win within a file, as files do across layers. */
+export function parseConfig(text: string, file: string): Partial<Config> {
+  let result: Partial<Config> = {};
+  const lines = text.split('\n');
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const where = `${file}:${index + 1}`;
+    const match = /^([A-Za-z][\w-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match?.[1]) {
+      throw new TsvncError('BAD_CONFIG', `${where}: cannot read "${line}"`, 'write settings as key = value');
+    }
+    const key = match[1].toLowerCase();
+    const parse = SETTINGS[key];
+    if (!parse) {
+      throw new TsvncError('BAD_CONFIG', `${where}: unknown setting "${key}"`, `accepted settings: ${Object.keys(SETTINGS).join(', ')}`);
+    }
+    try {
+      result = { ...result, ...parse((match[2] ?? '').trim()) };
+    } catch (error) {
+      throw new TsvncError('BAD_CONFIG', `${where}: bad value for ${key}`, (error as Error).message);
+    }
+  });
+  return result;
+}

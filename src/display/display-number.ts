@@ -1,0 +1,51 @@
+import { TsvncError } from '../errors.js';
+
+/** Highest display whose X11 port (6000+n) is still a valid TCP port. */
+export const MAX_DISPLAY = 65535 - 6000;
+
+const RFB_BASE = 5900;
+const X11_BASE = 6000;
+
+/** Accepts ":N" and, as a convenience, a bare "N". */
+export function parseDisplay(input: string): number {
+  const match = /^:?(\d+)$/.exec(input.trim());
+  const digits = match?.[1];
+  if (digits === undefined || digits.length > 6) {
+    throw new TsvncError(
+      'BAD_DISPLAY',
+      `"${input}" is not a display`,
+      `write it as :N with N a number from 0 to ${MAX_DISPLAY}, for example :1`,
+    );
+  }
+  const n = Number(digits);
+  if (n > MAX_DISPLAY) {
+    throw new TsvncError(
+      'BAD_DISPLAY',
+      `display :${n} is out of range`,
+      `its X11 port ${X11_BASE + n} would exceed 65535; use a display from 0 to ${MAX_DISPLAY}`,
+    );
+  }
+  return n;
+}
+
+export function rfbPort(display: number): number {
+  return RFB_BASE + display;
+}
+
+export function x11Port(display: number): number {
+  return X11_BASE + display;
+}
+
+export function lockPath(display: number): string {
+  return `/tmp/.X${display}-lock`;
+}
+
+export function tempLockPath(display: number): string {
+  return `/tmp/.tX${display}-lock`;
+}
+
+export const X11_UNIX_DIR = '/tmp/.X11-unix';
+
+export function unixSocketPath(display: number): string {
+  return `${X11_UNIX_DIR}/X${display}`;
+}

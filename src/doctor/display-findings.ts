@@ -1,0 +1,111 @@
+import type { ProbeResult, Reason, TcpReason } from '../probe/types.js';
+import { isOutgoing } from '../ports/port-holders.js';
+import { isXServer, who, type Finding, type NameOf } from './finding.js';
+
+const STOP_HINT = (n: number, pid: number) =>
+  `if it is an abandoned session of yours, stop it with "tsvnc kill :${n}" (a tsvnc session), "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display (tsvnc start without :N picks a free one)`;
+
+function xServerOf(result: ProbeResult): { pid: number; command: string; uid: number | null } | null {
+  for (const reason of result.reasons) {
+    if (reason.kind === 'lock' && reason.pid !== null && isXServer(reason.command)) {
+      return { pid: reason.pid, command: reason.command ?? '', uid: reason.uid };
+    }
+    const holders: Array<{ pid: number | null; command: string | null; uid?: number | null }> =
+      reason.kind === 'lock' ? [] : reason.holders;
+    const x = holders.find((h) => h.pid !== null && isXServer(h.command));
+    if (x?.pid != null) return { pid: x.pid, command: x.command ?? '', uid: x.uid ?? null };
+  }
+  return null;
+}
+
+function holdsOnly(reason: Reason, pid: number): boolean {
+  if (reason.kind === 'lock') return reason.pid === pid;
+  return reason.holders.length > 0 && reason.holders.every((h) => h.pid === pid);
+}
+
+function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
+  const where = `port ${reason.port} (${reason.role === 'rfb' ? 'RFB' : 'X11'}) on ${reason.address}`;
+  const base = { display: n, severity: reason.blocking ? 'error' as const : 'info' as const };
+  const x11Note = reason.blocking ? '' : `; it would make vncserver refuse :${n}, but tsvnc's server does not listen for X11 on TCP, so it does not block tsvnc`;
+  const listener = reason.holders.find((h) => h.state === 'LISTEN');
+  if (listener) {
+    return {
+      ...base, cause: reason.blocking ? 'port-listener' : 'x11-port',
+      message: `${where} is taken by a listener: ${who(listener.command, listener.pid, listener.uid, nameOf)} on ${listener.local}${x11Note}`,
+      fix: listener.pid === null ? `find the program listening on ${listener.local} and stop it, or use another display` : `stop ${listener.command?.split(' ')[0] ?? 'that program'} (pid ${listener.pid}) or use another display`,
+    };
+  }
+  const active = reason.holders.find((h) => h.state !== 'TIME_WAIT' && isOutgoing(h, reason.holders));
+  if (active) {
+    return {
+      ...base, cause: reason.blocking ? 'port-outgoing' : 'x11-port',
+      message: `${where} is the local port of a connection from ${who(active.command, active.pid, active.uid, nameOf)} to ${active.remote} (${active.state}): an outgoing connection was given it as its ephemeral port, or a server that exited left it behind${x11Note}`,
+      fix: `it is freed when that connection closes; to stop it recurring, reserve the VNC ports from the ephemeral range (see the ephemeral-range finding)`,
+    };
+  }
+  const waiting = reason.holders.find((h) => h.state === 'TIME_WAIT');
+  if (waiting) {
+    return {
+      ...base, cause: reason.blocking ? 'time-wait' : 'x11-port',
+      message: `${where} is held by a TIME_WAIT connection ${waiting.local} -> ${waiting.remote} that an outgoing connection left behind; it blocks the server's bind for about ${waiting.expiresInSeconds ?? 60} s more${x11Note}`,
+      fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; reserve the VNC ports from the ephemeral range so it does not recur`,
+    };
+  }
+  return {
+    ...base, cause: reason.blocking ? 'port-unknown' : 'x11-port',
+    message: `${where} cannot be bound (${reason.error}) and no socket on it is visible here${x11Note}`,
+    fix: 'run "tsvnc doctor" as root to see sockets of other users and network namespaces, or use another display',
+  };
+}
+
+/** What holds display :n, in sentences; stale leftovers and harmless TIME_WAITs as warnings and notes. */
+export function displayFindings(result: ProbeResult, nameOf: NameOf): Finding[] {
+  const n = result.display;
+  const findings: Finding[] = [];
+  const x = xServerOf(result);
+  if (x) {
+    findings.push({
+      display: n, cause: 'live-server', severity: 'error',
+      message: `:${n} is in use by a running X server, ${who(x.command, x.pid, x.uid, nameOf)}: ${x.command}`,
+      fix: STOP_HINT(n, x.pid),
+    });
+  }
+  for (const reason of result.reasons) {
+    if (x && holdsOnly(reason, x.pid)) continue;
+    if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf));
+    else if (reason.kind === 'lock') {
+      findings.push(reason.pid === null
+        ? { display: n, cause: 'suspect-file', severity: 'error', message: reason.detail, fix: `as root, inspect and remove ${reason.path}` }
+        : {
+            display: n, cause: 'lock-held', severity: 'error',
+            message: `${reason.path} names pid ${reason.pid}, ${who(reason.command, reason.pid, reason.uid, nameOf)}, which is running, so X servers and vncserver treat :${n} as taken`,
+            fix: `if pid ${reason.pid} is not an X server the lock is wrong: its owner (or root) can remove ${reason.path}; otherwise use another display`,
+          });
+    } else {
+      const holder = reason.holders[0];
+      findings.push({
+        display: n, cause: reason.kind, severity: 'error',
+        message: `${reason.detail}${holder ? ` (held by ${who(holder.command, holder.pid, holder.uid, nameOf)})` : ''}`,
+        fix: holder ? `stop ${holder.command?.split(' ')[0] ?? 'it'} (pid ${holder.pid}) or use another display` : 'use another display',
+      });
+    }
+  }
+  for (const stale of result.stale) {
+    findings.push({
+      display: n, cause: stale.kind === 'lock' ? 'stale-lock' : stale.kind === 'temp-lock' ? 'stale-temp-lock' : 'stale-socket',
+      severity: 'warning',
+      message: `${stale.path} is stale: ${stale.why}`,
+      fix: stale.removable ? `"tsvnc doctor :${n} --fix" removes it${stale.uid === 0 && process.getuid?.() !== 0 ? ' (as root: it belongs to root)' : ''}` : `its owner (uid ${stale.uid}) or root can remove ${stale.path}`,
+    });
+  }
+  for (const note of result.notes) {
+    const waits = note.holders.filter((h) => h.state === 'TIME_WAIT');
+    if (waits.length === 0) continue;
+    findings.push({
+      display: n, cause: 'time-wait', severity: 'info',
+      message: `port ${note.port} has ${waits.length} TIME_WAIT connection(s) (${waits[0]?.local} -> ${waits[0]?.remote}) left by an earlier server; they do not block, since the server binds with SO_REUSEADDR, and expire within 60 s`,
+      fix: 'nothing to do',
+    });
+  }
+  return findings;
+}

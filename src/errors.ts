@@ -1,0 +1,47 @@
+/**
+ * The one error type tsvnc throws for anything a user can act on. `code` is
+ * stable (tests and scripts match on it), `hint` says how to fix it. Only the
+ * CLI entry turns these into text and exit codes.
+ */
+export type ErrorCode =
+  | 'BAD_DISPLAY'
+  | 'BAD_ARGUMENT'
+  | 'BAD_CONFIG'
+  | 'UNSAFE_PATH'
+  | 'PROC_UNAVAILABLE'
+  | 'INTERNAL';
+
+export class TsvncError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TsvncError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Exit status for each code: 2 is "you asked for something invalid", as in the probe's contract. */
+const EXIT_STATUS: Record<ErrorCode, number> = {
+  BAD_DISPLAY: 2,
+  BAD_ARGUMENT: 2,
+  BAD_CONFIG: 2,
+  UNSAFE_PATH: 3,
+  PROC_UNAVAILABLE: 3,
+  INTERNAL: 70,
+};
+
+export function exitStatusFor(error: unknown): number {
+  return error instanceof TsvncError ? EXIT_STATUS[error.code] : EXIT_STATUS.INTERNAL;
+}
+
+/** One line: what was wrong, then how to fix it. */
+export function userMessage(error: unknown): string {
+  if (error instanceof TsvncError) {
+    return error.hint ? `tsvnc: ${error.message} (${error.hint})` : `tsvnc: ${error.message}`;
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return `tsvnc: internal error: ${text.split('\n')[0]} (please report this with the output of: tsvnc --log-level debug ...)`;
+}

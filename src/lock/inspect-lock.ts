@@ -1,0 +1,51 @@
+import { readRegularNoFollow } from '../tmp/safe-tmp.js';
+import { parseLock } from './x-lock-format.js';
+import { describeProcess, pidStatus, processStartTime } from '../proc/process-info.js';
+
+/**
+ * Clock slack when comparing a process start time (boot time has 1 s
+ * resolution) with the lock's mtime: a pid reused within this window after
+ * the lock was written is not detected.
+ */
+const START_SLACK_MS = 1500;
+
+export type LockState =
+  | { state: 'absent' }
+  | { state: 'live'; pid: number; command: string | null; uid: number | null; fileUid: number }
+  | { state: 'stale'; pid: number | null; why: string; fileUid: number; ino: number }
+  | { state: 'suspect'; why: string; fileUid: number };
+
+export async function inspectLock(path: string): Promise<LockState> {
+  const read = await readRegularNoFollow(path, 64);
+  if (read.kind === 'missing') return { state: 'absent' };
+  if (read.kind === 'not-regular') {
+    return {
+      state: 'suspect',
+      why: `${path} is a ${read.type}, not a lock file; tsvnc will not follow or trust it`,
+      fileUid: read.stat.uid,
+    };
+  }
+  const { stat, content } = read;
+  const base = { fileUid: stat.uid, ino: stat.ino };
+  const pid = parseLock(content.toString('latin1'));
+  if (pid === null) {
+    return { state: 'stale', pid: null, why: 'it does not contain a valid pid', ...base };
+  }
+  if (pidStatus(pid) === 'dead') {
+    return { state: 'stale', pid, why: `it names pid ${pid}, which is not running`, ...base };
+  }
+  const started = await processStartTime(pid);
+  const holder = await describeProcess(pid);
+  if (started !== null && started > stat.mtimeMs + START_SLACK_MS) {
+    const what = holder ? `${holder.command}` : 'another process';
+    return {
+      state: 'stale',
+      pid,
+      why:
+        `it names pid ${pid}, but that pid now belongs to ${what}, started ` +
+        `${new Date(started).toISOString()}, after the lock was written at ${new Date(stat.mtimeMs).toISOString()} (pid reused)`,
+      ...base,
+    };
+  }
+  return { state: 'live', pid, command: holder?.command ?? null, uid: holder?.uid ?? null, fileUid: stat.uid };
+}

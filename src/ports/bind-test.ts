@@ -1,0 +1,42 @@
+import { createServer } from 'node:net';
+
+export type Family = 'ipv4' | 'ipv6';
+
+export interface BindTarget {
+  family: Family;
+  address: string;
+}
+
+export interface BindResult extends BindTarget {
+  port: number;
+  /** busy: the server's own bind would fail; absent: the address family is not configured here, the server skips it too. */
+  outcome: 'free' | 'busy' | 'absent';
+  error?: string;
+}
+
+/** The addresses Xtigervnc binds for RFB: loopback with -localhost, else the wildcards, IPv6 always v6-only. */
+export function bindTargets(localhost: boolean): BindTarget[] {
+  return localhost
+    ? [{ family: 'ipv4', address: '127.0.0.1' }, { family: 'ipv6', address: '::1' }]
+    : [{ family: 'ipv4', address: '0.0.0.0' }, { family: 'ipv6', address: '::' }];
+}
+
+const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
+
+/**
+ * Binds and listens exactly as the server will (libuv sets SO_REUSEADDR on
+ * listening sockets, as Xtigervnc does), so a TIME_WAIT left by an earlier
+ * server passes while one left by an outgoing connection does not.
+ */
+export function tryBind(target: BindTarget, port: number): Promise<BindResult> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'EUNKNOWN';
+      resolve({ ...target, port, outcome: ABSENT.has(code) ? 'absent' : 'busy', error: code });
+    });
+    server.listen({ host: target.address, port, ipv6Only: target.family === 'ipv6', exclusive: true }, () => {
+      server.close(() => resolve({ ...target, port, outcome: 'free' }));
+    });
+  });
+}

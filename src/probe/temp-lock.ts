@@ -1,0 +1,20 @@
+import { lstatOrNull, fileType } from '../tmp/safe-tmp.js';
+import type { Stale } from './types.js';
+
+/** The X server gives up on another's temp lock after 3 tries 2 s apart; older than that, nobody is using it. */
+const TEMP_LOCK_GRACE_MS = 10_000;
+
+export async function inspectTempLock(path: string, now = Date.now()): Promise<Stale | null> {
+  const stat = await lstatOrNull(path);
+  if (stat === null) return null;
+  if (!stat.isFile()) {
+    return { kind: 'temp-lock', path, removable: false, uid: stat.uid, why: `it is a ${fileType(stat)}, not a temporary lock file` };
+  }
+  const old = now - stat.mtimeMs > TEMP_LOCK_GRACE_MS;
+  return {
+    kind: 'temp-lock', path, removable: old, uid: stat.uid, ino: stat.ino,
+    why: old
+      ? 'an X server died while taking the lock; the next server on this display waits 6 s before removing it'
+      : 'an X server is taking the lock right now, or died doing so in the last few seconds',
+  };
+}

@@ -1,0 +1,88 @@
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, rename, link, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+
+/**
+ * /tmp is writable by everyone, so anything found there may be a trap: a
+ * symlink to a file we should not read, or a FIFO that blocks a read forever.
+ * Every access here uses lstat and O_NOFOLLOW|O_NONBLOCK.
+ */
+
+export async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return null;
+    throw error;
+  }
+}
+
+export type SafeRead =
+  | { kind: 'missing' }
+  | { kind: 'not-regular'; stat: Stats; type: string }
+  | { kind: 'file'; stat: Stats; content: Buffer };
+
+export function fileType(stat: Stats): string {
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isSocket()) return 'socket';
+  if (stat.isFIFO()) return 'fifo';
+  if (stat.isFile()) return 'regular file';
+  return 'special file';
+}
+
+/** Reads at most `maxBytes` of a regular file without following a symlink in its last component. */
+export async function readRegularNoFollow(path: string, maxBytes: number): Promise<SafeRead> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { kind: 'missing' };
+    if (isCode(error, 'ELOOP')) {
+      const stat = await lstatOrNull(path);
+      return stat ? { kind: 'not-regular', stat, type: 'symlink' } : { kind: 'missing' };
+    }
+    if (isCode(error, 'ENXIO')) {
+      const stat = await lstatOrNull(path);
+      return stat ? { kind: 'not-regular', stat, type: fileType(stat) } : { kind: 'missing' };
+    }
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { kind: 'not-regular', stat, type: fileType(stat) };
+    const buffer = Buffer.alloc(maxBytes);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+    return { kind: 'file', stat, content: buffer.subarray(0, bytesRead) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Removes `path` only if it is still the very file (inode) that was judged
+ * stale. Renaming it aside first is atomic, so a lock a new X server creates
+ * in the meantime is put back instead of being deleted.
+ */
+export async function removeIfSameInode(path: string, ino: number): Promise<'removed' | 'changed' | 'gone'> {
+  const aside = `${dirname(path)}/.tsvnc-reclaim-${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return 'gone';
+    throw error;
+  }
+  const moved = await lstat(aside);
+  if (moved.ino !== ino) {
+    await link(aside, path).catch(() => undefined);
+    await unlink(aside);
+    return 'changed';
+  }
+  await unlink(aside);
+  return 'removed';
+}
+
+export function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,116 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../src/config/parse-config.js';
+import { SETTINGS } from '../../src/config/schema.js';
+import { TsvncError } from '../../src/errors.js';
+
+const FILE = '/etc/tsvnc/tsvnc.conf';
+
+/** Asserts a BAD_CONFIG error pointing at `line` whose hint contains every one of `hintParts`. */
+function assertBadConfig(text: string, line: number, hintParts: readonly string[]): void {
+  assert.throws(
+    () => parseConfig(text, FILE),
+    (error: unknown) => {
+      assert.ok(error instanceof TsvncError, 'not a TsvncError');
+      assert.equal(error.code, 'BAD_CONFIG');
+      assert.ok(error.message.includes(`${FILE}:${line}`), `message "${error.message}" lacks ${FILE}:${line}`);
+      for (const part of hintParts) {
+        assert.ok(error.hint?.includes(part), `hint "${error.hint}" lacks "${part}"`);
+      }
+      return true;
+    },
+  );
+}
+
+test('an empty file sets nothing', () => {
+  assert.deepEqual(parseConfig('', FILE), {});
+  assert.deepEqual(parseConfig('\n\n', FILE), {});
+});
+
+test('reserved-displays reads displays and ranges, with or without colons', () => {
+  assert.deepEqual(parseConfig('reserved-displays = 1, 10-19, :30-:39 :50', FILE), {
+    reservedDisplays: [[1, 1], [10, 19], [30, 39], [50, 50]],
+  });
+  assert.deepEqual(parseConfig('reserved-displays =', FILE), { reservedDisplays: [] });
+});
+
+test('reserved-ports reads ports and ranges', () => {
+  assert.deepEqual(parseConfig('reserved-ports = 5901,6000-6099', FILE), {
+    reservedPorts: [[5901, 5901], [6000, 6099]],
+  });
+  assert.deepEqual(parseConfig('reserved-ports = 65535', FILE), { reservedPorts: [[65535, 65535]] });
+});
+
+test('sshd-window, sshd-config and log-level', () => {
+  assert.deepEqual(parseConfig('sshd-window = 20', FILE), { sshdWindow: 20 });
+  assert.deepEqual(parseConfig('sshd-window = 1', FILE), { sshdWindow: 1 });
+  assert.deepEqual(parseConfig('sshd-window = 1000', FILE), { sshdWindow: 1000 });
+  assert.deepEqual(parseConfig('sshd-config = /etc/ssh/other_config', FILE), { sshdConfig: '/etc/ssh/other_config' });
+  for (const level of ['error', 'warn', 'info', 'debug'] as const) {
+    assert.deepEqual(parseConfig(`log-level = ${level}`, FILE), { logLevel: level });
+  }
+});
+
+test('every key in the schema is accepted', () => {
+  const samples: Record<string, string> = {
+    'reserved-displays': '5',
+    'reserved-ports': '5905',
+    'sshd-window': '5',
+    'sshd-config': '/x',
+    'log-level': 'info',
+  };
+  for (const key of Object.keys(SETTINGS)) {
+    assert.ok(key in samples, `no sample value for new setting ${key}`);
+    assert.equal(Object.keys(parseConfig(`${key} = ${samples[key]}`, FILE)).length, 1, key);
+  }
+});
+
+test('comments, blank lines, spacing and key case are ignored', () => {
+  const text = [
+    '# tsvnc configuration',
+    '',
+    '   ',
+    'log-level=debug   # trailing comment',
+    '  SSHD-Window   =   15  ',
+    '\t# indented comment',
+    'reserved-ports = 7000\r',
+  ].join('\n');
+  assert.deepEqual(parseConfig(text, FILE), { logLevel: 'debug', sshdWindow: 15, reservedPorts: [[7000, 7000]] });
+});
+
+test('a later line wins over an earlier one', () => {
+  assert.deepEqual(parseConfig('log-level = info\nlog-level = error\n', FILE), { logLevel: 'error' });
+});
+
+test('an unknown key names file:line and lists the accepted settings', () => {
+  assertBadConfig('log-level = info\n\n# comment\ncolour = blue\n', 4, Object.keys(SETTINGS));
+  assert.throws(() => parseConfig('colour = blue', FILE), /colour/);
+});
+
+test('bad values name file:line and say what is accepted', () => {
+  assertBadConfig('reserved-displays = 5-3', 1, ['5-3', 'ranges like 10-19']);
+  assertBadConfig('reserved-displays = 59536', 1, ['0-59535']);
+  assertBadConfig('reserved-displays = a', 1, ['"a"']);
+  assertBadConfig('reserved-ports = 65536', 1, ['0-65535']);
+  assertBadConfig('# header\nsshd-window = 0', 2, ['1 to 1000']);
+  assertBadConfig('sshd-window = 1001', 1, ['1 to 1000']);
+  assertBadConfig('sshd-window = ten', 1, ['1 to 1000']);
+  assertBadConfig('sshd-window = 1.5', 1, ['1 to 1000']);
+  assertBadConfig('sshd-config = etc/ssh/sshd_config', 1, ['absolute path']);
+  assertBadConfig('\n\n\nlog-level = loud', 4, ['error, warn, info, debug']);
+});
+
+test('the key of a bad value is named', () => {
+  assert.throws(() => parseConfig('sshd-window = 0', FILE), /sshd-window/);
+});
+
+test('a line without = names file:line and says how to write a setting', () => {
+  assertBadConfig('log-level = info\nlog-level info', 2, ['key = value']);
+  assertBadConfig('= info', 1, ['key = value']);
+});
+
+test('Object.prototype names are unknown settings, not accepted silently', {
+  todo: 'bug: SETTINGS is a plain object, so SETTINGS["constructor"] is Object and "constructor = x" parses to {0: "x"}',
+}, () => {
+  assertBadConfig('constructor = x', 1, Object.keys(SETTINGS));
+});

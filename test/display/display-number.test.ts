@@ -1,0 +1,70 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  MAX_DISPLAY,
+  lockPath,
+  parseDisplay,
+  rfbPort,
+  unixSocketPath,
+  x11Port,
+} from '../../src/display/display-number.js';
+import { TsvncError } from '../../src/errors.js';
+
+/** Asserts a BAD_DISPLAY TsvncError whose message quotes what the user typed. */
+function assertBadDisplay(input: string, named = input.trim()): void {
+  assert.throws(
+    () => parseDisplay(input),
+    (error: unknown) => {
+      assert.ok(error instanceof TsvncError, `${JSON.stringify(input)}: not a TsvncError`);
+      assert.equal(error.code, 'BAD_DISPLAY', JSON.stringify(input));
+      assert.ok(error.message.includes(named), `${JSON.stringify(input)}: message "${error.message}" does not name the input`);
+      assert.ok(error.hint && error.hint.length > 0, `${JSON.stringify(input)}: no hint`);
+      return true;
+    },
+  );
+}
+
+test('parseDisplay accepts :N, a bare N and surrounding whitespace', () => {
+  assert.equal(parseDisplay(':1'), 1);
+  assert.equal(parseDisplay('1'), 1);
+  assert.equal(parseDisplay(' :7 '), 7);
+  assert.equal(parseDisplay(':0'), 0);
+  assert.equal(parseDisplay(':42'), 42);
+});
+
+test('parseDisplay rejects what is not a display number', () => {
+  for (const input of [':abc', ':-1', 'abc', ':1.0', 'host:1', ':', '::1', ':1 2', ':0x10', ':1e3']) {
+    assertBadDisplay(input);
+  }
+});
+
+test('parseDisplay rejects the empty string with a message that quotes it', () => {
+  assertBadDisplay('', '""');
+  assertBadDisplay('   ', '"   "');
+});
+
+test('parseDisplay rejects displays whose X11 port would exceed 65535', () => {
+  assertBadDisplay(':70000');
+  assertBadDisplay('1234567');
+});
+
+test('MAX_DISPLAY is the last display with a valid X11 port', () => {
+  assert.equal(x11Port(MAX_DISPLAY), 65535);
+  assert.equal(parseDisplay(`:${MAX_DISPLAY}`), MAX_DISPLAY);
+  assertBadDisplay(`:${MAX_DISPLAY + 1}`);
+});
+
+test('ports follow 5900+n and 6000+n', () => {
+  assert.equal(rfbPort(0), 5900);
+  assert.equal(rfbPort(1), 5901);
+  assert.equal(rfbPort(100), 6000);
+  assert.equal(x11Port(0), 6000);
+  assert.equal(x11Port(1), 6001);
+});
+
+test('lock and socket paths are the X server\'s', () => {
+  assert.equal(lockPath(1), '/tmp/.X1-lock');
+  assert.equal(lockPath(12), '/tmp/.X12-lock');
+  assert.equal(unixSocketPath(1), '/tmp/.X11-unix/X1');
+  assert.equal(unixSocketPath(12), '/tmp/.X11-unix/X12');
+});

@@ -1,0 +1,72 @@
+# Sourced inside the sandbox's namespaces, as root. Sets up a private world
+# and the helpers integration scripts use.
+set -uo pipefail
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mkdir -m 1777 /tmp/.X11-unix
+ip link set lo up
+[ -n "$SANDBOX_PORT_RANGE" ] && echo "$SANDBOX_PORT_RANGE" > /proc/sys/net/ipv4/ip_local_port_range
+[ -n "$SANDBOX_RESERVED_PORTS" ] && echo "$SANDBOX_RESERVED_PORTS" > /proc/sys/net/ipv4/ip_local_reserved_ports
+if [ -n "$SANDBOX_SSHD" ]; then
+  mkdir -p /etc/ssh && mount -t tmpfs -o mode=755 tmpfs /etc/ssh
+  node -e 'const fs=require("fs"),p=require("path");for(const[f,c]of Object.entries(JSON.parse(process.env.SANDBOX_SSHD))){const t=p.join("/etc/ssh",f);fs.mkdirSync(p.dirname(t),{recursive:true});fs.writeFileSync(t,c)}'
+fi
+export HOME=/tmp/home XDG_CONFIG_HOME=/tmp/home/.config
+mkdir -p "$HOME"
+
+# step NAME cmd...: run cmd, record its exit code and stdout for the test.
+step() {
+  local name=$1; shift
+  local out code
+  out=$("$@" 2>/tmp/step-stderr); code=$?
+  cat /tmp/step-stderr >&2
+  printf '@@%s %d %s\n' "$name" "$code" "$(printf '%s' "$out" | base64 -w0)"
+}
+
+tsvnc() { $TSVNC "$@"; }
+
+# wait_until CMD...: poll every 50 ms, up to 5 s.
+wait_until() {
+  local i
+  for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  return 1
+}
+
+# A real X server as an ordinary start would run it (it takes the X lock):
+# prints "ready" once it listens for VNC (that comes after the lock and the X
+# sockets), else "refused" and its fatal error. Up to 10 s: a leftover
+# temporary lock costs the server 6 s.
+x_verdict() {
+  local n=$1; shift
+  Xtigervnc ":$n" -localhost -SecurityTypes None "$@" >/tmp/xverdict.log 2>&1 &
+  local pid=$! i
+  for i in $(seq 200); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "refused: $(grep -E '^\(EE\) .+' /tmp/xverdict.log | grep -v -E 'Fatal server error|^\(EE\) *$' | head -1)"
+      wait "$pid"; return 0
+    fi
+    if grep -q 'Listening for VNC connections' /tmp/xverdict.log; then
+      sleep 0.2
+      if kill -0 "$pid" 2>/dev/null; then echo ready; kill "$pid"; wait "$pid"; return 0; fi
+    fi
+    sleep 0.05
+  done
+  echo "timeout"; kill -9 "$pid"; wait "$pid"
+}
+
+# start_x N: a running server in the background, waits until it serves; its pid in XPID.
+start_x() {
+  local n=$1; shift
+  Xtigervnc ":$n" -localhost -SecurityTypes None "$@" >"/tmp/x$n.log" 2>&1 &
+  XPID=$!
+  wait_until timeout 2 xdpyinfo -display ":$n"
+}
+
+# fixture NAME args...: a node fixture in the background, waits for its "ready" line; pid in FPID.
+fixture() {
+  local name=$1; shift
+  local out=/tmp/fixture-$name-$RANDOM
+  node "$FIXTURES/$name.js" "$@" >"$out" &
+  FPID=$!
+  wait_until grep -q ready "$out"
+  FOUT=$out
+}
