@@ -7,7 +7,6 @@ export type ErrorCode =
   | 'BAD_DISPLAY'
   | 'BAD_ARGUMENT'
   | 'BAD_CONFIG'
-  | 'UNSAFE_PATH'
   | 'PROC_UNAVAILABLE'
   | 'INTERNAL';
 
@@ -28,7 +27,6 @@ const EXIT_STATUS: Record<ErrorCode, number> = {
   BAD_DISPLAY: 2,
   BAD_ARGUMENT: 2,
   BAD_CONFIG: 2,
-  UNSAFE_PATH: 3,
   PROC_UNAVAILABLE: 3,
   INTERNAL: 70,
 };

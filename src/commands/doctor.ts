@@ -1,5 +1,6 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { parseDisplay } from '../display/display-number.js';
+import { TsvncError } from '../errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { passwdNames } from '../doctor/users.js';
@@ -22,6 +23,9 @@ type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
 export async function handler(argv: Args): Promise<void> {
   const display = argv.display === undefined ? null : parseDisplay(String(argv.display));
+  if (display === null && argv.rfbport !== undefined) {
+    throw new TsvncError('BAD_ARGUMENT', '--rfbport needs a display', 'one port cannot serve :1-:99; write tsvnc doctor :N --rfbport P');
+  }
   const report = await runDoctor({
     display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(),
   });

@@ -5,11 +5,13 @@ import { isCode } from '../tmp/safe-tmp.js';
 import { TsvncError } from '../errors.js';
 import { DEFAULT_CONFIG, type Config } from './schema.js';
 import { parseConfig } from './parse-config.js';
+import { setConfiguredLogLevel } from '../log.js';
 
 export const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return join(base, 'tsvnc', 'tsvnc.conf');
 }
 
@@ -27,5 +29,7 @@ async function readLayer(path: string): Promise<Partial<Config>> {
 /** System file, then the user's: later layers win key by key. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const layers = await Promise.all([readLayer(SYSTEM_CONFIG), readLayer(userConfigPath(env))]);
-  return Object.assign({}, DEFAULT_CONFIG, ...layers);
+  const config: Config = Object.assign({}, DEFAULT_CONFIG, ...layers);
+  setConfiguredLogLevel(config.logLevel);
+  return config;
 }

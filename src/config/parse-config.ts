@@ -14,7 +14,7 @@ export function parseConfig(text: string, file: string): Partial<Config> {
       throw new TsvncError('BAD_CONFIG', `${where}: cannot read "${line}"`, 'write settings as key = value');
     }
     const key = match[1].toLowerCase();
-    const parse = SETTINGS[key];
+    const parse = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : undefined;
     if (!parse) {
       throw new TsvncError('BAD_CONFIG', `${where}: unknown setting "${key}"`, `accepted settings: ${Object.keys(SETTINGS).join(', ')}`);
     }

@@ -3,7 +3,7 @@ import { isOutgoing } from '../ports/port-holders.js';
 import { isXServer, who, type Finding, type NameOf } from './finding.js';
 
 const STOP_HINT = (n: number, pid: number) =>
-  `if it is an abandoned session of yours, stop it with "tsvnc kill :${n}" (a tsvnc session), "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display (tsvnc start without :N picks a free one)`;
+  `if it is an abandoned session of yours, stop it with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
 
 function xServerOf(result: ProbeResult): { pid: number; command: string; uid: number | null } | null {
   for (const reason of result.reasons) {
@@ -20,7 +20,8 @@ function xServerOf(result: ProbeResult): { pid: number; command: string; uid: nu
 
 function holdsOnly(reason: Reason, pid: number): boolean {
   if (reason.kind === 'lock') return reason.pid === pid;
-  return reason.holders.length > 0 && reason.holders.every((h) => h.pid === pid);
+  // Sockets no process owns (a closed client's TIME_WAIT) do not make another holder.
+  return reason.holders.some((h) => h.pid === pid) && reason.holders.every((h) => h.pid === pid || h.pid === null);
 }
 
 function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
@@ -47,7 +48,7 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
   if (waiting) {
     return {
       ...base, cause: reason.blocking ? 'time-wait' : 'x11-port',
-      message: `${where} is held by a TIME_WAIT connection ${waiting.local} -> ${waiting.remote} that an outgoing connection left behind; it blocks the server's bind for about ${waiting.expiresInSeconds ?? 60} s more${x11Note}`,
+      message: `${where} is held by a TIME_WAIT connection ${waiting.local} -> ${waiting.remote} that an outgoing connection left behind; it blocks the server's bind for about ${Math.ceil(waiting.expiresInSeconds ?? 60)} s more${x11Note}`,
       fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; reserve the VNC ports from the ephemeral range so it does not recur`,
     };
   }
@@ -66,7 +67,7 @@ export function displayFindings(result: ProbeResult, nameOf: NameOf): Finding[] 
   if (x) {
     findings.push({
       display: n, cause: 'live-server', severity: 'error',
-      message: `:${n} is in use by a running X server, ${who(x.command, x.pid, x.uid, nameOf)}: ${x.command}`,
+      message: `:${n} is in use by a running X server: ${who(x.command, x.pid, x.uid, nameOf)}`,
       fix: STOP_HINT(n, x.pid),
     });
   }

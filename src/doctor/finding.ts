@@ -21,8 +21,8 @@ export type NameOf = (uid: number | null | undefined) => string | null;
 export function who(command: string | null, pid: number | null, uid: number | null | undefined, nameOf: NameOf): string {
   const user = nameOf(uid);
   const details = [pid === null ? null : `pid ${pid}`, user === null ? null : `user ${user}`].filter(Boolean).join(', ');
-  const name = command === null ? 'a process' : (command.split(' ')[0] ?? command).split('/').pop();
-  return details ? `${name} (${details})` : `${name}`;
+  const name = command === null ? 'a process' : command.length > 80 ? `${command.slice(0, 77)}...` : command;
+  return details ? `${name} (${details})` : name;
 }
 
 const X_SERVER = /(^|\/)(Xtigervnc|Xvnc|Xorg|Xvfb|Xwayland|Xephyr|Xnest|X)( |$)/;

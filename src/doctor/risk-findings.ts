@@ -49,7 +49,7 @@ export function riskFindings(results: readonly ProbeResult[], ephemeral: Ephemer
     findings.push({
       display: single, cause: 'sshd-x11-forwarding', severity: 'warning',
       message: `sshd X11 forwarding${sshd.risk.conditional ? ' (enabled in a Match block)' : ''} hands out displays from :${low} (X11DisplayOffset, ${sshd.risk.config}), so ${compressDisplays(withKind(results, 'sshd-x11-forwarding').map((h) => h.display))} may be taken whenever someone logs in with ssh -X`,
-      fix: `avoid :${low}-:${high - 1} (tsvnc start skips them), or set "X11DisplayOffset ${Math.max(100, high)}" in sshd_config and run "systemctl reload ssh"`,
+      fix: `avoid :${low}-:${high - 1}, or set "X11DisplayOffset ${Math.max(100, high)}" in sshd_config and run "systemctl reload ssh"`,
     });
   }
   for (const { display, risk } of withKind(results, 'port-overlap')) {
@@ -59,7 +59,7 @@ export function riskFindings(results: readonly ProbeResult[], ephemeral: Ephemer
     });
   }
   for (const { display, risk } of withKind(results, 'reserved')) {
-    findings.push({ display, cause: 'reserved', severity: 'info', message: `:${display}: ${risk.detail}`, fix: 'tsvnc start will not choose it; edit tsvnc.conf to change that' });
+    findings.push({ display, cause: 'reserved', severity: 'info', message: `:${display}: ${risk.detail}`, fix: 'tsvnc will not choose it when it picks a display; edit tsvnc.conf to change that' });
   }
   return findings;
 }

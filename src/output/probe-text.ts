@@ -3,7 +3,8 @@ import type { ProbeResult, Reason, TcpHolder } from '../probe/types.js';
 function holderText(h: TcpHolder): string {
   const owner = h.pid === null ? 'no process' : `${h.command ?? '?'} (pid ${h.pid})`;
   const expiry = h.state === 'TIME_WAIT' && h.expiresInSeconds !== undefined ? `, ${h.expiresInSeconds} s left` : '';
-  return `${owner} ${h.state} ${h.local} -> ${h.remote}${expiry}`;
+  const remote = h.state === 'LISTEN' ? '' : ` -> ${h.remote}`;
+  return `${owner} ${h.state} ${h.local}${remote}${expiry}`;
 }
 
 function reasonLines(reason: Reason): string[] {

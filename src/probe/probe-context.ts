@@ -7,6 +7,7 @@ import type { RiskInputs } from '../risks/display-risks.js';
 import type { Config } from '../config/schema.js';
 import type { ProcessInfo } from './types.js';
 import { logger } from '../log.js';
+import { TsvncError } from '../errors.js';
 
 /**
  * What every display's probe shares, read at most once per run so probing
@@ -20,14 +21,21 @@ export interface ProbeContext {
   risks: RiskInputs;
 }
 
+function fromProc<T>(path: string, read: () => Promise<T>): () => Promise<T> {
+  return () =>
+    read().catch((error: Error) => {
+      throw new TsvncError('PROC_UNAVAILABLE', `cannot read ${path}: ${error.message}`, 'tsvnc needs Linux with /proc mounted');
+    });
+}
+
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let cached: Promise<T> | undefined;
   return () => (cached ??= load());
 }
 
 export async function createProbeContext(config: Config): Promise<ProbeContext> {
-  const tcpTable = once(readTcpTable);
-  const unixTable = once(readUnixTable);
+  const tcpTable = once(fromProc('/proc/net/tcp', readTcpTable));
+  const unixTable = once(fromProc('/proc/net/unix', readUnixTable));
   const owners = once(async () => {
     const inodes = new Set<number>();
     for (const entry of await tcpTable()) if (entry.inode !== 0) inodes.add(entry.inode);

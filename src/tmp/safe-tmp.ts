@@ -75,8 +75,9 @@ export async function removeIfSameInode(path: string, ino: number): Promise<'rem
   }
   const moved = await lstat(aside);
   if (moved.ino !== ino) {
-    await link(aside, path).catch(() => undefined);
-    await unlink(aside);
+    // Only drop our extra name once the file is back in place: if a third file took the path meanwhile, keeping it aside loses nothing.
+    const restored = await link(aside, path).then(() => true, () => false);
+    if (restored) await unlink(aside);
     return 'changed';
   }
   await unlink(aside);

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { lstat, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectTempLock } from '../../src/probe/temp-lock.js';
@@ -63,4 +63,15 @@ test('a symlink in place of the temporary lock is never removable', async (t) =>
   assert.ok(stale);
   assert.equal(stale.removable, false);
   assert.match(stale.why, /symlink/);
+});
+
+test('a directory in place of the temporary lock is never removable', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, '.tX1-lock');
+  await mkdir(path);
+  const old = new Date(Date.now() - 60_000);
+  await utimes(path, old, old);
+  const stale = await inspectTempLock(path);
+  assert.equal(stale?.removable, false);
+  assert.match(stale?.why ?? '', /directory/);
 });

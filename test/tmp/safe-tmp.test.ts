@@ -1,7 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { once } from 'node:events';
+import net from 'node:net';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lstatOrNull, readRegularNoFollow, removeIfSameInode } from '../../src/tmp/safe-tmp.js';
@@ -65,10 +68,15 @@ test('readRegularNoFollow calls a dangling symlink a symlink, not missing', asyn
   assert.equal(read.type, 'symlink');
 });
 
-test('readRegularNoFollow does not block on a FIFO', async (t) => {
-  const dir = await tempDir(t);
+test('readRegularNoFollow does not block on a FIFO', { timeout: 10_000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-safe-tmp-'));
   const fifo = join(dir, '.X1-lock');
   execFileSync('mkfifo', [fifo]);
+  t.after(async () => {
+    // Should the open block, opening the write end releases it, so a regression fails instead of hanging.
+    await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then((h) => h.close(), () => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
   const read = await readRegularNoFollow(fifo, 64);
   assert.ok(read.kind === 'not-regular');
   assert.equal(read.type, 'fifo');
@@ -81,6 +89,18 @@ test('readRegularNoFollow reports a directory', async (t) => {
   const read = await readRegularNoFollow(sub, 64);
   assert.ok(read.kind === 'not-regular');
   assert.equal(read.type, 'directory');
+});
+
+test('readRegularNoFollow reports a unix socket', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'X1');
+  const server = net.createServer();
+  server.listen(path);
+  await once(server, 'listening');
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const read = await readRegularNoFollow(path, 64);
+  assert.ok(read.kind === 'not-regular');
+  assert.equal(read.type, 'socket');
 });
 
 test('lstatOrNull: null for a missing path, the link itself for a symlink', async (t) => {

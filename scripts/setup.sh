@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets tsvnc up from a source checkout on Debian, as root: the system
+# packages it runs and tests against, its npm dependencies, the build, and a
+# `tsvnc` command in /usr/local/bin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  tigervnc-standalone-server  # Xtigervnc, and tigervncserver to compare with
+  tigervnc-tools              # vncpasswd
+  x11-utils                   # xdpyinfo, used by the tests to talk to a display
+  vncsnapshot                 # a real VNC client for the tests
+  iproute2 util-linux procps  # ip, unshare, ps: the test sandboxes
+  openssh-client              # provides /etc/ssh, where the tests mount a private sshd_config
+  mandoc                      # man page lint
+  ca-certificates
+)
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${missing[*]}; run this script as root (or install them with apt-get)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20 || (a===20 && b<19)) { console.error(`setup: tsvnc needs Node.js >= 20.19, this is ${process.version}`); process.exit(1) }'
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+
+if [ "$(id -u)" -eq 0 ]; then
+  ln -sf "$PWD/dist/src/cli.js" /usr/local/bin/tsvnc
+fi
