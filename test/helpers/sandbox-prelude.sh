@@ -1,6 +1,13 @@
 # Sourced inside the sandbox's namespaces, as root. Sets up a private world
 # and the helpers integration scripts use.
 set -uo pipefail
+# A checkout under /tmp would vanish under the private /tmp: reach it through /mnt.
+if [[ "$TSVNC_ROOT" == /tmp/* ]]; then
+  mount -t tmpfs tmpfs /mnt && mkdir /mnt/repo && mount --bind "$TSVNC_ROOT" /mnt/repo
+  TSVNC_ROOT=/mnt/repo
+fi
+TSVNC="node $TSVNC_ROOT/dist/src/cli.js"
+FIXTURES="$TSVNC_ROOT/dist/test/fixtures"
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir -m 1777 /tmp/.X11-unix
 ip link set lo up

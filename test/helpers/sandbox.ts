@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 /** dist/test/helpers -> repository root. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = `${ROOT}dist/src/cli.js`;
-const FIXTURES = `${ROOT}dist/test/fixtures`;
 const PRELUDE = `${ROOT}test/helpers/sandbox-prelude.sh`;
 
 export const sandboxUnavailable: string | false =
@@ -53,14 +52,13 @@ function parseSteps(stdout: string): Map<string, Step> {
  */
 export async function sandbox(script: string, options: SandboxOptions = {}): Promise<SandboxRun> {
   const env: Record<string, string> = {
-    TSVNC: `node ${CLI}`,
-    FIXTURES,
+    TSVNC_ROOT: ROOT.replace(/\/$/, ''),
     SANDBOX_PORT_RANGE: options.portRange ?? '',
     SANDBOX_RESERVED_PORTS: options.reservedPorts ?? '',
     SANDBOX_SSHD: options.sshd ? JSON.stringify(options.sshd) : '',
   };
   const result = await execa(
-    'unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', `source ${PRELUDE}\n${script}`],
+    'unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', `source ${JSON.stringify(PRELUDE)}\n${script}`],
     { env, reject: false, timeout: options.timeoutMs ?? 60_000, stdin: 'ignore' },
   );
   const stdout = String(result.stdout);
