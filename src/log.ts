@@ -1,4 +1,5 @@
-import winston from 'winston';
+import { createRequire } from 'node:module';
+import type { Logger } from 'winston';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -8,26 +9,53 @@ function isLevel(value: string | undefined): value is Level {
 }
 
 const fromEnv = process.env.TSVNC_LOG_LEVEL;
-
-/** Diagnostics only, always on stderr: stdout carries results. */
-export const logger = winston.createLogger({
-  level: isLevel(fromEnv) ? fromEnv : 'warn',
-  format: winston.format.printf(({ level, message }) => `tsvnc: ${level}: ${String(message)}`),
-  transports: [new winston.transports.Console({ stderrLevels: [...LEVELS] })],
-});
-
-if (fromEnv !== undefined && !isLevel(fromEnv)) {
-  logger.warn(`ignoring TSVNC_LOG_LEVEL=${fromEnv}; accepted: ${LEVELS.join(', ')}`);
-}
-
+let level: Level = isLevel(fromEnv) ? fromEnv : 'warn';
 /** The command line and the environment beat the configuration file. */
 let explicit = isLevel(fromEnv);
+let instance: Logger | undefined;
 
-export function setLogLevel(level: Level): void {
-  logger.level = level;
+/**
+ * winston costs ~65 ms to load, a quarter of a short command's run, and most
+ * commands log nothing: it is loaded on the first line that passes the level.
+ */
+function winstonLogger(): Logger {
+  if (!instance) {
+    const winston = createRequire(import.meta.url)('winston') as typeof import('winston');
+    instance = winston.createLogger({
+      level,
+      format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${String(message)}`),
+      transports: [new winston.transports.Console({ stderrLevels: [...LEVELS] })],
+    });
+  }
+  return instance;
+}
+
+function emit(at: Level, message: string): void {
+  if (LEVELS.indexOf(at) <= LEVELS.indexOf(level)) winstonLogger().log(at, message);
+}
+
+/** Diagnostics only, always on stderr: stdout carries results. */
+export const logger = {
+  error: (message: string) => emit('error', message),
+  warn: (message: string) => emit('warn', message),
+  info: (message: string) => emit('info', message),
+  debug: (message: string) => emit('debug', message),
+};
+
+function apply(next: Level): void {
+  level = next;
+  if (instance) instance.level = next;
+}
+
+export function setLogLevel(next: Level): void {
+  apply(next);
   explicit = true;
 }
 
-export function setConfiguredLogLevel(level: Level): void {
-  if (!explicit) logger.level = level;
+export function setConfiguredLogLevel(next: Level): void {
+  if (!explicit) apply(next);
+}
+
+if (fromEnv !== undefined && !isLevel(fromEnv)) {
+  logger.warn(`ignoring TSVNC_LOG_LEVEL=${fromEnv}; accepted: ${LEVELS.join(', ')}`);
 }
