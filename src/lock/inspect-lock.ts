@@ -11,7 +11,7 @@ const START_SLACK_MS = 1500;
 
 export type LockState =
   | { state: 'absent' }
-  | { state: 'live'; pid: number; command: string | null; uid: number | null; fileUid: number }
+  | { state: 'live'; pid: number; command: string | null; uid: number | null; fileUid: number; ino: number }
   | { state: 'stale'; pid: number | null; why: string; fileUid: number; ino: number }
   | { state: 'suspect'; why: string; fileUid: number };
 
@@ -47,5 +47,5 @@ export async function inspectLock(path: string): Promise<LockState> {
       ...base,
     };
   }
-  return { state: 'live', pid, command: holder?.command ?? null, uid: holder?.uid ?? null, fileUid: stat.uid };
+  return { state: 'live', pid, command: holder?.command ?? null, uid: holder?.uid ?? null, ...base };
 }

@@ -1,0 +1,84 @@
+import { constants } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
+import { formatLock } from './x-lock-format.js';
+import { inspectLock, type LockState } from './inspect-lock.js';
+import { withReclaimMutex } from './reclaim-mutex.js';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export type ClaimResult = { claimed: true } | { claimed: false; holder: Exclude<LockState, { state: 'absent' }> };
+
+/** A private, unguessable temp name: X's own `.tXn-lock` would make a crashed claimer cost the next X server 6 s. */
+async function writeTemp(path: string, pid: number): Promise<string> {
+  const temp = `${dirname(path)}/.tsvnc-lock-${randomBytes(8).toString('hex')}`;
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o444);
+  try {
+    await handle.writeFile(formatLock(pid));
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+const ATTEMPTS = 100;
+const RETRY_MS = 10;
+
+/**
+ * Takes the X lock for `pid` as the X server does: a complete file is linked
+ * into place, and link() fails if the lock exists, so of any number of
+ * concurrent claimers (tsvnc or X servers, any user) at most one wins. A lock
+ * the probe proves stale is reclaimed, one claimer at a time; a live one is
+ * reported. Bounded: about a second under the worst contention.
+ */
+export async function claimXLock(path: string, pid: number): Promise<ClaimResult> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const temp = await writeTemp(path, pid);
+    try {
+      await link(temp, path);
+      return { claimed: true };
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+    } finally {
+      await unlink(temp);
+    }
+    const seen = await inspectLock(path);
+    if (seen.state === 'live' || seen.state === 'suspect') return { claimed: false, holder: seen };
+    if (seen.state === 'absent') continue;
+    const outcome = await withReclaimMutex(path, async () => {
+      const now = await inspectLock(path);
+      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino);
+      return now;
+    });
+    if (outcome === 'busy') await delay(RETRY_MS);
+    else if (outcome.state === 'live' || outcome.state === 'suspect') return { claimed: false, holder: outcome };
+  }
+  const holder = await inspectLock(path);
+  return {
+    claimed: false,
+    holder: holder.state === 'absent' ? { state: 'suspect', why: `${path} kept changing while tsvnc tried to claim it`, fileUid: -1 } : holder,
+  };
+}
+
+/** Moves a lock we hold to another of our pids (the server's, or the supervisor's across a restart) atomically. */
+export async function handOverXLock(path: string, from: readonly number[], to: number): Promise<boolean> {
+  const current = await inspectLock(path);
+  if (current.state !== 'live' || !from.includes(current.pid)) return false;
+  const temp = await writeTemp(path, to);
+  try {
+    await rename(temp, path);
+    return true;
+  } catch (error) {
+    await unlink(temp);
+    throw error;
+  }
+}
+
+/** Removes the lock only if it still names one of our pids. */
+export async function releaseXLock(path: string, ours: readonly number[]): Promise<boolean> {
+  const current = await inspectLock(path);
+  if (current.state !== 'live' && current.state !== 'stale') return false;
+  if (current.pid === null || !ours.includes(current.pid)) return false;
+  return (await removeIfSameInode(path, current.ino)) === 'removed';
+}
