@@ -38,7 +38,8 @@ export function exitStatusFor(error: unknown): number {
 /** One line: what was wrong, then how to fix it. */
 export function userMessage(error: unknown): string {
   if (error instanceof TsvncError) {
-    return error.hint ? `tsvnc: ${error.message} (${error.hint})` : `tsvnc: ${error.message}`;
+    const text = error.hint ? `${error.message} (${error.hint})` : error.message;
+    return `tsvnc: ${text.replace(/\s*\n\s*/g, ' ')}`;
   }
   const text = error instanceof Error ? error.message : String(error);
   return `tsvnc: internal error: ${text.split('\n')[0]} (please report this with the output of: tsvnc --log-level debug ...)`;

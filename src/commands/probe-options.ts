@@ -7,14 +7,16 @@ export function withProbeOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('localhost', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'the server listens on loopback only (tsvnc default) or on all addresses' })
     .option('listen-tcp', { type: 'boolean', default: false, describe: 'the server also accepts X11 clients on TCP 6000+N (-listen tcp)' })
-    .option('rfbport', { type: 'number', describe: 'RFB port when not 5900+N' })
+    .option('rfbport', { type: 'string', describe: 'RFB port when not 5900+N' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON' });
 }
 
-export function probeOptions(argv: { localhost: 'yes' | 'no'; listenTcp: boolean; rfbport?: number | undefined }): ProbeOptions {
-  const { rfbport } = argv;
-  if (rfbport !== undefined && (!Number.isInteger(rfbport) || rfbport < 1 || rfbport > 65535)) {
-    throw new TsvncError('BAD_ARGUMENT', `--rfbport ${rfbport} is not a TCP port`, 'give a number from 1 to 65535');
+export function probeOptions(argv: { localhost: 'yes' | 'no'; listenTcp: boolean; rfbport?: string | undefined }): ProbeOptions {
+  const text = argv.rfbport;
+  if (text === undefined) return { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp };
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535) {
+    throw new TsvncError('BAD_ARGUMENT', `--rfbport "${text}" is not a TCP port`, 'give a number from 1 to 65535');
   }
-  return { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp, ...(rfbport === undefined ? {} : { rfbPort: rfbport }) };
+  return { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp, rfbPort: port };
 }

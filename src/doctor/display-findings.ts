@@ -1,12 +1,13 @@
 import type { ProbeResult, Reason, TcpReason } from '../probe/types.js';
 import { isOutgoing } from '../ports/port-holders.js';
-import { isXServer, who, type Finding, type NameOf } from './finding.js';
+import { who, type Finding, type NameOf } from './finding.js';
+import { isXServer, serverDisplay } from '../display/x-server.js';
 
 const STOP_HINT = (n: number, pid: number) =>
   `if it is an abandoned session of yours, stop it with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
 
 function xServerOf(result: ProbeResult): { pid: number; command: string; uid: number | null } | null {
-  for (const reason of result.reasons) {
+  for (const reason of result.reasons.filter((r) => r.blocking)) {
     if (reason.kind === 'lock' && reason.pid !== null && isXServer(reason.command)) {
       return { pid: reason.pid, command: reason.command ?? '', uid: reason.uid };
     }
@@ -41,7 +42,7 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
     return {
       ...base, cause: reason.blocking ? 'port-outgoing' : 'x11-port',
       message: `${where} is the local port of a connection from ${who(active.command, active.pid, active.uid, nameOf)} to ${active.remote} (${active.state}): an outgoing connection was given it as its ephemeral port, or a server that exited left it behind${x11Note}`,
-      fix: `it is freed when that connection closes; to stop it recurring, reserve the VNC ports from the ephemeral range (see the ephemeral-range finding)`,
+      fix: `it is freed when that connection closes; to stop it recurring, add the VNC ports to net.ipv4.ip_local_reserved_ports (when the range overlaps them, tsvnc doctor prints the exact command)`,
     };
   }
   const waiting = reason.holders.find((h) => h.state === 'TIME_WAIT');
@@ -49,7 +50,7 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
     return {
       ...base, cause: reason.blocking ? 'time-wait' : 'x11-port',
       message: `${where} is held by a TIME_WAIT connection ${waiting.local} -> ${waiting.remote} that an outgoing connection left behind; it blocks the server's bind for about ${Math.ceil(waiting.expiresInSeconds ?? 60)} s more${x11Note}`,
-      fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; reserve the VNC ports from the ephemeral range so it does not recur`,
+      fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; add the VNC ports to net.ipv4.ip_local_reserved_ports so it does not recur`,
     };
   }
   return {
@@ -68,7 +69,7 @@ export function displayFindings(result: ProbeResult, nameOf: NameOf): Finding[] 
     findings.push({
       display: n, cause: 'live-server', severity: 'error',
       message: `:${n} is in use by a running X server: ${who(x.command, x.pid, x.uid, nameOf)}`,
-      fix: STOP_HINT(n, x.pid),
+      fix: STOP_HINT(serverDisplay(x.command) ?? n, x.pid),
     });
   }
   for (const reason of result.reasons) {
@@ -96,7 +97,7 @@ export function displayFindings(result: ProbeResult, nameOf: NameOf): Finding[] 
       display: n, cause: stale.kind === 'lock' ? 'stale-lock' : stale.kind === 'temp-lock' ? 'stale-temp-lock' : 'stale-socket',
       severity: 'warning',
       message: `${stale.path} is stale: ${stale.why}`,
-      fix: stale.removable ? `"tsvnc doctor :${n} --fix" removes it${stale.uid === 0 && process.getuid?.() !== 0 ? ' (as root: it belongs to root)' : ''}` : `its owner (uid ${stale.uid}) or root can remove ${stale.path}`,
+      fix: stale.removable ? `"tsvnc doctor :${n} --fix" removes it` : `its owner (uid ${stale.uid}) or root can remove ${stale.path}`,
     });
   }
   for (const note of result.notes) {

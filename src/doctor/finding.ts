@@ -24,9 +24,3 @@ export function who(command: string | null, pid: number | null, uid: number | nu
   const name = command === null ? 'a process' : command.length > 80 ? `${command.slice(0, 77)}...` : command;
   return details ? `${name} (${details})` : name;
 }
-
-const X_SERVER = /(^|\/)(Xtigervnc|Xvnc|Xorg|Xvfb|Xwayland|Xephyr|Xnest|X)( |$)/;
-
-export function isXServer(command: string | null): boolean {
-  return command !== null && X_SERVER.test(command);
-}

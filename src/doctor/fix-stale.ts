@@ -1,5 +1,15 @@
-import type { ProbeResult } from '../probe/types.js';
+import type { ProbeResult, Stale } from '../probe/types.js';
 import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
+import { inspectLock } from '../lock/inspect-lock.js';
+import { tryConnect } from '../sockets/x11-sockets.js';
+import { inspectTempLock } from '../probe/temp-lock.js';
+
+/** Judged again on the file itself once it is renamed aside, where nobody else can change it. */
+const STILL_STALE: Record<Stale['kind'], (aside: string) => Promise<boolean>> = {
+  'lock': async (aside) => (await inspectLock(aside)).state === 'stale',
+  'unix-socket': async (aside) => (await tryConnect(aside)) === 'refused',
+  'temp-lock': async (aside) => (await inspectTempLock(aside))?.removable === true,
+};
 
 export interface FixOutcome {
   path: string;
@@ -16,7 +26,7 @@ export async function fixStale(results: readonly ProbeResult[]): Promise<FixOutc
   for (const stale of results.flatMap((r) => r.stale)) {
     if (!stale.removable || stale.ino === undefined) continue;
     try {
-      const outcome = await removeIfSameInode(stale.path, stale.ino);
+      const outcome = await removeIfSameInode(stale.path, stale.ino, STILL_STALE[stale.kind]);
       outcomes.push({
         path: stale.path,
         removed: outcome === 'removed',

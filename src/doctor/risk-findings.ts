@@ -20,7 +20,7 @@ export function compressDisplays(displays: readonly number[]): string {
 
 export function ephemeralFix(ephemeral: EphemeralConfig): string {
   const value = reservedPortsWith(ephemeral.reserved, VNC_PORTS);
-  return `sysctl -w net.ipv4.ip_local_reserved_ports=${value} && echo 'net.ipv4.ip_local_reserved_ports = ${value}' > /etc/sysctl.d/60-tsvnc.conf (keeps ip_local_port_range as it is; narrowing the range to start above 6099 also works)`;
+  return `sysctl -w net.ipv4.ip_local_reserved_ports=${value} && echo 'net.ipv4.ip_local_reserved_ports = ${value}' > /etc/sysctl.d/60-tsvnc.conf`;
 }
 
 function withKind<K extends Risk['kind']>(results: readonly ProbeResult[], kind: K) {
@@ -39,7 +39,7 @@ export function riskFindings(results: readonly ProbeResult[], ephemeral: Ephemer
     const displays = [...new Set(ephemeralHits.map((h) => h.display))];
     findings.push({
       display: single, cause: 'ephemeral-range', severity: 'warning',
-      message: `the ports of ${compressDisplays(displays)} lie inside net.ipv4.ip_local_port_range ${first.risk.range[0]}-${first.risk.range[1]}: any outgoing connection may take one as its local port, and the VNC server then fails with "Address already in use" (vncserver: "A VNC server is already running")`,
+      message: `the ports of ${compressDisplays(displays)} lie inside net.ipv4.ip_local_port_range ${first.risk.range[0]}-${first.risk.range[1]}: any outgoing connection may take one as its local port, and the VNC server then fails with "Address already in use" (vncserver: "A VNC server is already running"); reserving them keeps ip_local_port_range as it is`,
       fix: ephemeralFix(ephemeral),
     });
   }

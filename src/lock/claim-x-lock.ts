@@ -22,6 +22,8 @@ async function writeTemp(path: string, pid: number): Promise<string> {
   return temp;
 }
 
+const stillStale = async (aside: string) => (await inspectLock(aside)).state === 'stale';
+
 const ATTEMPTS = 100;
 const RETRY_MS = 10;
 
@@ -48,7 +50,7 @@ export async function claimXLock(path: string, pid: number): Promise<ClaimResult
     if (seen.state === 'absent') continue;
     const outcome = await withReclaimMutex(path, async () => {
       const now = await inspectLock(path);
-      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino);
+      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino, stillStale);
       return now;
     });
     if (outcome === 'busy') await delay(RETRY_MS);
@@ -80,5 +82,5 @@ export async function releaseXLock(path: string, ours: readonly number[]): Promi
   const current = await inspectLock(path);
   if (current.state !== 'live' && current.state !== 'stale') return false;
   if (current.pid === null || !ours.includes(current.pid)) return false;
-  return (await removeIfSameInode(path, current.ino)) === 'removed';
+  return (await removeIfSameInode(path, current.ino, async (aside) => (await inspectLock(aside)).state === current.state)) === 'removed';
 }

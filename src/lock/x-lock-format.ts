@@ -7,9 +7,10 @@ export function formatLock(pid: number): string {
 }
 
 /**
- * Returns the pid or null for anything the X server would also reject (it
- * treats unparsable content as a stale lock). Whitespace is tolerated because
- * other tools write the pid without padding.
+ * Returns the pid, or null for content that names no process. Whitespace is
+ * tolerated because other tools write the pid without padding. The X server
+ * refuses a display whose lock it cannot parse, so callers treat null as
+ * blocking, not stale.
  */
 export function parseLock(content: string): number | null {
   const match = /^\s*(\d{1,10})\s*$/.exec(content);

@@ -12,7 +12,7 @@ export function doctorText(report: DoctorReport, single: boolean): string[] {
     const held = report.held.length > 0 ? `, ${report.held.length} taken (${compressDisplays(report.held)})` : '';
     lines.push(`Checked :${first}-:${last} in ${report.elapsedMs} ms: ${report.free.length} free${held}, ${report.staleFiles.length} stale file(s), ${report.atRisk.length} at risk.`);
   }
-  for (const outcome of report.fixed) lines.push(`fixed: ${outcome.message}`);
+  for (const outcome of report.fixed) lines.push(`${outcome.removed ? 'fixed' : 'not fixed'}: ${outcome.message}`);
   for (const finding of report.findings) {
     lines.push(`${MARK[finding.severity]}: ${finding.message}`);
     lines.push(`  fix: ${finding.fix}`);

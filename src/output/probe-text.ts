@@ -27,8 +27,8 @@ export function probeText(result: ProbeResult): string[] {
   const lines = [`:${result.display} is ${result.free ? 'free' : 'taken'} (${ports})`];
   lines.push(...result.reasons.flatMap(reasonLines));
   if (result.stale.length > 0) {
-    lines.push('stale leftovers (they do not block; tsvnc doctor --fix removes them):');
-    lines.push(...result.stale.map((s) => `  ${s.path}: ${s.why}`));
+    lines.push('stale leftovers (they do not block):');
+    lines.push(...result.stale.map((s) => `  ${s.path}: ${s.why}${s.removable ? ' (tsvnc doctor --fix removes it)' : ''}`));
   }
   if (result.risks.length > 0) {
     lines.push('risks:');

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { TsvncError } from '../errors.js';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -22,6 +23,7 @@ export function bindTargets(localhost: boolean): BindTarget[] {
 }
 
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
+const BUSY = new Set(['EADDRINUSE', 'EACCES']);
 
 /**
  * Binds and listens exactly as the server will (libuv sets SO_REUSEADDR on
@@ -29,11 +31,13 @@ const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
  * server passes while one left by an outgoing connection does not.
  */
 export function tryBind(target: BindTarget, port: number): Promise<BindResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'EUNKNOWN';
-      resolve({ ...target, port, outcome: ABSENT.has(code) ? 'absent' : 'busy', error: code });
+      // Anything else (EMFILE, ENOBUFS) says nothing about the port: it must not be reported as taken.
+      if (ABSENT.has(code) || BUSY.has(code)) resolve({ ...target, port, outcome: ABSENT.has(code) ? 'absent' : 'busy', error: code });
+      else reject(new TsvncError('INTERNAL', `cannot test port ${port} on ${target.address}: ${error.message}`));
     });
     server.listen({ host: target.address, port, ipv6Only: target.family === 'ipv6', exclusive: true }, () => {
       server.close(() => resolve({ ...target, port, outcome: 'free' }));

@@ -29,3 +29,21 @@ export function holdersOf(entries: readonly TcpEntry[], owners: ReadonlyMap<numb
 export function isOutgoing(holder: TcpHolder, all: readonly TcpHolder[]): boolean {
   return holder.state !== 'LISTEN' && !all.some((other) => other.state === 'LISTEN');
 }
+
+function hostOf(endpoint: string): string {
+  return endpoint.startsWith('[') ? endpoint.slice(1, endpoint.indexOf(']')) : endpoint.slice(0, endpoint.lastIndexOf(':'));
+}
+
+/**
+ * Whether a socket bound at `endpoint` conflicts with binding `address` on the
+ * same port: the same address, a wildcard on either side, or an IPv4-mapped
+ * or dual-stack IPv6 socket (/proc does not say which :: sockets are v6-only).
+ */
+export function overlaps(address: string, endpoint: string): boolean {
+  const host = hostOf(endpoint);
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host.includes(':') ? null : host;
+  if (address.includes(':')) {
+    return host === '::' || host === address || address === '::' && v4 === null;
+  }
+  return host === '::' || v4 === '0.0.0.0' || address === '0.0.0.0' && v4 !== null || v4 === address;
+}

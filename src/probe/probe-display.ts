@@ -54,6 +54,11 @@ async function socketFindings(display: number, ctx: ProbeContext): Promise<{ rea
       kind: 'unix-socket', path: file.path, removable: false, uid: file.uid,
       why: `it is a ${file.type}, not a socket; the X server replaces it, but ask its owner (uid ${file.uid}) why it is there`,
     });
+  } else if (file.state === 'unknown') {
+    reasons.push({
+      kind: 'unix-socket', blocking: true, path: file.path, holders: [],
+      detail: `tsvnc cannot tell whether ${file.path} is in use (${file.error})`,
+    });
   } else if (file.state === 'unsafe-dir') {
     reasons.push({
       kind: 'unix-socket', blocking: true, path: file.path, holders: [],
@@ -71,6 +76,21 @@ async function socketFindings(display: number, ctx: ProbeContext): Promise<{ rea
   return { reasons, stale };
 }
 
+/**
+ * In sticky /tmp only the owner (or root) can remove a leftover, and the
+ * server must remove it to start: someone else's stale file blocks us, as
+ * does one nobody can remove as a file (uid null).
+ */
+function blockingIfNotOurs(stale: Stale): Reason | null {
+  const uid = process.getuid?.() ?? 0;
+  if (stale.uid !== null && (uid === 0 || stale.uid === uid)) return null;
+  const owner = stale.uid === null ? '' : `, but it belongs to uid ${stale.uid}: only they or root can remove it, and the X server must`;
+  const detail = `${stale.path} is stale (${stale.why})${owner}`;
+  return stale.kind === 'unix-socket'
+    ? { kind: 'unix-socket', blocking: true, path: stale.path, holders: [], detail }
+    : { kind: 'lock', blocking: true, path: stale.path, pid: null, command: null, uid: stale.uid, detail };
+}
+
 /** Everything that holds display :n now, what is left over but harmless, and why it may be a bad choice. */
 export async function probeDisplay(display: number, options: ProbeOptions, ctx: ProbeContext): Promise<ProbeResult> {
   const rfb = options.rfbPort ?? defaultRfbPort(display);
@@ -81,15 +101,16 @@ export async function probeDisplay(display: number, options: ProbeOptions, ctx: 
     probePorts({ rfb, x11 }, options, ctx),
     inspectTempLock(tempLockPath(display)),
   ]);
-  const reasons = [...lock.reasons, ...ports.reasons, ...sockets.reasons];
-  const stale = [...lock.stale, ...sockets.stale, ...(temp ? [temp] : [])];
+  const leftovers = [...lock.stale, ...sockets.stale, ...(temp ? [temp] : [])];
+  const notOurs = leftovers.map(blockingIfNotOurs);
+  const reasons = [...lock.reasons, ...ports.reasons, ...sockets.reasons, ...notOurs.filter((r): r is Reason => r !== null)];
   return {
     display,
     free: reasons.every((reason) => !reason.blocking),
     rfbPort: rfb,
     x11Port: x11,
     reasons,
-    stale,
+    stale: leftovers.filter((_, i) => notOurs[i] === null),
     risks: displayRisks({ display, rfb, x11, listenTcp: options.listenTcp }, ctx.risks),
     notes: ports.notes,
   };

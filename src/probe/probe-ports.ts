@@ -1,10 +1,20 @@
-import { bindTargets, tryBind, type BindResult } from '../ports/bind-test.js';
-import { entriesOnPort, holdersOf } from '../ports/port-holders.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { bindTargets, tryBind, type BindResult, type BindTarget } from '../ports/bind-test.js';
+import { entriesOnPort, holdersOf, overlaps } from '../ports/port-holders.js';
 import type { ProbeContext } from './probe-context.js';
 import type { PortNote, PortRole, ProbeOptions, Reason } from './types.js';
 
 /** X11 over TCP (`-listen tcp`) binds the wildcards whatever -localhost says; vncserver's own check does too. */
 const X11_TARGETS = bindTargets(false);
+/** Another probe (a concurrent tsvnc) holds a port it tests for well under this. */
+const RECHECK_MS = 30;
+
+async function bindAll(targets: readonly BindTarget[], port: number): Promise<BindResult[]> {
+  const first = await Promise.all(targets.map((t) => tryBind(t, port)));
+  if (first.every((b) => b.outcome !== 'busy')) return first;
+  await delay(RECHECK_MS + Math.random() * RECHECK_MS);
+  return Promise.all(targets.map((t) => tryBind(t, port)));
+}
 
 async function portReasons(port: number, role: PortRole, blocking: boolean, binds: BindResult[], ctx: ProbeContext) {
   const busy = binds.filter((b) => b.outcome === 'busy');
@@ -12,24 +22,19 @@ async function portReasons(port: number, role: PortRole, blocking: boolean, bind
   if (entries.length === 0 && busy.length === 0) return { reasons: [], notes: [] };
   const owners = entries.some((e) => e.inode !== 0) ? await ctx.owners() : new Map();
   const holders = holdersOf(entries, owners);
-  const reasons: Reason[] = busy.map((b) => {
-    const sameFamily = holders.filter((h) => h.family === b.family);
-    return {
-      kind: 'tcp', blocking, port, role, family: b.family, address: b.address,
-      error: b.error ?? 'EADDRINUSE',
-      holders: sameFamily.length > 0 ? sameFamily : holders,
-    };
-  });
+  const reasons: Reason[] = busy.map((b) => ({
+    kind: 'tcp', blocking, port, role, family: b.family, address: b.address,
+    error: b.error ?? 'EADDRINUSE',
+    holders: holders.filter((h) => overlaps(b.address, h.local)),
+  }));
   const notes: PortNote[] = busy.length === 0 ? [{ port, role, holders }] : [];
   return { reasons, notes };
 }
 
+/** RFB first, then X11: with --rfbport equal to the X11 port the two tests would otherwise collide with each other. */
 export async function probePorts(ports: { rfb: number; x11: number }, options: ProbeOptions, ctx: ProbeContext) {
-  const rfbTargets = bindTargets(options.localhost);
-  const [rfbBinds, x11Binds] = await Promise.all([
-    Promise.all(rfbTargets.map((t) => tryBind(t, ports.rfb))),
-    Promise.all(X11_TARGETS.map((t) => tryBind(t, ports.x11))),
-  ]);
+  const rfbBinds = await bindAll(bindTargets(options.localhost), ports.rfb);
+  const x11Binds = await bindAll(X11_TARGETS, ports.x11);
   const [rfb, x11] = await Promise.all([
     portReasons(ports.rfb, 'rfb', true, rfbBinds, ctx),
     portReasons(ports.x11, 'x11', options.listenTcp, x11Binds, ctx),

@@ -8,7 +8,8 @@ export async function inspectTempLock(path: string, now = Date.now()): Promise<S
   const stat = await lstatOrNull(path);
   if (stat === null) return null;
   if (!stat.isFile()) {
-    return { kind: 'temp-lock', path, removable: false, uid: stat.uid, why: `it is a ${fileType(stat)}, not a temporary lock file` };
+    // The X server can only wait on, then unlink, a file: anything else it cannot get past.
+    return { kind: 'temp-lock', path, removable: false, uid: null, why: `it is a ${fileType(stat)}, not a temporary lock file; the X server cannot remove it (as root: rm -r ${path})` };
   }
   const old = now - stat.mtimeMs > TEMP_LOCK_GRACE_MS;
   return {

@@ -69,7 +69,15 @@ export async function processCommand(pid: number): Promise<string | null> {
     if (comm === null) return null;
     command = `[${comm.replace(/\n$/, '')}]`;
   }
-  return truncate(command, MAX_COMMAND_LENGTH);
+  return truncate(escapeControls(command), MAX_COMMAND_LENGTH);
+}
+
+/** Any user chooses their argv: control characters must not forge lines or terminal escapes in root's output. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code === 10 ? '\\n' : code === 9 ? '\\t' : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
 }
 
 function truncate(text: string, max: number): string {

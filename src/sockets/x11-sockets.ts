@@ -10,9 +10,10 @@ export type SocketFileState =
   | { state: 'listening'; path: string; inodes: number[] }
   | { state: 'refused'; path: string; ino: number; uid: number }
   | { state: 'not-socket'; path: string; type: string; uid: number }
-  | { state: 'unsafe-dir'; path: string; type: string };
+  | { state: 'unsafe-dir'; path: string; type: string }
+  | { state: 'unknown'; path: string; error: string };
 
-function tryConnect(path: string): Promise<'accepted' | 'refused' | string> {
+export function tryConnect(path: string): Promise<'accepted' | 'refused' | string> {
   return new Promise((resolve) => {
     const socket = connect({ path });
     const done = (result: string) => {
@@ -42,12 +43,18 @@ export async function inspectSocketFile(display: number, table: readonly UnixEnt
   if (!stat.isSocket()) return { state: 'not-socket', path, type: fileType(stat), uid: stat.uid };
   const outcome = await tryConnect(path);
   if (outcome === 'refused') return { state: 'refused', path, ino: stat.ino, uid: stat.uid };
+  if (outcome !== 'accepted') return { state: 'unknown', path, error: outcome };
   const inodes = table.filter((e) => e.path === path && e.listening).map((e) => e.inode);
   return { state: 'listening', path, inodes };
 }
 
-/** Node cannot connect to abstract names, so the kernel's table is the only witness. */
+const SOCK_STREAM = 1;
+
+/**
+ * Node cannot connect to abstract names, so the kernel's table is the only
+ * witness. A bound stream socket blocks the server's bind even before listen().
+ */
 export function abstractListeners(display: number, table: readonly UnixEntry[]): number[] {
   const name = `@${unixSocketPath(display)}`;
-  return table.filter((e) => e.path === name && e.listening).map((e) => e.inode);
+  return table.filter((e) => e.path === name && e.type === SOCK_STREAM).map((e) => e.inode);
 }

@@ -20,6 +20,7 @@ export async function lstatOrNull(path: string): Promise<Stats | null> {
 
 export type SafeRead =
   | { kind: 'missing' }
+  | { kind: 'unreadable'; error: string }
   | { kind: 'not-regular'; stat: Stats; type: string }
   | { kind: 'file'; stat: Stats; content: Buffer };
 
@@ -39,6 +40,7 @@ export async function readRegularNoFollow(path: string, maxBytes: number): Promi
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (isCode(error, 'ENOENT')) return { kind: 'missing' };
+    if (isCode(error, 'EACCES') || isCode(error, 'EPERM')) return { kind: 'unreadable', error: (error as Error).message };
     if (isCode(error, 'ELOOP')) {
       const stat = await lstatOrNull(path);
       return stat ? { kind: 'not-regular', stat, type: 'symlink' } : { kind: 'missing' };
@@ -61,11 +63,16 @@ export async function readRegularNoFollow(path: string, maxBytes: number): Promi
 }
 
 /**
- * Removes `path` only if it is still the very file (inode) that was judged
- * stale. Renaming it aside first is atomic, so a lock a new X server creates
- * in the meantime is put back instead of being deleted.
+ * Removes `path` only if it is still the very file that was judged stale.
+ * Renaming it aside first is atomic; then the aside file must be the same
+ * inode and pass `stillStale` again (a new lock can reuse a freed inode on
+ * disk file systems). Anything else is put back.
  */
-export async function removeIfSameInode(path: string, ino: number): Promise<'removed' | 'changed' | 'gone'> {
+export async function removeIfSameInode(
+  path: string,
+  ino: number,
+  stillStale: (aside: string) => Promise<boolean> = async () => true,
+): Promise<'removed' | 'changed' | 'gone'> {
   const aside = `${dirname(path)}/.tsvnc-reclaim-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     await rename(path, aside);
@@ -74,7 +81,7 @@ export async function removeIfSameInode(path: string, ino: number): Promise<'rem
     throw error;
   }
   const moved = await lstat(aside);
-  if (moved.ino !== ino) {
+  if (moved.ino !== ino || !(await stillStale(aside))) {
     // Only drop our extra name once the file is back in place: if a third file took the path meanwhile, keeping it aside loses nothing.
     const restored = await link(aside, path).then(() => true, () => false);
     if (restored) await unlink(aside);

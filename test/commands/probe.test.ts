@@ -151,6 +151,22 @@ describe('tsvnc probe against a real Xtigervnc', { skip: sandboxUnavailable, con
     assertAgrees(probe, xserver);
   });
 
+  it('a lock the X server cannot parse blocks, as it does for the server', async () => {
+    const { probe, xserver } = await probeCase(`printf 'abcdefghij\\n' > /tmp/.X1-lock`);
+    assert.equal(probe.free, false);
+    assert.match(probe.reasons[0]?.kind === 'lock' ? probe.reasons[0].detail : '', /does not contain a valid pid/);
+    assertAgrees(probe, xserver);
+  });
+
+  it("another user's stale lock blocks us: only its owner or root can remove it", async () => {
+    const { probe, xserver } = await probeCase(`
+      printf '%10d\\n' 3999999 > /tmp/.X1-lock
+      AS='setpriv --reuid=65534 --regid=65534 --clear-groups'`);
+    assert.equal(probe.free, false);
+    assert.match(probe.reasons[0]?.kind === 'lock' ? probe.reasons[0].detail : '', /belongs to uid 0/);
+    assertAgrees(probe, xserver);
+  });
+
   it('a symlinked lock is never followed', async () => {
     const { probe } = await probeCase('echo secret > /tmp/target; ln -s /tmp/target /tmp/.X1-lock');
     assert.equal(probe.free, false);

@@ -116,7 +116,7 @@ test('an outgoing connection on the port is port-outgoing naming the remote end'
   assert.equal(f.cause, 'port-outgoing');
   assert.equal(f.severity, 'error');
   includesAll(f.message, ['curl', 'pid 2020', '93.184.216.34:443', 'ESTABLISHED']);
-  includesAll(f.fix, ['ephemeral']);
+  includesAll(f.fix, ['net.ipv4.ip_local_reserved_ports']);
 });
 
 test('a blocking TIME_WAIT says how long it remains', () => {

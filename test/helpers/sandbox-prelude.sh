@@ -29,7 +29,8 @@ step() {
   printf '@@%s %d %s\n' "$name" "$code" "$(printf '%s' "$out" | base64 -w0)"
 }
 
-tsvnc() { $TSVNC "$@"; }
+# AS="setpriv ..." runs tsvnc and x_verdict's server as another user.
+tsvnc() { ${AS:-} $TSVNC "$@"; }
 
 # wait_until CMD...: poll every 50 ms, up to 5 s.
 wait_until() {
@@ -44,7 +45,7 @@ wait_until() {
 # temporary lock costs the server 6 s.
 x_verdict() {
   local n=$1; shift
-  Xtigervnc ":$n" -localhost -SecurityTypes None "$@" >/tmp/xverdict.log 2>&1 &
+  ${AS:-} Xtigervnc ":$n" -localhost -SecurityTypes None "$@" >/tmp/xverdict.log 2>&1 &
   local pid=$! i
   for i in $(seq 200); do
     if ! kill -0 "$pid" 2>/dev/null; then

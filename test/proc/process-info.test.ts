@@ -101,3 +101,15 @@ test('a zombie, having no command line, is shown by its comm in brackets', async
   }
   assert.equal(await processCommand(zombie), '[sleep]');
 });
+
+test('processCommand escapes control characters a user put in its argv', async () => {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'x\n  fix: forged\u001b[8m'], { stdio: 'ignore' });
+  try {
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const command = await processCommand(child.pid ?? 0);
+    assert.equal(command?.includes('\n'), false);
+    assert.match(command ?? '', /x\\n  fix: forged\\x1b\[8m/);
+  } finally {
+    child.kill();
+  }
+});
