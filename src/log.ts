@@ -21,8 +21,9 @@ let instance: Logger | undefined;
 function winstonLogger(): Logger {
   if (!instance) {
     const winston = createRequire(import.meta.url)('winston') as typeof import('winston');
+    // emit() filters by level, so winston itself passes everything it is given.
     instance = winston.createLogger({
-      level,
+      level: 'debug',
       format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${String(message)}`),
       transports: [new winston.transports.Console({ stderrLevels: [...LEVELS] })],
     });
@@ -42,18 +43,13 @@ export const logger = {
   debug: (message: string) => emit('debug', message),
 };
 
-function apply(next: Level): void {
-  level = next;
-  if (instance) instance.level = next;
-}
-
 export function setLogLevel(next: Level): void {
-  apply(next);
+  level = next;
   explicit = true;
 }
 
 export function setConfiguredLogLevel(next: Level): void {
-  if (!explicit) apply(next);
+  if (!explicit) level = next;
 }
 
 if (fromEnv !== undefined && !isLevel(fromEnv)) {

@@ -1,12 +1,12 @@
 import type { ProbeResult, Stale } from '../probe/types.js';
 import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
-import { inspectLock } from '../lock/inspect-lock.js';
+import { isStaleLock } from '../lock/inspect-lock.js';
 import { tryConnect } from '../sockets/x11-sockets.js';
 import { inspectTempLock } from '../probe/temp-lock.js';
 
 /** Judged again on the file itself once it is renamed aside, where nobody else can change it. */
 const STILL_STALE: Record<Stale['kind'], (aside: string) => Promise<boolean>> = {
-  'lock': async (aside) => (await inspectLock(aside)).state === 'stale',
+  'lock': isStaleLock,
   'unix-socket': async (aside) => (await tryConnect(aside)) === 'refused',
   'temp-lock': async (aside) => (await inspectTempLock(aside))?.removable === true,
 };

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
 import { formatLock } from './x-lock-format.js';
-import { inspectLock, type LockState } from './inspect-lock.js';
+import { inspectLock, isStaleLock, type LockState } from './inspect-lock.js';
 import { withReclaimMutex } from './reclaim-mutex.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -22,8 +22,6 @@ async function writeTemp(path: string, pid: number): Promise<string> {
   return temp;
 }
 
-const stillStale = async (aside: string) => (await inspectLock(aside)).state === 'stale';
-
 const ATTEMPTS = 100;
 const RETRY_MS = 10;
 
@@ -35,22 +33,29 @@ const RETRY_MS = 10;
  * reported. Bounded: about a second under the worst contention.
  */
 export async function claimXLock(path: string, pid: number): Promise<ClaimResult> {
+  const temp = await writeTemp(path, pid);
+  try {
+    return await claimWith(temp, path);
+  } finally {
+    await unlink(temp);
+  }
+}
+
+/** link() leaves `temp` in place, so one complete file serves every attempt. */
+async function claimWith(temp: string, path: string): Promise<ClaimResult> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const temp = await writeTemp(path, pid);
     try {
       await link(temp, path);
       return { claimed: true };
     } catch (error) {
       if (!isCode(error, 'EEXIST')) throw error;
-    } finally {
-      await unlink(temp);
     }
     const seen = await inspectLock(path);
     if (seen.state === 'live' || seen.state === 'suspect') return { claimed: false, holder: seen };
     if (seen.state === 'absent') continue;
     const outcome = await withReclaimMutex(path, async () => {
       const now = await inspectLock(path);
-      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino, stillStale);
+      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino, isStaleLock);
       return now;
     });
     if (outcome === 'busy') await delay(RETRY_MS);
@@ -80,7 +85,10 @@ export async function handOverXLock(path: string, from: readonly number[], to: n
 /** Removes the lock only if it still names one of our pids. */
 export async function releaseXLock(path: string, ours: readonly number[]): Promise<boolean> {
   const current = await inspectLock(path);
-  if (current.state !== 'live' && current.state !== 'stale') return false;
-  if (current.pid === null || !ours.includes(current.pid)) return false;
-  return (await removeIfSameInode(path, current.ino, async (aside) => (await inspectLock(aside)).state === current.state)) === 'removed';
+  if ((current.state !== 'live' && current.state !== 'stale') || !ours.includes(current.pid)) return false;
+  const sameLock = async (aside: string) => {
+    const moved = await inspectLock(aside);
+    return (moved.state === 'live' || moved.state === 'stale') && moved.pid === current.pid;
+  };
+  return (await removeIfSameInode(path, current.ino, sameLock)) === 'removed';
 }

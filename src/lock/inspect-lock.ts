@@ -54,3 +54,8 @@ export async function inspectLock(path: string): Promise<LockState> {
   }
   return { state: 'live', pid, command: holder?.command ?? null, uid: holder?.uid ?? null, ...base };
 }
+
+/** Judged on the file itself, e.g. once it is renamed aside where nobody else can change it. */
+export async function isStaleLock(path: string): Promise<boolean> {
+  return (await inspectLock(path)).state === 'stale';
+}

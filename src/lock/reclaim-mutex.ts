@@ -24,7 +24,6 @@ export async function withReclaimMutex<T>(lockPath: string, action: () => Promis
     return 'busy';
   }
   try {
-    await handle.writeFile(`${process.pid}\n`);
     await handle.close();
     return await action();
   } finally {
