@@ -106,6 +106,12 @@ describe('tsvnc doctor input', () => {
     assert.match(result.stderr.trim(), /^tsvnc: ":x" is not a display \(.+\)$/);
   });
 
+  it('rejects --rfbport without a display: one port cannot serve :1-:99', async () => {
+    const result = await runCli(['doctor', '--rfbport', '5905']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr.trim(), /^tsvnc: --rfbport needs a display \(.+\)$/);
+  });
+
   it('rejects a broken configuration file, naming file and line', async () => {
     const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -193,6 +193,19 @@ describe('tsvnc probe input', () => {
     });
   }
 
+  for (const [args, pattern] of [
+    [['--rfbport', '0x1700'], /--rfbport "0x1700" is not a TCP port/],
+    [['--rfbport', '70000'], /--rfbport "70000" is not a TCP port/],
+    [['--localhost', 'maybe'], /Invalid values: .*maybe/],
+  ] as const) {
+    it(`rejects ${args.join(' ')} with one line and exit 2`, async () => {
+      const result = await runCli(['probe', ':1', ...args]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr.trim().split('\n').length, 1);
+      assert.match(result.stderr, pattern);
+    });
+  }
+
   it('accepts a bare number as a display', async () => {
     const result = await runCli(['probe', '1', '--json']);
     assert.equal((JSON.parse(result.stdout) as ProbeResult).display, 1);
