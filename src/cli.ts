@@ -6,6 +6,13 @@ import { TsvncError, exitStatusFor, userMessage } from './errors.js';
 import { setLogLevel } from './log.js';
 import * as probe from './commands/probe.js';
 import * as doctor from './commands/doctor.js';
+import * as passwd from './commands/passwd.js';
+import * as logs from './commands/logs.js';
+import * as start from './commands/start.js';
+import * as list from './commands/list.js';
+import * as status from './commands/status.js';
+import * as kill from './commands/kill.js';
+import * as daemon from './commands/daemon.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -16,11 +23,18 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await yargs(argv)
       .scriptName('tsvnc')
-      .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: explains every busy display.')
+      .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
       .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, describe: 'diagnostics on stderr' })
       .middleware((args) => {
         if (args.logLevel) setLogLevel(args.logLevel);
       })
+      .command(start)
+      .command(list)
+      .command(status)
+      .command(kill)
+      .command(logs)
+      .command(passwd)
+      .command(daemon)
       .command(probe)
       .command(doctor)
       .demandCommand(1, 'tell tsvnc what to do')
@@ -28,8 +42,11 @@ export async function main(argv: string[]): Promise<number> {
       .version(packageVersion())
       .help()
       .alias('h', 'help')
+      .parserConfiguration({ 'populate--': true })
       .fail((message, error) => {
-        throw error ?? new TsvncError('BAD_ARGUMENT', message, 'see tsvnc --help');
+        // yargs reports its own parse errors as YError; only our handlers' errors pass through as they are.
+        if (error && error.name !== 'YError') throw error;
+        throw new TsvncError('BAD_ARGUMENT', message ?? error?.message ?? 'bad arguments', 'see tsvnc --help');
       })
       .parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -7,6 +7,19 @@ export type ErrorCode =
   | 'BAD_DISPLAY'
   | 'BAD_ARGUMENT'
   | 'BAD_CONFIG'
+  | 'BAD_PASSWORD_FILE'
+  | 'NO_PASSWORD'
+  | 'INSECURE'
+  | 'NO_SESSION_PROGRAM'
+  | 'DISPLAY_BUSY'
+  | 'NO_FREE_DISPLAY'
+  | 'SERVER_FAILED'
+  | 'NOT_A_SESSION'
+  | 'NO_LOG'
+  | 'XVNC_NOT_FOUND'
+  | 'TOOL_NOT_FOUND'
+  | 'UNSAFE_PATH'
+  | 'DAEMON_UNAVAILABLE'
   | 'PROC_UNAVAILABLE'
   | 'INTERNAL';
 
@@ -22,11 +35,28 @@ export class TsvncError extends Error {
   }
 }
 
-/** Exit status for each code: 2 is "you asked for something invalid", as in the probe's contract. */
+/**
+ * Exit status for each code: 1 is "the display or session said no", 2 is
+ * "you asked for something invalid or unsafe", 3 is "this machine lacks
+ * something tsvnc needs", as in the probe's contract.
+ */
 const EXIT_STATUS: Record<ErrorCode, number> = {
   BAD_DISPLAY: 2,
   BAD_ARGUMENT: 2,
   BAD_CONFIG: 2,
+  BAD_PASSWORD_FILE: 2,
+  NO_PASSWORD: 2,
+  INSECURE: 2,
+  NO_SESSION_PROGRAM: 2,
+  DISPLAY_BUSY: 1,
+  NO_FREE_DISPLAY: 1,
+  SERVER_FAILED: 1,
+  NOT_A_SESSION: 1,
+  NO_LOG: 1,
+  XVNC_NOT_FOUND: 3,
+  TOOL_NOT_FOUND: 3,
+  UNSAFE_PATH: 3,
+  DAEMON_UNAVAILABLE: 3,
   PROC_UNAVAILABLE: 3,
   INTERNAL: 70,
 };

@@ -18,14 +18,22 @@ let instance: Logger | undefined;
  * winston costs ~65 ms to load, a quarter of a short command's run, and most
  * commands log nothing: it is loaded on the first line that passes the level.
  */
+function loadWinston(): typeof import('winston') {
+  return createRequire(import.meta.url)('winston') as typeof import('winston');
+}
+
 function winstonLogger(): Logger {
   if (!instance) {
-    const winston = createRequire(import.meta.url)('winston') as typeof import('winston');
+    const winston = loadWinston();
     // emit() filters by level, so winston itself passes everything it is given.
     instance = winston.createLogger({
       level: 'debug',
-      format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${String(message)}`),
-      transports: [new winston.transports.Console({ stderrLevels: [...LEVELS] })],
+      transports: [
+        new winston.transports.Console({
+          stderrLevels: [...LEVELS],
+          format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${String(message)}`),
+        }),
+      ],
     });
   }
   return instance;
@@ -42,6 +50,23 @@ export const logger = {
   info: (message: string) => emit('info', message),
   debug: (message: string) => emit('debug', message),
 };
+
+/** The daemon's event log: a file that rotates by size, so a long-lived daemon never fills the disk. */
+export function logToFile(path: string, maxBytes = 1 << 20, maxFiles = 3): void {
+  const winston = loadWinston();
+  winstonLogger().add(
+    new winston.transports.File({
+      filename: path,
+      maxsize: maxBytes,
+      maxFiles,
+      tailable: true,
+      format: winston.format.combine(
+        winston.format.timestamp(),
+        winston.format.printf(({ level: name, message, timestamp }) => `${String(timestamp)} ${name}: ${String(message)}`),
+      ),
+    }),
+  );
+}
 
 export function setLogLevel(next: Level): void {
   level = next;

@@ -4,7 +4,7 @@ import { who, type Finding, type NameOf } from './finding.js';
 import { isXServer, serverDisplay } from '../display/x-server.js';
 
 const STOP_HINT = (n: number, pid: number) =>
-  `if it is an abandoned session of yours, stop it with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
+  `if it is a tsvnc session of yours, stop it with "tsvnc kill :${n}"; an abandoned vncserver of yours, with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
 
 function xServerOf(result: ProbeResult): { pid: number; command: string; uid: number | null } | null {
   for (const reason of result.reasons.filter((r) => r.blocking)) {

@@ -15,6 +15,8 @@ async function writeTemp(path: string, pid: number): Promise<string> {
   const temp = `${dirname(path)}/.tsvnc-lock-${randomBytes(8).toString('hex')}`;
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o444);
   try {
+    // World-readable whatever the umask (the daemon runs with 077): every X server and probe reads it.
+    await handle.chmod(0o444);
     await handle.writeFile(formatLock(pid));
   } finally {
     await handle.close();

@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ProcessInfo } from '../probe/types.js';
+import { parseStat } from './process-identity.js';
 
 /** Clock ticks per second in /proc counters: 100 on every mainstream Linux ABI, whatever CONFIG_HZ is. */
 const USER_HZ = 100;
 const MAX_COMMAND_LENGTH = 200;
 
-/** starttime's position in /proc/<pid>/stat, counting from 1 like proc(5). */
-const STARTTIME_FIELD = 22;
-/** The first field after comm is field 3 (state). */
-const FIRST_FIELD_AFTER_COMM = 3;
 
 export function pidStatus(pid: number): 'alive' | 'dead' {
   // kill(0) and kill(-n) address process groups, so they would not tell us about one process.
@@ -26,10 +23,7 @@ export function pidStatus(pid: number): 'alive' | 'dead' {
 }
 
 export function parseStatStartTicks(stat: string): number | null {
-  // comm is free text that may itself contain ") ", so only the last ')' ends it.
-  const rest = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
-  const field = rest[STARTTIME_FIELD - FIRST_FIELD_AFTER_COMM];
-  return field !== undefined && /^\d+$/.test(field) ? Number(field) : null;
+  return parseStat(stat)?.startTicks ?? null;
 }
 
 export function parseBootTime(procStat: string): number | null {

@@ -31,6 +31,7 @@ step() {
 
 # AS="setpriv ..." runs tsvnc and x_verdict's server as another user.
 tsvnc() { ${AS:-} $TSVNC "$@"; }
+export TSVNC TSVNC_ROOT; export -f tsvnc
 
 # wait_until CMD...: poll every 50 ms, up to 5 s.
 wait_until() {
@@ -77,4 +78,14 @@ fixture() {
   FPID=$!
   wait_until grep -q ready "$out"
   FOUT=$out
+}
+
+# leftovers: anything a session can leave behind, one per line; empty when clean.
+leftovers() {
+  ls -A /tmp | grep -v -x -e home -e .X11-unix -e step-stderr -e 'fixture-.*' -e xverdict.log
+  ls -A /tmp/.X11-unix
+  ls -A "$HOME"/.vnc/tsvnc-*/sessions 2>/dev/null
+  pgrep -a -x Xtigervnc
+  pgrep -a -x sleep
+  return 0
 }

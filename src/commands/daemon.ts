@@ -1,0 +1,29 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { TsvncError } from '../errors.js';
+import { setLogLevel } from '../log.js';
+import { callDaemon, userStatePaths } from '../daemon/control-client.js';
+import { runDaemon } from '../daemon/run-daemon.js';
+import { printLines } from '../output/print.js';
+
+export const command = 'daemon';
+export const describe = "Run your session daemon (other commands start it when needed); --foreground stays attached, for systemd";
+
+export function builder(yargs: Argv) {
+  return yargs
+    .option('foreground', { type: 'boolean', default: false, describe: 'run attached instead of in the background' })
+    .option('ready-fd', { type: 'number', hidden: true, describe: 'write "ready" to this file descriptor once listening' });
+}
+
+type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { logLevel?: string };
+
+export async function handler(argv: Args): Promise<void> {
+  if (argv.foreground) {
+    if (argv.readyFd !== undefined && (!Number.isInteger(argv.readyFd) || argv.readyFd < 3)) throw new TsvncError('BAD_ARGUMENT', '--ready-fd must be a file descriptor number from 3 up');
+    // A daemon's events are worth keeping: info unless asked otherwise.
+    if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
+    await runDaemon(argv.readyFd);
+    return;
+  }
+  const { pid } = (await callDaemon(await userStatePaths(), { op: 'ping' })) as { pid: number };
+  printLines([`tsvnc daemon running (pid ${pid})`]);
+}

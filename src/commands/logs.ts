@@ -1,0 +1,81 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { parseDisplay } from '../display/display-number.js';
+import { TsvncError } from '../errors.js';
+import { followFile, lastLines, sessionLogPath } from '../session/log-file.js';
+import { printLines } from '../output/print.js';
+
+export const command = 'logs <display>';
+export const describe = 'Print the log of session :N (server and session program output)';
+
+export function builder(yargs: Argv) {
+  return yargs
+    .positional('display', { type: 'string', demandOption: true, describe: 'display, as :N' })
+    .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing what is appended until interrupted, across session restarts' })
+    .option('lines', { alias: 'n', type: 'string', describe: 'print only the last N lines (those within the last 64 KiB)' });
+}
+
+type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+
+function parseLines(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const count = Number(text);
+  if (!/^\d{1,9}$/.test(text) || count < 1) {
+    throw new TsvncError('BAD_ARGUMENT', `--lines "${text}" is not a positive integer`, 'give a number of lines, for example -n 50');
+  }
+  return count;
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+async function logSize(path: string, display: number): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new TsvncError('NO_LOG', `no log for :${display} at ${path}`, 'tsvnc list shows your sessions', { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Streams rather than reads: logs of long-lived sessions grow large. */
+async function printRange(path: string, size: number): Promise<void> {
+  if (size > 0) await pipeline(createReadStream(path, { end: size - 1 }), process.stdout, { end: false });
+}
+
+/** Until ^C, kill, or the reader of our pipe going away (tsvnc logs -f | head). */
+async function follow(path: string, from: number): Promise<void> {
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  for (const name of signals) process.on(name, abort);
+  // Never removed: a write still queued when we stop may fail after we return.
+  process.stdout.on('error', abort);
+  try {
+    await followFile(path, from, (chunk) => process.stdout.write(chunk), stop.signal);
+  } finally {
+    for (const name of signals) process.off(name, abort);
+  }
+}
+
+export async function handler(argv: Args): Promise<void> {
+  const display = parseDisplay(String(argv.display));
+  const count = parseLines(argv.lines);
+  const path = sessionLogPath(process.env.HOME || homedir(), hostname(), display);
+  const size = await logSize(path, display);
+  try {
+    if (count === null) await printRange(path, size);
+    else printLines(await lastLines(path, count));
+  } catch (error) {
+    if (isBrokenPipe(error)) return;
+    throw error;
+  }
+  if (argv.follow) await follow(path, size);
+}

@@ -1,0 +1,69 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { parseDisplay } from '../display/display-number.js';
+import { TsvncError } from '../errors.js';
+import { callDaemon, userStatePaths } from '../daemon/control-client.js';
+import type { StartRequest } from '../daemon/protocol.js';
+import { resolveOptions } from '../session/start-options.js';
+import { startText, type StartResult } from '../output/session-text.js';
+import { printJson, printLines } from '../output/print.js';
+
+export const command = 'start [display]';
+export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
+
+export function builder(yargs: Argv) {
+  return yargs
+    .positional('display', { type: 'string', describe: 'display, as :N (default: the lowest free one)' })
+    .option('geometry', { type: 'string', describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
+    .option('depth', { type: 'number', describe: 'pixel depth: 16, 24 or 32 (default 24)' })
+    .option('desktop', { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' })
+    .option('localhost', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'accept VNC connections from this machine only (tunnel with ssh)' })
+    .option('security-types', { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'allow security type None on a non-localhost server' })
+    .option('rfbport', { type: 'string', describe: 'VNC port (default 5900+N)' })
+    .option('xstartup', { type: 'string', describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
+    .option('autokill', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'end the session when the session program exits' })
+    .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
+    .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared');
+}
+
+type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { '--'?: (string | number)[] };
+
+function port(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d{1,5}$/.test(text) || value < 1 || value > 65535) throw new TsvncError('BAD_ARGUMENT', `--rfbport "${text}" is not a TCP port`, 'give a number from 1 to 65535');
+  return value;
+}
+
+export function startRequest(argv: Args): StartRequest {
+  // yargs turns --no-xstartup into xstartup=false.
+  const xstartup = argv.xstartup as string | boolean | undefined;
+  if (argv.depth !== undefined && !Number.isInteger(argv.depth)) throw new TsvncError('BAD_ARGUMENT', `--depth ${String(argv.depth)} is not a number`, 'use 16, 24 or 32');
+  const req: StartRequest = {
+    localhost: argv.localhost === 'yes',
+    noXstartup: xstartup === false,
+    autokill: argv.autokill === 'yes',
+    insecure: argv.insecure,
+    extraArgs: (argv['--'] ?? []).map(String),
+    env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    cwd: process.cwd(),
+  };
+  if (argv.display !== undefined) req.display = parseDisplay(String(argv.display));
+  if (argv.geometry !== undefined) req.geometry = argv.geometry;
+  if (argv.depth !== undefined) req.depth = argv.depth;
+  if (argv.desktop !== undefined) req.desktop = argv.desktop;
+  if (argv.securityTypes !== undefined) req.securityTypes = argv.securityTypes;
+  const rfbPort = port(argv.rfbport);
+  if (rfbPort !== undefined) req.rfbPort = rfbPort;
+  if (typeof xstartup === 'string') req.xstartup = xstartup;
+  // Bad input fails here, before a daemon or a display is involved.
+  resolveOptions(req, req.display ?? 0, '', null);
+  return req;
+}
+
+export async function handler(argv: Args): Promise<void> {
+  const req = startRequest(argv);
+  const result = (await callDaemon(await userStatePaths(), { op: 'start', start: req })) as StartResult;
+  if (argv.json) printJson(result);
+  else printLines(startText(result));
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { TsvncError } from '../errors.js';
+import type { StatePaths } from '../state/state-dir.js';
+import { lastLines } from '../session/log-file.js';
+
+const READY_TIMEOUT_MS = 10_000;
+export const READY_LINE = 'ready';
+
+/**
+ * Starts `tsvnc daemon --foreground` detached (own session, no tie to this
+ * terminal or to a pipe our caller reads) and waits until it says it listens,
+ * on a pipe given as fd 3: readiness from the daemon itself, no polling.
+ * node:child_process rather than execa: this runs on the CLI's short path,
+ * where loading execa would cost more than the rest of the command.
+ */
+export async function launchDaemon(paths: StatePaths): Promise<void> {
+  const cli = process.argv[1];
+  if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
+  const child = spawn(process.execPath, [cli, 'daemon', '--foreground', '--ready-fd', '3'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    cwd: '/',
+    env: { ...process.env, TSVNC_STATE_DIR: paths.dir },
+  });
+  const ready = child.stdio[3];
+  if (ready === null || ready === undefined) throw new TsvncError('INTERNAL', 'no readiness pipe to the daemon');
+  const said = await new Promise<string>((resolve) => {
+    let text = '';
+    const timer = setTimeout(() => resolve(`${text}(no answer within ${READY_TIMEOUT_MS / 1000} s)`), READY_TIMEOUT_MS);
+    ready.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    ready.once('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    child.once('error', (error) => resolve(error.message));
+  });
+  ready.destroy();
+  child.unref();
+  if (said.trim() !== READY_LINE) {
+    const tail = (await lastLines(paths.daemonLog, 1))[0] ?? said.trim();
+    throw new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon did not start: ${tail || 'it exited at once'}`, `see ${paths.daemonLog}, or run: tsvnc daemon --foreground`);
+  }
+}

@@ -1,0 +1,63 @@
+import type { SessionOptions, SessionSummary } from '../session/session-record.js';
+import { exitText } from '../session/failure-summary.js';
+
+export interface StartResult extends SessionSummary {
+  host: string;
+  localhost: boolean;
+}
+
+export interface StatusResult extends SessionSummary {
+  host: string;
+  options: SessionOptions;
+  programPid: number | null;
+  lastLog: string[];
+}
+
+export function startText(r: StartResult): string[] {
+  const lines = [`New desktop ${r.host}:${r.display} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`];
+  if (r.localhost) {
+    lines.push(`Connect a VNC viewer on this machine to localhost:${r.display}; from elsewhere tunnel first: ssh -L ${r.rfbPort}:localhost:${r.rfbPort} ${r.host}`);
+  } else {
+    lines.push(`Connect a VNC viewer to ${r.host}:${r.display}`);
+  }
+  return lines;
+}
+
+export function duration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d > 0) return `${d}d${h}h`;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+export function listText(sessions: readonly SessionSummary[]): string[] {
+  if (sessions.length === 0) return ['no sessions (tsvnc start starts one)'];
+  return table([
+    ['DISPLAY', 'STATE', 'PID', 'PORT', 'UPTIME', 'RESTARTS', 'NOTE'],
+    ...sessions.map((s) => [`:${s.display}`, s.state, s.pid === null ? '-' : String(s.pid), String(s.rfbPort), duration(s.uptimeSeconds), String(s.restarts), s.reason ?? '']),
+  ]);
+}
+
+export function statusText(s: StatusResult): string[] {
+  const lines = [
+    `:${s.display} on ${s.host}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`,
+    `  server pid  ${s.pid ?? '-'}`,
+    `  session pid ${s.programPid ?? '-'} (${s.options.xstartup ?? 'no session program'})`,
+    `  VNC port    ${s.rfbPort}${s.options.localhost ? ' on localhost' : ' on all addresses'}, security ${s.options.securityTypes.join(',')}`,
+    `  screen      ${s.options.geometry} depth ${s.options.depth}, "${s.options.desktop}"`,
+    `  started     ${s.startedAt}, up ${duration(s.uptimeSeconds)}, restarts ${s.restarts}`,
+    `  last exit   ${s.lastExit ? `${exitText(s.lastExit)} at ${s.lastExit.at}` : '-'}`,
+    `  log         ${s.log}`,
+  ];
+  if (s.lastLog.length > 0) lines.push('  last log lines:', ...s.lastLog.map((l) => `    ${l}`));
+  return lines;
+}

@@ -1,0 +1,52 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/**
+ * A pid names a process only until it exits; the pid plus its start time (in
+ * clock ticks since boot, from /proc/<pid>/stat) names it for good. Every
+ * signal tsvnc sends is checked against one of these first.
+ */
+export interface ProcessIdentity {
+  pid: number;
+  startTicks: number;
+}
+
+export interface StatFields {
+  state: string;
+  pgrp: number;
+  session: number;
+  startTicks: number;
+}
+
+/** Fields counted from 1 as in proc(5); comm (field 2) may contain spaces and ')'. */
+export function parseStat(stat: string): StatFields | null {
+  const rest = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
+  const field = (n: number) => Number(rest[n - 3]);
+  const fields = { state: rest[0] ?? '', pgrp: field(5), session: field(6), startTicks: field(22) };
+  return Number.isInteger(fields.pgrp) && Number.isInteger(fields.session) && Number.isInteger(fields.startTicks) ? fields : null;
+}
+
+export async function readStat(pid: number): Promise<StatFields | null> {
+  try {
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export async function identify(pid: number): Promise<ProcessIdentity | null> {
+  const stat = await readStat(pid);
+  return stat === null ? null : { pid, startTicks: stat.startTicks };
+}
+
+/** A zombie has exited already: it is not the running process we started. */
+export async function isRunning(id: ProcessIdentity): Promise<boolean> {
+  const stat = await readStat(id.pid);
+  return stat !== null && stat.startTicks === id.startTicks && stat.state !== 'Z';
+}
+
+/** Pids whose session id is `sid`: what is left of a session program after its leader exits. */
+export async function sessionMembers(sid: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const stats = await Promise.all(pids.map(async (pid) => ({ pid, stat: await readStat(pid) })));
+  return stats.filter(({ stat }) => stat !== null && stat.session === sid && stat.state !== 'Z').map(({ pid }) => pid);
+}

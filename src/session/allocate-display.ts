@@ -1,0 +1,76 @@
+import { TsvncError } from '../errors.js';
+import { lockPath } from '../display/display-number.js';
+import { claimXLock } from '../lock/claim-x-lock.js';
+import type { Config } from '../config/schema.js';
+import type { Level } from '../log.js';
+import { createProbeContext } from '../probe/probe-context.js';
+import { probeDisplay } from '../probe/probe-display.js';
+import type { ProbeOptions, ProbeResult } from '../probe/types.js';
+import { displayFindings } from '../doctor/display-findings.js';
+import { passwdNames } from '../doctor/users.js';
+
+export const DEFAULT_RANGE: [number, number] = [1, 99];
+
+export interface AllocationRequest {
+  requested: number | undefined;
+  probe: ProbeOptions;
+  config: Config;
+  /** Displays this daemon already has sessions on. */
+  ours: ReadonlySet<number>;
+  log: (level: Level, message: string) => void;
+  range?: [number, number];
+}
+
+/** The probe's first blocking cause as one sentence, with its fix. */
+function why(result: ProbeResult): { message: string; fix: string } {
+  const finding = displayFindings(result, passwdNames()).find((f) => f.severity === 'error');
+  return finding ?? { message: `:${result.display} is taken`, fix: `tsvnc doctor :${result.display} explains it` };
+}
+
+function holderText(holder: Awaited<ReturnType<typeof claimXLock>>): string {
+  if (holder.claimed) return '';
+  const h = holder.holder;
+  return h.state === 'live' ? `pid ${h.pid}${h.command ? ` (${h.command})` : ''} took it first` : h.why;
+}
+
+async function explicit(n: number, req: AllocationRequest, probe: (n: number) => Promise<ProbeResult>): Promise<number> {
+  if (req.ours.has(n)) throw new TsvncError('DISPLAY_BUSY', `:${n} is already one of your sessions`, 'tsvnc list shows it; tsvnc kill :N stops it');
+  const result = await probe(n);
+  if (!result.free) {
+    const { message, fix } = why(result);
+    throw new TsvncError('DISPLAY_BUSY', message, `${fix}; or leave out :${n} and tsvnc picks a free display`);
+  }
+  for (const risk of result.risks) req.log('warn', `:${n}: ${risk.detail}`);
+  const claim = await claimXLock(lockPath(n), process.pid);
+  if (!claim.claimed) throw new TsvncError('DISPLAY_BUSY', `:${n} was taken while tsvnc claimed it: ${holderText(claim)}`, 'try again, or leave out :N');
+  return n;
+}
+
+/**
+ * The display to start on, with its X lock claimed for this daemon. Asked
+ * for one, exactly that or a DISPLAY_BUSY error with the probe's reason;
+ * otherwise the lowest free display with no risk, saying why each lower one
+ * was skipped. The lock's link() decides races with other users and servers.
+ */
+export async function allocateDisplay(req: AllocationRequest): Promise<number> {
+  const ctx = await createProbeContext(req.config);
+  const probe = (n: number) => probeDisplay(n, req.probe, ctx);
+  if (req.requested !== undefined) return explicit(req.requested, req, probe);
+  const [first, last] = req.range ?? DEFAULT_RANGE;
+  for (let n = first; n <= last; n++) {
+    if (req.ours.has(n)) continue;
+    const result = await probe(n);
+    if (!result.free) {
+      req.log('info', `skipped :${n}: ${why(result).message}`);
+      continue;
+    }
+    if (result.risks.length > 0) {
+      req.log('info', `skipped :${n}: ${result.risks.map((r) => r.detail).join('; ')}`);
+      continue;
+    }
+    const claim = await claimXLock(lockPath(n), process.pid);
+    if (claim.claimed) return n;
+    req.log('info', `skipped :${n}: ${holderText(claim)}`);
+  }
+  throw new TsvncError('NO_FREE_DISPLAY', `no free display from :${first} to :${last}`, 'tsvnc doctor explains each one');
+}

@@ -1,0 +1,117 @@
+import { watch } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+
+/** Enough for the last screenful of any log while staying one small read. */
+const TAIL_BYTES = 64 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+
+/** Same name as vncserver uses, so existing habits and scripts keep working. */
+export function sessionLogPath(home: string, host: string, display: number): string {
+  return `${home}/.vnc/${host}:${display}.log`;
+}
+
+/** For a `.catch` where a file that is not there is an answer, not a failure. */
+function orMissing(error: unknown): null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+  throw error;
+}
+
+export async function lastLines(path: string, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  const file = await open(path, 'r').catch(orMissing);
+  if (!file) return [];
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buffer = Buffer.alloc(size - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    const lines = buffer.toString('utf8', 0, bytesRead).split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    // A window that starts mid-file starts mid-line: that fragment would mislead.
+    if (start > 0 && lines.length > 1) lines.shift();
+    return lines.slice(-count);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Like `tail -F`: follows the path, not the first file found there, because a
+ * restarted session recreates its log. A truncation followed by writes past
+ * the old end before the next wake-up goes unnoticed, as with tail.
+ */
+export async function followFile(
+  path: string, from: number, write: (chunk: Buffer) => void, signal: AbortSignal,
+): Promise<void> {
+  let file: FileHandle | undefined;
+  let ino = 0;
+  let position = from;
+  let opened = false;
+
+  async function drain(handle: FileHandle): Promise<void> {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      write(buffer.subarray(0, bytesRead));
+    }
+  }
+
+  async function catchUp(): Promise<void> {
+    const current = await stat(path).catch(orMissing);
+    if (file && current?.ino !== ino) {
+      // Lines the old server wrote just before the file was replaced still count.
+      await drain(file);
+      await file.close();
+      file = undefined;
+    }
+    if (!current) return;
+    if (!file) {
+      const handle = await open(path, 'r').catch(orMissing);
+      if (!handle) return;
+      file = handle;
+      ino = (await file.stat()).ino;
+      if (opened) position = 0;
+      opened = true;
+    }
+    if ((await file.stat()).size < position) position = 0;
+    await drain(file);
+  }
+
+  // The directory, not the file: only it sees the log being deleted and recreated.
+  // The watch exists before the first read, so no write can fall between them.
+  const name = basename(path);
+  let dirty = true;
+  let failure: unknown;
+  let wake = (): void => {};
+  const watcher = watch(dirname(path), (_event, changed) => {
+    if (changed === null || changed === name) {
+      dirty = true;
+      wake();
+    }
+  });
+  watcher.on('error', (error) => {
+    failure = error;
+    wake();
+  });
+  const onAbort = (): void => wake();
+  signal.addEventListener('abort', onAbort);
+  try {
+    while (!signal.aborted) {
+      if (failure !== undefined) throw failure;
+      if (dirty) {
+        dirty = false;
+        await catchUp();
+      } else {
+        await new Promise<void>((resolve) => { wake = resolve; });
+      }
+    }
+  } finally {
+    watcher.close();
+    signal.removeEventListener('abort', onAbort);
+    await file?.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { access, constants, lstat } from 'node:fs/promises';
+import { TsvncError } from '../errors.js';
+import { identify, type ProcessIdentity } from '../proc/process-identity.js';
+import type { ExitInfo } from './session-record.js';
+import { spawnDetached } from './spawn-detached.js';
+import { exitText } from './failure-summary.js';
+
+/** Debian's own default for vncserver, then the generic X session script. */
+const SYSTEM_SESSIONS = ['/etc/X11/Xtigervnc-session', '/etc/X11/Xsession'];
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+async function executable(path: string): Promise<boolean> {
+  return access(path, constants.X_OK).then(() => true, () => false);
+}
+
+/**
+ * The session program as vncserver chooses it: the one asked for, else
+ * ~/.vnc/xstartup (run by sh when it is not executable, as vncserver does),
+ * else the system's default session. Null when none is wanted.
+ */
+export async function chooseSessionProgram(req: { xstartup?: string; noXstartup: boolean }, home: string): Promise<string | null> {
+  if (req.noXstartup) return null;
+  if (req.xstartup !== undefined) {
+    if (req.xstartup.trim() === '') throw new TsvncError('BAD_ARGUMENT', '--xstartup is empty', 'give a command, or use --no-xstartup');
+    return req.xstartup;
+  }
+  const user = `${home}/.vnc/xstartup`;
+  const stat = await lstat(user).catch(() => null);
+  if (stat?.isFile()) return (await executable(user)) ? shellQuote(user) : `/bin/sh ${shellQuote(user)}`;
+  for (const path of SYSTEM_SESSIONS) if (await executable(path)) return shellQuote(path);
+  throw new TsvncError(
+    'NO_SESSION_PROGRAM',
+    `no session program: no ${user} and no system default session (${SYSTEM_SESSIONS.join(', ')})`,
+    'write ~/.vnc/xstartup, pass --xstartup CMD, or --no-xstartup for an empty desktop',
+  );
+}
+
+export interface SessionProgram {
+  identity: ProcessIdentity;
+  exited: Promise<ExitInfo>;
+}
+
+/**
+ * Runs the session program with sh in a new session (setsid), so it and
+ * everything it starts form one process group that `kill` can end together.
+ */
+export async function spawnSessionProgram(command: string, spec: { env: Record<string, string>; cwd: string; logFd: number }): Promise<SessionProgram> {
+  const child = spawnDetached('/bin/sh', ['-c', command], { ...spec, readyPipe: false });
+  const identity = child.pid === undefined ? null : await identify(child.pid);
+  if (identity === null) {
+    const info = await child.exited;
+    throw new TsvncError('SERVER_FAILED', `the session program did not start (${info.error ?? exitText(info)})`, 'check --xstartup');
+  }
+  return { identity, exited: child.exited };
+}

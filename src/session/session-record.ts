@@ -1,0 +1,73 @@
+import type { ProcessIdentity } from '../proc/process-identity.js';
+
+export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+
+/** What the user asked for, resolved and validated: enough to start the same desktop again. */
+export interface SessionOptions {
+  geometry: string;
+  depth: number;
+  desktop: string;
+  localhost: boolean;
+  securityTypes: string[];
+  rfbPort: number;
+  /** Shell command of the session program; null runs none. */
+  xstartup: string | null;
+  autokill: boolean;
+  extraArgs: string[];
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  at: string;
+  /** Why it could not even be started, e.g. ENOENT. */
+  error?: string;
+}
+
+/** One session as the daemon keeps it, and as `sessions/<N>.json` stores it. */
+export interface SessionRecord {
+  display: number;
+  state: SessionState;
+  options: SessionOptions;
+  server: ProcessIdentity | null;
+  /** The session program, leader of its own session and process group. */
+  program: ProcessIdentity | null;
+  log: string;
+  authFile: string;
+  xauthority: string;
+  startedAt: string;
+  restarts: number;
+  lastExit: ExitInfo | null;
+  /** Why the session is not running, in one line, for list and status. */
+  reason: string | null;
+}
+
+/** The `list --json` shape: stable keys for scripts. */
+export interface SessionSummary {
+  display: number;
+  state: SessionState;
+  pid: number | null;
+  rfbPort: number;
+  startedAt: string;
+  uptimeSeconds: number | null;
+  restarts: number;
+  lastExit: ExitInfo | null;
+  reason: string | null;
+  log: string;
+}
+
+export function summarize(record: SessionRecord, now: number): SessionSummary {
+  const running = record.state === 'running';
+  return {
+    display: record.display,
+    state: record.state,
+    pid: running ? record.server?.pid ?? null : null,
+    rfbPort: record.options.rfbPort,
+    startedAt: record.startedAt,
+    uptimeSeconds: running ? Math.max(0, Math.round((now - Date.parse(record.startedAt)) / 1000)) : null,
+    restarts: record.restarts,
+    lastExit: record.lastExit,
+    reason: record.reason,
+    log: record.log,
+  };
+}

@@ -1,0 +1,91 @@
+import { TsvncError } from '../errors.js';
+import { rfbPort } from '../display/display-number.js';
+import type { StartRequest } from '../daemon/protocol.js';
+import type { SessionOptions } from './session-record.js';
+
+export const DEFAULT_GEOMETRY = '1920x1080';
+export const DEFAULT_DEPTH = 24;
+const DEPTHS = [16, 24, 32];
+/** Xvnc refuses a framebuffer larger than 16384 pixels on a side. */
+const MAX_SIDE = 16384;
+
+/** TigerVNC's security types, spelled as Xtigervnc prints them. */
+export const SECURITY_TYPES = ['None', 'VncAuth', 'Plain', 'TLSNone', 'TLSVnc', 'TLSPlain', 'X509None', 'X509Vnc', 'X509Plain'] as const;
+/** Types that check the password in ~/.vnc/passwd. */
+const USES_PASSWD_FILE = new Set(['VncAuth', 'TLSVnc', 'X509Vnc']);
+/** Types that let anyone who reaches the port in without a secret. */
+const UNAUTHENTICATED = new Set(['None', 'TLSNone', 'X509None']);
+
+export function parseGeometry(text: string): string {
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(text);
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 32 || height < 32 || width > MAX_SIDE || height > MAX_SIDE) {
+    throw new TsvncError('BAD_ARGUMENT', `--geometry "${text}" is not a screen size`, `give WIDTHxHEIGHT, each from 32 to ${MAX_SIDE}, e.g. 1920x1080`);
+  }
+  return `${width}x${height}`;
+}
+
+export function parseDepth(value: number): number {
+  if (!DEPTHS.includes(value)) throw new TsvncError('BAD_ARGUMENT', `--depth ${value} is not supported`, `use one of ${DEPTHS.join(', ')}`);
+  return value;
+}
+
+export function parseSecurityTypes(text: string): string[] {
+  const types = text.split(',').map((t) => t.trim()).filter(Boolean).map((given) => {
+    const known = SECURITY_TYPES.find((t) => t.toLowerCase() === given.toLowerCase());
+    if (!known) throw new TsvncError('BAD_ARGUMENT', `unknown security type "${given}"`, `use a comma-separated list of ${SECURITY_TYPES.join(', ')}`);
+    return known;
+  });
+  if (types.length === 0) throw new TsvncError('BAD_ARGUMENT', '--security-types is empty', `use a comma-separated list of ${SECURITY_TYPES.join(', ')}`);
+  return [...new Set(types)];
+}
+
+export function usesPasswdFile(types: readonly string[]): boolean {
+  return types.some((t) => USES_PASSWD_FILE.has(t));
+}
+
+/**
+ * Everything about a start that can be judged without touching the system,
+ * so bad input fails in the CLI before a daemon or a display is involved
+ * (and again in the daemon, which trusts no client).
+ */
+export function resolveOptions(req: StartRequest, display: number, desktopDefault: string, xstartup: string | null): SessionOptions {
+  const securityTypes = parseSecurityTypes(req.securityTypes ?? 'VncAuth');
+  const open = securityTypes.filter((t) => UNAUTHENTICATED.has(t));
+  if (!req.localhost && open.length > 0 && !req.insecure) {
+    throw new TsvncError(
+      'INSECURE',
+      `security type ${open.join(', ')} off localhost lets anyone who reaches the port take over the desktop`,
+      'keep --localhost yes and tunnel over ssh, use VncAuth, or pass --insecure if the network is trusted',
+    );
+  }
+  return {
+    geometry: parseGeometry(req.geometry ?? DEFAULT_GEOMETRY),
+    depth: parseDepth(req.depth ?? DEFAULT_DEPTH),
+    desktop: req.desktop ?? desktopDefault,
+    localhost: req.localhost,
+    securityTypes,
+    rfbPort: req.rfbPort ?? rfbPort(display),
+    xstartup,
+    autokill: req.autokill,
+    extraArgs: req.extraArgs,
+  };
+}
+
+/** The Xtigervnc command line: readiness on fd 3, the lock left to tsvnc. */
+export function serverArgs(display: number, options: SessionOptions, authFile: string, passwdFile: string): string[] {
+  const args = [
+    `:${display}`,
+    '-displayfd', '3',
+    '-auth', authFile,
+    '-desktop', options.desktop,
+    '-geometry', options.geometry,
+    '-depth', String(options.depth),
+    '-rfbport', String(options.rfbPort),
+    `-localhost=${options.localhost ? 1 : 0}`,
+    '-SecurityTypes', options.securityTypes.join(','),
+  ];
+  if (usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', passwdFile);
+  return [...args, ...options.extraArgs];
+}

@@ -1,0 +1,83 @@
+import { constants } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+
+/** Family values from Xauth.h: a local (Unix socket) connection, and "any". */
+export const FAMILY_LOCAL = 256;
+export const FAMILY_WILD = 65535;
+
+const COOKIE_NAME = 'MIT-MAGIC-COOKIE-1';
+
+export interface XauthEntry {
+  family: number;
+  address: Buffer;
+  display: string;
+  name: string;
+  data: Buffer;
+}
+
+export function newCookie(): Buffer {
+  return randomBytes(16);
+}
+
+/**
+ * What `xauth add HOST/unix:N . COOKIE` stores. Only the local entry: tsvnc's
+ * servers are reached over their Unix socket, and a TCP entry would need the
+ * host's address resolved, which xauth does at add time and we do not want to.
+ */
+export function cookieEntries(host: string, display: number, cookie: Buffer): XauthEntry[] {
+  if (host === '') throw new RangeError('xauth entry needs a host name');
+  if (!Number.isSafeInteger(display) || display < 0) throw new RangeError(`bad display number ${display}`);
+  return [{ family: FAMILY_LOCAL, address: Buffer.from(host), display: String(display), name: COOKIE_NAME, data: cookie }];
+}
+
+function u16(value: number): Buffer {
+  const buffer = Buffer.alloc(2);
+  buffer.writeUInt16BE(value);
+  return buffer;
+}
+
+function counted(field: Buffer, what: string): Buffer[] {
+  // libXau reads a u16 length: a longer field would silently corrupt every entry after it.
+  if (field.length > 0xffff) throw new RangeError(`xauth ${what} is ${field.length} bytes, more than 65535`);
+  return [u16(field.length), field];
+}
+
+/** The Xauthority binary format as libXau's XauWriteAuth writes it. */
+export function encodeXauth(entries: readonly XauthEntry[]): Buffer {
+  return Buffer.concat(
+    entries.flatMap((entry) => {
+      if (!Number.isInteger(entry.family) || entry.family < 0 || entry.family > 0xffff) {
+        throw new RangeError(`bad xauth family ${entry.family}`);
+      }
+      return [
+        u16(entry.family),
+        ...counted(entry.address, 'address'),
+        ...counted(Buffer.from(entry.display), 'display'),
+        ...counted(Buffer.from(entry.name), 'name'),
+        ...counted(entry.data, 'data'),
+      ];
+    }),
+  );
+}
+
+/**
+ * Creates a server's -auth file. O_EXCL|O_NOFOLLOW because the cookie must
+ * land in a file we just created: never through a planted symlink, never in
+ * an older file that someone else may already be able to read. A partly
+ * written file is removed so a failed start leaves no half cookie behind.
+ */
+export async function writeAuthFile(path: string, entries: readonly XauthEntry[]): Promise<void> {
+  const content = encodeXauth(entries);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  const handle = await open(path, flags, 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(path).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+}

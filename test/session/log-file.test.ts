@@ -1,0 +1,153 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { followFile, lastLines, sessionLogPath } from '../../src/session/log-file.js';
+
+async function tempDir(t: test.TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-log-file-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 2000);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Follows `path` from `from` and collects what it writes; stopped when the test ends. */
+function follow(t: test.TestContext, path: string, from: number) {
+  const stop = new AbortController();
+  const chunks: Buffer[] = [];
+  const done = followFile(path, from, (chunk) => chunks.push(Buffer.from(chunk)), stop.signal);
+  const text = (): string => Buffer.concat(chunks).toString('utf8');
+  t.after(() => {
+    stop.abort();
+    return done;
+  });
+  return {
+    text,
+    seen: (expected: string) => until(() => text() === expected, JSON.stringify(expected)),
+    async stop(): Promise<void> {
+      stop.abort();
+      await within(done, 'followFile to stop');
+    },
+  };
+}
+
+test('the log path is the one vncserver uses', () => {
+  assert.equal(sessionLogPath('/home/ann', 'box', 3), '/home/ann/.vnc/box:3.log');
+});
+
+test('lastLines: a missing file or directory has no lines', async (t) => {
+  const dir = await tempDir(t);
+  assert.deepEqual(await lastLines(join(dir, 'none.log'), 5), []);
+  assert.deepEqual(await lastLines(join(dir, 'no-dir', 'none.log'), 5), []);
+});
+
+test('lastLines: an empty file has no lines', async (t) => {
+  const path = join(await tempDir(t), 'empty.log');
+  await writeFile(path, '');
+  assert.deepEqual(await lastLines(path, 5), []);
+});
+
+test('lastLines: the last line counts without its newline, and no empty line follows', async (t) => {
+  const path = join(await tempDir(t), 'x.log');
+  await writeFile(path, 'one\ntwo\nthree');
+  assert.deepEqual(await lastLines(path, 2), ['two', 'three']);
+  await writeFile(path, 'one\ntwo\nthree\n');
+  assert.deepEqual(await lastLines(path, 2), ['two', 'three']);
+  assert.deepEqual(await lastLines(path, 0), []);
+});
+
+test('lastLines: asking for more lines than there are gives them all', async (t) => {
+  const path = join(await tempDir(t), 'x.log');
+  await writeFile(path, 'one\n\ntwo\n');
+  assert.deepEqual(await lastLines(path, 10), ['one', '', 'two']);
+});
+
+test('lastLines: a file over 64 KiB gives only whole lines from its end', async (t) => {
+  const path = join(await tempDir(t), 'big.log');
+  const lines = Array.from({ length: 20_000 }, (_, i) => `line ${String(i).padStart(5, '0')}`);
+  await writeFile(path, `${lines.join('\n')}\n`);
+  assert.deepEqual(await lastLines(path, 3), lines.slice(-3));
+  const all = await lastLines(path, lines.length);
+  assert.ok(all.length > 1000 && all.length * 11 <= 64 * 1024, `${all.length} lines`);
+  assert.deepEqual(all, lines.slice(-all.length));
+});
+
+test('followFile: writes what is there after the offset, then what is appended', async (t) => {
+  const path = join(await tempDir(t), 'x.log');
+  await writeFile(path, 'old\nnew\n');
+  const log = follow(t, path, 4);
+  await log.seen('new\n');
+  await appendFile(path, 'more\n');
+  await log.seen('new\nmore\n');
+  await appendFile(path, 'and more\n');
+  await log.seen('new\nmore\nand more\n');
+  await log.stop();
+});
+
+test('followFile: starts over when the file is truncated', async (t) => {
+  const path = join(await tempDir(t), 'x.log');
+  await writeFile(path, 'a long first line\n');
+  const log = follow(t, path, 0);
+  await log.seen('a long first line\n');
+  await truncate(path, 0);
+  await appendFile(path, 'short\n');
+  await log.seen('a long first line\nshort\n');
+  await log.stop();
+});
+
+test('followFile: reopens from the start when the file is replaced', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'x.log');
+  await writeFile(path, 'first session\n');
+  const log = follow(t, path, 0);
+  await log.seen('first session\n');
+  await writeFile(join(dir, 'x.log.new'), 'second\n');
+  await rename(join(dir, 'x.log.new'), path);
+  await log.seen('first session\nsecond\n');
+  await appendFile(path, 'second, more\n');
+  await log.seen('first session\nsecond\nsecond, more\n');
+  await log.stop();
+});
+
+test('followFile: waits for a deleted log to come back', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'x.log');
+  await writeFile(path, 'before\n');
+  const log = follow(t, path, 0);
+  await log.seen('before\n');
+  await rm(path);
+  await writeFile(join(dir, 'other.log'), 'not this one\n');
+  await delay(100);
+  await writeFile(path, 'after\n');
+  await log.seen('before\nafter\n');
+  await log.stop();
+});
+
+test('followFile: an aborted signal stops it at once', async (t) => {
+  const path = join(await tempDir(t), 'x.log');
+  await writeFile(path, 'x\n');
+  const chunks: Buffer[] = [];
+  await within(followFile(path, 0, (chunk) => chunks.push(chunk), AbortSignal.abort()), 'followFile to return');
+  assert.deepEqual(chunks, []);
+});
