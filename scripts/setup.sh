@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   tigervnc-standalone-server  # Xtigervnc, and tigervncserver to compare with
   tigervnc-tools              # vncpasswd
+  icewm xterm                 # a small desktop for the default session (/etc/X11/Xsession); any desktop works
   x11-utils                   # xdpyinfo, used by the tests to talk to a display
   vncsnapshot                 # a real VNC client for the tests
   iproute2 util-linux procps  # ip, unshare, ps: the test sandboxes

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 /**
@@ -36,6 +37,20 @@ export async function readStat(pid: number): Promise<StatFields | null> {
 export async function identify(pid: number): Promise<ProcessIdentity | null> {
   const stat = await readStat(pid);
   return stat === null ? null : { pid, startTicks: stat.startTicks };
+}
+
+/**
+ * Synchronous on purpose, right after spawn(): node reaps children in its
+ * event loop, so until we yield, even a child that already exited is still
+ * a zombie with its /proc entry.
+ */
+export function identifyChild(pid: number): ProcessIdentity | null {
+  try {
+    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return stat === null ? null : { pid, startTicks: stat.startTicks };
+  } catch {
+    return null;
+  }
 }
 
 /** A zombie has exited already: it is not the running process we started. */

@@ -2,19 +2,19 @@ import { lastLines } from './log-file.js';
 import type { ExitInfo } from './session-record.js';
 
 /** X's own noise around a fatal error, which says nothing about its cause. */
-const NOISE = /Fatal server error|^\(EE\)\s*$|Please consult|for help|^\(EE\) Please|^$/;
+const NOISE = /Fatal server error|^\(EE\)\s*$|Please consult|for help|wiki\.x\.org|^$/;
 
 export function exitText(info: ExitInfo | null): string {
   if (info === null) return '';
   if (info.signal !== null) return `killed by ${info.signal}`;
-  return info.code === null ? 'exited (status unknown: it was not started by this daemon)' : `exit code ${info.code}`;
+  return info.code === null ? 'status unknown: it was not started by this daemon' : `exit code ${info.code}`;
 }
 
-/** ", exit code 1: (EE) Cannot establish any listening sockets" — the server's own words on why it died. */
+/** " (exit code 1): (EE) Cannot establish any listening sockets": the server's own words on why it died. */
 export async function failureSummary(log: string, info: ExitInfo | null): Promise<string> {
+  // Only the server's (EE) lines state causes; the rest of its log is chatter and statistics.
   const lines = (await lastLines(log, 40)).map((l) => l.trim());
-  const errors = lines.filter((l) => l.startsWith('(EE)') && !NOISE.test(l));
-  const cause = errors[0] ?? lines.filter((l) => !NOISE.test(l)).at(-1) ?? '';
+  const cause = lines.find((l) => l.startsWith('(EE)') && !NOISE.test(l)) ?? '';
   const how = exitText(info);
   return `${how ? ` (${how})` : ''}${cause ? `: ${cause}` : ''}`;
 }

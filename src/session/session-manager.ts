@@ -169,7 +169,8 @@ export class SessionManager {
     const clean = info.code === 0 && info.signal === null;
     record.state = clean ? 'stopped' : 'failed';
     record.lastExit = info;
-    record.reason = `the X server ${clean ? 'exited' : 'failed'}${await failureSummary(record.log, info)}`;
+    const how = info.code === null && info.signal === null ? 'ended' : clean ? 'exited' : 'failed';
+    record.reason = `the X server ${how}${await failureSummary(record.log, info)}`;
     logger.warn(`:${record.display}: ${record.reason}`);
     if (record.program) await terminate(await programProcesses(record.program));
     record.program = null;

@@ -1,6 +1,6 @@
 import { access, constants, lstat } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
-import { identify, type ProcessIdentity } from '../proc/process-identity.js';
+import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
 import { spawnDetached } from './spawn-detached.js';
 import { exitText } from './failure-summary.js';
@@ -49,7 +49,7 @@ export interface SessionProgram {
  */
 export async function spawnSessionProgram(command: string, spec: { env: Record<string, string>; cwd: string; logFd: number }): Promise<SessionProgram> {
   const child = spawnDetached('/bin/sh', ['-c', command], { ...spec, readyPipe: false });
-  const identity = child.pid === undefined ? null : await identify(child.pid);
+  const { identity } = child;
   if (identity === null) {
     const info = await child.exited;
     throw new TsvncError('SERVER_FAILED', `the session program did not start (${info.error ?? exitText(info)})`, 'check --xstartup');

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { ExitInfo } from './session-record.js';
+import { identifyChild, type ProcessIdentity } from '../proc/process-identity.js';
 
 export interface Detached {
-  pid: number | undefined;
+  identity: ProcessIdentity | null;
   exited: Promise<ExitInfo>;
   readyFd: Readable | null;
   kill(signal: NodeJS.Signals): void;
@@ -30,5 +31,6 @@ export function spawnDetached(file: string, args: readonly string[], spec: { log
     });
   });
   const fd = spec.readyPipe ? (child.stdio[3] as Readable) : null;
-  return { pid: child.pid, exited, readyFd: fd, kill: (signal) => child.kill(signal) };
+  const identity = child.pid === undefined ? null : identifyChild(child.pid);
+  return { identity, exited, readyFd: fd, kill: (signal) => child.kill(signal) };
 }

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { TsvncError } from '../errors.js';
-import { identify, type ProcessIdentity } from '../proc/process-identity.js';
+import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
 import { failureSummary } from './failure-summary.js';
 import { spawnDetached } from './spawn-detached.js';
@@ -67,7 +67,7 @@ export function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | nu
 export async function spawnServer(spec: ServerSpec): Promise<StartedServer> {
   const child = spawnDetached(spec.binary, spec.args, { logFd: spec.logFd, env: spec.env, cwd: spec.cwd, readyPipe: true });
   const { exited } = child;
-  const identity = child.pid === undefined ? null : await identify(child.pid);
+  const { identity } = child;
   const fd = child.readyFd;
   if (identity === null || fd === null) {
     const info = await exited;

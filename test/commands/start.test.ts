@@ -129,6 +129,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
       step leftovers leftovers`);
     assert.equal(run.step('short').code, 0, run.stderr);
     assert.equal(run.step('autokill').code, 0, 'the session ended when sleep exited');
+    assert.equal(run.step('keep').code, 0, run.stderr);
     assert.deepEqual(run.json<SessionSummary[]>('list').map((s) => [s.display, s.state]), [[2, 'running']]);
     assert.equal(run.step('xdpyinfo').code, 0);
     assert.equal(run.step('leftovers').out, '');

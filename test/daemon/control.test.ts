@@ -1,0 +1,205 @@
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { connect, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { TsvncError } from '../../src/errors.js';
+import { listenControl, type Handler } from '../../src/daemon/control-server.js';
+import { callDaemon, daemonRunning } from '../../src/daemon/control-client.js';
+import { encode, type Message, type Request } from '../../src/daemon/protocol.js';
+import { statePaths, type StatePaths } from '../../src/state/state-dir.js';
+
+let dir = '';
+let paths: StatePaths;
+let server: Server | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(`${tmpdir()}/tsvnc-ctl-`);
+  paths = statePaths(dir);
+  await mkdir(paths.sessions, { mode: 0o700 });
+});
+afterEach(async () => {
+  await closeServer();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function closeServer(): Promise<void> {
+  const current = server;
+  server = undefined;
+  if (current?.listening) await new Promise<void>((resolve) => current.close(() => resolve()));
+}
+
+async function listen(handler: Handler): Promise<Server> {
+  server = await listenControl(paths.socket, handler);
+  return server;
+}
+
+/** A raw exchange: every message the daemon sends, in order, until it closes. */
+function rawExchange(line: string, timeoutMs = 5000): Promise<Message[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path: paths.socket });
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close within ${timeoutMs} ms; got ${text}`));
+    }, timeoutMs);
+    socket.on('data', (chunk) => { text += chunk.toString('utf8'); });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Message));
+    });
+    socket.write(line);
+  });
+}
+
+describe('control socket', () => {
+  it('is a socket with mode 0600', async () => {
+    await listen(async () => null);
+    const info = await stat(paths.socket);
+    assert.ok(info.isSocket());
+    assert.equal(info.mode & 0o777, 0o600);
+  });
+
+  it('replaces a stale file at the socket path', async () => {
+    await writeFile(paths.socket, 'stale');
+    await listen(async () => 'fresh');
+    assert.ok((await stat(paths.socket)).isSocket());
+    assert.equal(await callDaemon(paths, { op: 'ping' }), 'fresh');
+  });
+
+  it('hands the request to the handler and its result back to the client', async () => {
+    const seen: Request[] = [];
+    await listen(async (request) => {
+      seen.push(request);
+      return { pong: true, echo: request };
+    });
+    const request: Request = { op: 'kill', target: 4, clean: true };
+    assert.deepEqual(await callDaemon(paths, request), { pong: true, echo: request });
+    assert.deepEqual(seen, [request]);
+  });
+
+  it('answers null for a handler that returns nothing', async () => {
+    await listen(async () => undefined);
+    assert.equal(await callDaemon(paths, { op: 'ping' }), null);
+  });
+
+  it('sends the handler log lines before the result', async () => {
+    await listen(async (_request, log) => {
+      log('debug', 'first');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log('debug', 'second');
+      return 'done';
+    });
+    assert.deepEqual(await rawExchange(encode({ op: 'list' })), [
+      { type: 'log', level: 'debug', message: 'first' },
+      { type: 'log', level: 'debug', message: 'second' },
+      { type: 'result', result: 'done' },
+    ]);
+    // The real client routes the log lines to its logger and still gets the result.
+    assert.equal(await callDaemon(paths, { op: 'list' }), 'done');
+  });
+
+  it('delivers a TsvncError with its code, message and hint', async () => {
+    await listen(async () => {
+      throw new TsvncError('DISPLAY_BUSY', ':5 is in use by pid 42', 'pick another display');
+    });
+    await assert.rejects(callDaemon(paths, { op: 'status', display: 5 }), (error: unknown) => {
+      assert.ok(error instanceof TsvncError);
+      assert.equal(error.code, 'DISPLAY_BUSY');
+      assert.equal(error.message, ':5 is in use by pid 42');
+      assert.equal(error.hint, 'pick another display');
+      return true;
+    });
+  });
+
+  it('delivers a TsvncError without a hint as one without a hint', async () => {
+    await listen(async () => {
+      throw new TsvncError('NOT_A_SESSION', ':9 is not a session');
+    });
+    await assert.rejects(callDaemon(paths, { op: 'status', display: 9 }), (error: unknown) => {
+      assert.ok(error instanceof TsvncError);
+      assert.equal(error.code, 'NOT_A_SESSION');
+      assert.equal(error.hint, undefined);
+      return true;
+    });
+  });
+
+  it('delivers a plain Error as INTERNAL', async () => {
+    await listen(async () => {
+      throw new Error('disk on fire');
+    });
+    await assert.rejects(callDaemon(paths, { op: 'ping' }), (error: unknown) => {
+      assert.ok(error instanceof TsvncError);
+      assert.equal(error.code, 'INTERNAL');
+      assert.equal(error.message, 'disk on fire');
+      return true;
+    });
+  });
+
+  it('answers a request that is not JSON with BAD_ARGUMENT, without calling the handler', async () => {
+    let called = false;
+    await listen(async () => {
+      called = true;
+      return null;
+    });
+    const messages = await rawExchange('this is not json\n');
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0]?.type, 'error');
+    assert.equal(messages[0]?.type === 'error' && messages[0].code, 'BAD_ARGUMENT');
+    assert.equal(called, false);
+  });
+
+  it('serves concurrent clients, each with its own answer', async () => {
+    await listen(async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return request.op === 'status' ? request.display : null;
+    });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => callDaemon(paths, { op: 'status', display: i })));
+    assert.deepEqual(results, [0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('daemonRunning is true while listening and false before and after', async () => {
+    assert.equal(await daemonRunning(paths), false);
+    const listening = await listen(async () => null);
+    assert.equal(await daemonRunning(paths), true);
+    await closeServer();
+    assert.equal(listening.listening, false);
+    assert.equal(await daemonRunning(paths), false);
+  });
+
+  it('a malformed daemon message rejects callDaemon instead of crashing the client', {
+    todo: 'control-client.ts exchange(): parseMessage/lineSplitter/logger[level] throw inside the socket data listener, an uncaught exception',
+  }, async () => {
+    // In a child process: the uncaught exception would otherwise take this test runner down.
+    const script = `${dir}/junk-daemon.mjs`;
+    const client = new URL('../../src/daemon/control-client.js', import.meta.url).href;
+    const state = new URL('../../src/state/state-dir.js', import.meta.url).href;
+    await writeFile(script, `
+      import { createServer } from 'node:net';
+      import { callDaemon } from ${JSON.stringify(client)};
+      import { statePaths } from ${JSON.stringify(state)};
+      const paths = statePaths(${JSON.stringify(dir)});
+      const server = createServer((s) => s.once('data', () => { s.write('not json\\n'); setTimeout(() => s.end(), 50); }));
+      await new Promise((r) => server.listen(paths.socket, r));
+      try {
+        await callDaemon(paths, { op: 'ping' });
+        console.log('resolved');
+      } catch (error) {
+        console.log('rejected ' + error.code);
+      }
+      server.close();
+    `);
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, [script], { timeout: 10_000 }, (error, out) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out });
+      });
+    });
+    assert.match(stdout.trim(), /^rejected [A-Z_]+$/);
+    assert.equal(code, 0);
+  });
+});
