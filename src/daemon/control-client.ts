@@ -25,12 +25,20 @@ function exchange(socket: Socket, request: Request, daemonLog: string): Promise<
         fn();
       }
     };
-    socket.on('data', lineSplitter((line) => {
+    const split = lineSplitter((line) => {
       const message = parseMessage(line);
-      if (message.type === 'log') logger[message.level](message.message);
+      if (message.type === 'log') logger[message.level](String(message.message));
       else if (message.type === 'result') settle(() => resolve(message.result));
       else settle(() => reject(new TsvncError(message.code, message.message, message.hint)));
-    }));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        split(chunk);
+      } catch (error) {
+        settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon answered nonsense: ${(error as Error).message}`, `see ${daemonLog}`)));
+        socket.destroy();
+      }
+    });
     socket.once('error', (error) => settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', `lost the tsvnc daemon: ${error.message}`, `see ${daemonLog}`))));
     socket.once('close', () => settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', 'the tsvnc daemon closed the connection without an answer', `see ${daemonLog}`))));
     socket.write(encode(request));

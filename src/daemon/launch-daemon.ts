@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import { TsvncError } from '../errors.js';
 import type { StatePaths } from '../state/state-dir.js';
-import { lastLines } from '../session/log-file.js';
 
 const READY_TIMEOUT_MS = 10_000;
 export const READY_LINE = 'ready';
+
+/**
+ * Descriptors our caller left open without close-on-exec (a job script's
+ * flock, say) would otherwise live on in the daemon and in every server it
+ * starts. bash, not sh: dash cannot name descriptors above 9.
+ */
+const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 3 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@"';
 
 /**
  * Starts `tsvnc daemon --foreground` detached (own session, no tie to this
@@ -16,7 +22,7 @@ export const READY_LINE = 'ready';
 export async function launchDaemon(paths: StatePaths): Promise<void> {
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
-  const child = spawn(process.execPath, [cli, 'daemon', '--foreground', '--ready-fd', '3'], {
+  const child = spawn('/bin/bash', ['-c', CLOSE_INHERITED_FDS, process.execPath, cli, 'daemon', '--foreground', '--ready-fd', '3'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',
@@ -43,7 +49,7 @@ export async function launchDaemon(paths: StatePaths): Promise<void> {
   ready.destroy();
   child.unref();
   if (said.trim() !== READY_LINE) {
-    const tail = (await lastLines(paths.daemonLog, 1))[0] ?? said.trim();
-    throw new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon did not start: ${tail || 'it exited at once'}`, `see ${paths.daemonLog}, or run: tsvnc daemon --foreground`);
+    const why = said.trim().replace(/^tsvnc: /, '') || 'it exited without saying why';
+    throw new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon did not start: ${why}`, `see ${paths.daemonLog}, or run: tsvnc daemon --foreground`);
   }
 }

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { TsvncError, type ErrorCode } from '../errors.js';
 import type { Level } from '../log.js';
 
@@ -57,9 +58,13 @@ export function parseRequest(line: string): Request {
   return value as Request;
 }
 
+const LEVELS = new Set(['error', 'warn', 'info', 'debug']);
+
 export function parseMessage(line: string): Message {
-  const value = JSON.parse(line) as Message;
-  if (value.type !== 'log' && value.type !== 'result' && value.type !== 'error') throw new Error(`unexpected daemon message: ${line.slice(0, 200)}`);
+  const value = JSON.parse(line) as Message | null;
+  const valid = value !== null && typeof value === 'object'
+    && (value.type === 'result' || (value.type === 'error' && typeof value.code === 'string') || (value.type === 'log' && LEVELS.has(value.level)));
+  if (!valid) throw new Error(`unexpected daemon message: ${line.slice(0, 200)}`);
   return value;
 }
 
@@ -72,17 +77,22 @@ export function errorMessage(error: unknown): Message {
   return { type: 'error', code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Splits a byte stream into lines, refusing a line longer than MAX_LINE_BYTES. */
+/** Splits a byte stream into lines (UTF-8 safe across chunks), refusing a line longer than MAX_LINE_BYTES. */
 export function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8');
   let pending = '';
+  const check = (text: string) => {
+    if (Buffer.byteLength(text) > MAX_LINE_BYTES) throw new Error('control message too long');
+  };
   return (chunk) => {
-    pending += chunk.toString('utf8');
+    pending += decoder.write(chunk);
     let newline: number;
     while ((newline = pending.indexOf('\n')) !== -1) {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
+      check(line);
       if (line.trim() !== '') onLine(line);
     }
-    if (pending.length > MAX_LINE_BYTES) throw new Error('control message too long');
+    check(pending);
   };
 }

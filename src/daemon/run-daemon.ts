@@ -1,5 +1,7 @@
 import { closeSync, writeSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { removeIfSameInode } from '../tmp/safe-tmp.js';
+import { userMessage } from '../errors.js';
 import lockfile from 'proper-lockfile';
 import { logger, logToFile } from '../log.js';
 import { ensureStateDir, stateDirFor } from '../state/state-dir.js';
@@ -8,11 +10,15 @@ import { listenControl } from './control-server.js';
 import { daemonRunning } from './control-client.js';
 import { READY_LINE } from './launch-daemon.js';
 
-/** Whoever started us learns we listen: a pipe from `launchDaemon`. */
-function signalReady(readyFd: number | undefined): void {
+/** Whoever started us learns we listen, or why not: a pipe from `launchDaemon`. */
+function tellLauncher(readyFd: number | undefined, line: string): void {
   if (readyFd === undefined) return;
-  writeSync(readyFd, `${READY_LINE}\n`);
-  closeSync(readyFd);
+  try {
+    writeSync(readyFd, `${line.replace(/\n/g, ' ')}\n`);
+    closeSync(readyFd);
+  } catch {
+    // The launcher gave up waiting; the daemon serves anyway.
+  }
 }
 
 /**
@@ -22,6 +28,16 @@ function signalReady(readyFd: number | undefined): void {
  * until SIGTERM, and leaves the sessions running when it stops.
  */
 export async function runDaemon(readyFd: number | undefined): Promise<void> {
+  try {
+    await serve(readyFd);
+  } catch (error) {
+    logger.error(`tsvnc daemon cannot start: ${(error as Error).message}`);
+    tellLauncher(readyFd, userMessage(error));
+    throw error;
+  }
+}
+
+async function serve(readyFd: number | undefined): Promise<void> {
   process.umask(0o077);
   const paths = await ensureStateDir(stateDirFor(process.env));
   logToFile(paths.daemonLog);
@@ -31,27 +47,30 @@ export async function runDaemon(readyFd: number | undefined): Promise<void> {
   try {
     if (await daemonRunning(paths)) {
       logger.info(`another tsvnc daemon already serves ${paths.socket}`);
-      signalReady(readyFd);
+      tellLauncher(readyFd, READY_LINE);
       return;
     }
     manager = new SessionManager(paths);
-    await manager.load();
     server = await listenControl(paths.socket, (request, log) => manager.handle(request, log));
+    manager.resume();
   } finally {
     await release();
   }
+  const socketIno = (await lstat(paths.socket)).ino;
   logger.info(`tsvnc daemon ${process.pid} serving ${paths.socket}`);
-  signalReady(readyFd);
+  tellLauncher(readyFd, READY_LINE);
   const shutdown = (signal: string) => {
     logger.info(`tsvnc daemon ${process.pid} stopping on ${signal}; sessions keep running`);
     manager.close();
     server.close();
-    void unlink(paths.socket).catch(() => undefined).finally(() => process.exit(0));
+    // Only our own socket: a successor may already have bound a new one there.
+    void removeIfSameInode(paths.socket, socketIno).catch(() => undefined).finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   // A closing terminal must not take the daemon down with it.
   process.on('SIGHUP', () => logger.info('ignoring SIGHUP'));
+  process.on('unhandledRejection', (error) => logger.error(`unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
   process.on('uncaughtException', (error) => {
     logger.error(`tsvnc daemon crashed: ${error.stack ?? error.message}`);
     process.exit(70);

@@ -14,11 +14,13 @@ export interface StatusResult extends SessionSummary {
 }
 
 export function startText(r: StartResult): string[] {
+  // Viewers take host:N for port 5900+N and host::PORT for any other port.
+  const address = (host: string) => (r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`);
   const lines = [`New desktop ${r.host}:${r.display} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`];
   if (r.localhost) {
-    lines.push(`Connect a VNC viewer on this machine to localhost:${r.display}; from elsewhere tunnel first: ssh -L ${r.rfbPort}:localhost:${r.rfbPort} ${r.host}`);
+    lines.push(`Connect a VNC viewer on this machine to ${address('localhost')}; from elsewhere tunnel first: ssh -L ${r.rfbPort}:localhost:${r.rfbPort} ${r.host}`);
   } else {
-    lines.push(`Connect a VNC viewer to ${r.host}:${r.display}`);
+    lines.push(`Connect a VNC viewer to ${address(r.host)}`);
   }
   return lines;
 }

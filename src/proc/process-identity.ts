@@ -20,6 +20,7 @@ export interface StatFields {
 
 /** Fields counted from 1 as in proc(5); comm (field 2) may contain spaces and ')'. */
 export function parseStat(stat: string): StatFields | null {
+  if (!stat.includes(')')) return null;
   const rest = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
   const field = (n: number) => Number(rest[n - 3]);
   const fields = { state: rest[0] ?? '', pgrp: field(5), session: field(6), startTicks: field(22) };

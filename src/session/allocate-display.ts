@@ -58,7 +58,10 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
   if (req.requested !== undefined) return explicit(req.requested, req, probe);
   const [first, last] = req.range ?? DEFAULT_RANGE;
   for (let n = first; n <= last; n++) {
-    if (req.ours.has(n)) continue;
+    if (req.ours.has(n)) {
+      req.log('info', `skipped :${n}: it is one of your sessions`);
+      continue;
+    }
     const result = await probe(n);
     if (!result.free) {
       req.log('info', `skipped :${n}: ${why(result).message}`);

@@ -6,6 +6,7 @@ const NOISE = /Fatal server error|^\(EE\)\s*$|Please consult|for help|wiki\.x\.o
 
 export function exitText(info: ExitInfo | null): string {
   if (info === null) return '';
+  if (info.error !== undefined) return `could not run: ${info.error}`;
   if (info.signal !== null) return `killed by ${info.signal}`;
   return info.code === null ? 'status unknown: it was not started by this daemon' : `exit code ${info.code}`;
 }
@@ -14,7 +15,8 @@ export function exitText(info: ExitInfo | null): string {
 export async function failureSummary(log: string, info: ExitInfo | null): Promise<string> {
   // Only the server's (EE) lines state causes; the rest of its log is chatter and statistics.
   const lines = (await lastLines(log, 40)).map((l) => l.trim());
-  const cause = lines.find((l) => l.startsWith('(EE)') && !NOISE.test(l)) ?? '';
+  // X glues the next line's "(EE)" onto the message.
+  const cause = (lines.find((l) => l.startsWith('(EE)') && !NOISE.test(l)) ?? '').replace(/\(EE\)\s*$/, '').trim();
   const how = exitText(info);
   return `${how ? ` (${how})` : ''}${cause ? `: ${cause}` : ''}`;
 }

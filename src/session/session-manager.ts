@@ -16,6 +16,7 @@ import { findServer } from './find-server.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions, usesPasswdFile } from './start-options.js';
 import { startSession, type Started } from './start-session.js';
+import { parseDisplay, rfbPort } from '../display/display-number.js';
 import { summarize, type ExitInfo, type SessionRecord } from './session-record.js';
 import { programProcesses, terminate } from './stop-process.js';
 import { releaseDisplay } from './release-display.js';
@@ -44,71 +45,78 @@ export class SessionManager {
   private readonly allocation = new Mutex();
   private readonly watchers = new AbortController();
   private readonly host = hostname();
+  private loaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly paths: StatePaths) {
     this.store = new SessionStore(paths.sessions);
   }
 
-  handle(request: Request, log: Log): Promise<unknown> {
+  async handle(request: Request, log: Log): Promise<unknown> {
+    await this.loaded;
     const both: Log = (level, message) => {
       logger[level](message);
       log(level, message);
     };
     switch (request.op) {
-      case 'ping': return Promise.resolve({ pid: process.pid });
+      case 'ping': return { pid: process.pid };
       case 'start': return this.start(request.start, both);
-      case 'list': return Promise.resolve(this.list());
-      case 'status': return this.status(request.display);
-      case 'kill': return this.kill(request.target, request.clean);
+      case 'list': return this.list();
+      case 'status': return this.status(parseDisplay(String(request.display)));
+      case 'kill': return this.kill(request.target === 'all' ? 'all' : parseDisplay(String(request.target)), request.clean);
     }
   }
 
   private async start(req: StartRequest, log: Log) {
+    if (req.display !== undefined) parseDisplay(String(req.display));
     const home = req.env.HOME ?? userInfo().homedir;
     resolveOptions(req, req.display ?? 0, '', null);
     const binary = await findServer(req.env);
     if (usesPasswdFile((req.securityTypes ?? 'VncAuth').split(','))) await checkPasswdFile(passwdFilePath(home));
     const xstartup = await chooseSessionProgram(req, home);
     const config = await loadConfig(req.env);
-    const display = await this.allocation.run(async () => {
+    const live = await this.allocation.run(async () => {
       const n = await allocateDisplay({
         requested: req.display,
         probe: { localhost: req.localhost, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
-        config, ours: new Set(this.sessions.keys()), log,
+        config, ours: this.activeDisplays(), log,
       });
-      this.sessions.set(n, { record: this.placeholder(n), stopping: null });
-      return n;
+      const entry: Live = { record: this.placeholder(n), stopping: null };
+      this.sessions.set(n, entry);
+      return entry;
     });
-    const starting = startSession({ req, display, binary, xstartup, home, host: this.host, user: userInfo().username }, this.paths);
-    const placeholder = this.sessions.get(display);
-    if (placeholder) placeholder.ready = starting.catch(() => undefined);
+    const { display } = live.record;
+    const persist = async (record: SessionRecord) => {
+      live.record = record;
+      await this.store.save(record);
+    };
+    const starting = startSession({ req, display, binary, xstartup, home, host: this.host, user: userInfo().username }, this.paths, persist);
+    live.ready = starting.catch(() => undefined);
     let started: Started;
     try {
       started = await starting;
     } catch (error) {
       this.sessions.delete(display);
+      await this.store.remove(display);
       throw error;
     }
-    await this.adopt(started);
+    this.react(started.serverExited, (info) => this.onServerExit(live, info));
+    if (started.programExited) this.react(started.programExited, (info) => this.onProgramExit(live, info));
+    await persist(started.record);
     log('info', `:${display} is ready (server pid ${started.record.server?.pid}, log ${started.record.log})`);
     return { ...summarize(started.record, Date.now()), host: this.host, localhost: started.record.options.localhost };
   }
 
-  /** A display being started shows as `starting` in list. */
-  private placeholder(display: number): SessionRecord {
-    return {
-      display, state: 'starting', options: { geometry: '', depth: 0, desktop: '', localhost: true, securityTypes: [], rfbPort: 0, xstartup: null, autokill: true, extraArgs: [] },
-      server: null, program: null, log: '', authFile: '', xauthority: '', startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
-    };
+  /** Failed and stopped sessions stay listed until killed or started again on their display. */
+  private activeDisplays(): Set<number> {
+    return new Set([...this.sessions.values()].filter((l) => l.record.state !== 'failed' && l.record.state !== 'stopped').map((l) => l.record.display));
   }
 
-  private async adopt(started: Started): Promise<void> {
-    const { record } = started;
-    const live: Live = { record, stopping: null };
-    this.sessions.set(record.display, live);
-    await this.store.save(record);
-    void started.serverExited.then((info) => this.onServerExit(live, info));
-    void started.programExited?.then((info) => this.onProgramExit(live, info));
+  /** Until the server exists, a display being started shows as `starting` with its port. */
+  private placeholder(display: number): SessionRecord {
+    return {
+      display, state: 'starting', options: { geometry: '', depth: 0, desktop: '', localhost: true, securityTypes: [], rfbPort: rfbPort(display), xstartup: null, autokill: true, extraArgs: [] },
+      server: null, program: null, log: '', authFile: '', xauthority: '', startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
+    };
   }
 
   list() {
@@ -147,6 +155,16 @@ export class SessionManager {
 
   /** SIGTERM to the session program's whole session and to the server, SIGKILL after a bounded wait, then every file. */
   private async end(live: Live, clean: boolean): Promise<void> {
+    try {
+      await this.endSession(live, clean);
+    } catch (error) {
+      // The next kill tries again rather than waiting on this failure forever.
+      live.stopping = null;
+      throw error;
+    }
+  }
+
+  private async endSession(live: Live, clean: boolean): Promise<void> {
     const { record } = live;
     const program = record.program ? await programProcesses(record.program) : [];
     await Promise.all([terminate(program), record.server ? terminate([record.server]) : undefined]);
@@ -179,35 +197,49 @@ export class SessionManager {
   }
 
   private async onProgramExit(live: Live, info: ExitInfo): Promise<void> {
-    if (live.stopping || this.sessions.get(live.record.display) !== live) return;
+    // After a server exit, the session program dying with it is no news.
+    if (live.stopping || live.record.state !== 'running' || this.sessions.get(live.record.display) !== live) return;
     const { record } = live;
     logger.info(`:${record.display}: the session program ended (${exitText(info)})${record.options.autokill ? '; ending the session' : ''}`);
+    // Without autokill the leader's identity stays: kill still finds what it left in its session.
     if (record.options.autokill) return this.stop(record.display, false);
-    record.program = null;
-    await this.store.save(record);
   }
 
-  /** Sessions an earlier daemon started: supervise the live ones, record the ones that died meanwhile. */
-  async load(): Promise<void> {
-    for (const record of await this.store.loadAll()) {
-      const live: Live = { record, stopping: null };
-      this.sessions.set(record.display, live);
-      if (record.state !== 'running' && record.state !== 'starting') continue;
-      if (record.server && (await isRunning(record.server))) {
-        record.state = 'running';
-        void watchExit(record.server, this.watchers.signal).then((info) => this.unlessClosed(() => this.onServerExit(live, info)));
-        if (record.program) {
-          void watchExit(record.program, this.watchers.signal).then((info) => this.unlessClosed(() => this.onProgramExit(live, info)));
-        }
-        logger.info(`:${record.display}: adopted server pid ${record.server.pid}`);
-      } else {
-        await this.onServerExit(live, { code: null, signal: null, at: new Date().toISOString() });
-      }
+  /**
+   * Takes over the sessions an earlier daemon left: supervises the live
+   * ones, records the ones that died meanwhile, undoes half-done starts.
+   * Requests wait for it; the socket is already up, so no client times out.
+   */
+  resume(): void {
+    this.loaded = this.store.loadAll().then((records) =>
+      Promise.all(records.map((record) =>
+        this.takeOver(record).catch((error: Error) => logger.error(`:${record.display}: cannot take over this session: ${error.message}`)),
+      )),
+    ).then(() => undefined, (error: Error) => logger.error(`cannot read the session state: ${error.message}`));
+  }
+
+  private async takeOver(record: SessionRecord): Promise<void> {
+    const live: Live = { record, stopping: null };
+    this.sessions.set(record.display, live);
+    if (record.state === 'starting') {
+      logger.warn(`:${record.display} was still starting when the previous daemon stopped; stopping it`);
+      return this.stop(record.display, false);
+    }
+    if (record.state !== 'running') return;
+    if (record.server && (await isRunning(record.server))) {
+      this.react(watchExit(record.server, this.watchers.signal), (info) => this.onServerExit(live, info));
+      if (record.program) this.react(watchExit(record.program, this.watchers.signal), (info) => this.onProgramExit(live, info));
+      logger.info(`:${record.display}: adopted server pid ${record.server.pid}`);
+    } else {
+      await this.onServerExit(live, { code: null, signal: null, at: new Date().toISOString() });
     }
   }
 
-  private async unlessClosed(task: () => Promise<void>): Promise<void> {
-    if (!this.watchers.signal.aborted) await task();
+  /** Runs `then` when an exit arrives, unless the daemon is stopping; a failure there is logged, never a daemon crash. */
+  private react(exit: Promise<ExitInfo>, then: (info: ExitInfo) => Promise<void>): void {
+    exit
+      .then((info) => (this.watchers.signal.aborted ? undefined : then(info)))
+      .catch((error: Error) => logger.error(`handling an exit failed: ${error.stack ?? error.message}`));
   }
 
   /** Stops watching; the sessions keep running for the next daemon. */

@@ -1,4 +1,4 @@
-import { access, constants, lstat } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
@@ -28,8 +28,8 @@ export async function chooseSessionProgram(req: { xstartup?: string; noXstartup:
     return req.xstartup;
   }
   const user = `${home}/.vnc/xstartup`;
-  const stat = await lstat(user).catch(() => null);
-  if (stat?.isFile()) return (await executable(user)) ? shellQuote(user) : `/bin/sh ${shellQuote(user)}`;
+  const info = await stat(user).catch(() => null);
+  if (info?.isFile()) return (await executable(user)) ? shellQuote(user) : `/bin/sh ${shellQuote(user)}`;
   for (const path of SYSTEM_SESSIONS) if (await executable(path)) return shellQuote(path);
   throw new TsvncError(
     'NO_SESSION_PROGRAM',

@@ -26,6 +26,11 @@ export function parseGeometry(text: string): string {
   return `${width}x${height}`;
 }
 
+export function parsePort(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new TsvncError('BAD_ARGUMENT', `--rfbport ${value} is not a TCP port`, 'give a number from 1 to 65535');
+  return value;
+}
+
 export function parseDepth(value: number): number {
   if (!DEPTHS.includes(value)) throw new TsvncError('BAD_ARGUMENT', `--depth ${value} is not supported`, `use one of ${DEPTHS.join(', ')}`);
   return value;
@@ -60,17 +65,41 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
       'keep --localhost yes and tunnel over ssh, use VncAuth, or pass --insecure if the network is trusted',
     );
   }
+  checkExtraArgs(req.extraArgs);
   return {
     geometry: parseGeometry(req.geometry ?? DEFAULT_GEOMETRY),
     depth: parseDepth(req.depth ?? DEFAULT_DEPTH),
     desktop: req.desktop ?? desktopDefault,
     localhost: req.localhost,
     securityTypes,
-    rfbPort: req.rfbPort ?? rfbPort(display),
+    rfbPort: req.rfbPort === undefined ? rfbPort(display) : parsePort(req.rfbPort),
     xstartup,
     autokill: req.autokill,
     extraArgs: req.extraArgs,
   };
+}
+
+/** Server options tsvnc sets itself, and the tsvnc option that sets each. */
+const MANAGED: Record<string, string> = {
+  displayfd: 'none: tsvnc needs it for readiness', auth: 'none: tsvnc gives each server its own cookie',
+  desktop: '--desktop', geometry: '--geometry', depth: '--depth', rfbport: '--rfbport', localhost: '--localhost',
+  securitytypes: '--security-types', passwordfile: 'none: tsvnc uses ~/.vnc/passwd', rfbauth: 'none: tsvnc uses ~/.vnc/passwd',
+  interface: '--localhost', inetd: 'none',
+};
+
+/**
+ * Extra arguments go to Xtigervnc as they are, except the ones tsvnc sets:
+ * the server takes the last value, so `-- -SecurityTypes None` would
+ * silently undo the checks on security and readiness.
+ */
+export function checkExtraArgs(args: readonly string[]): void {
+  for (const arg of args) {
+    const name = /^--?([A-Za-z]+)/.exec(arg)?.[1]?.toLowerCase();
+    const instead = name === undefined ? undefined : MANAGED[name];
+    if (instead !== undefined) {
+      throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, instead.startsWith('none') ? `remove it (${instead.slice(6)})` : `use ${instead} instead`);
+    }
+  }
 }
 
 /** The Xtigervnc command line: readiness on fd 3, the lock left to tsvnc. */

@@ -6,7 +6,7 @@ import type { SessionRecord } from '../session/session-record.js';
 import { isCode } from '../tmp/safe-tmp.js';
 import { logger } from '../log.js';
 
-const LOCK_OPTIONS = { realpath: false, stale: 5000, retries: { retries: 20, minTimeout: 5, maxTimeout: 100 } };
+const LOCK_OPTIONS = { realpath: false, stale: 5000, retries: { retries: 20, minTimeout: 5, maxTimeout: 100, randomize: true } };
 
 /**
  * Session state as one small JSON file per display. A write is a complete
@@ -29,10 +29,13 @@ export class SessionStore {
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       try {
         await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
-      } finally {
         await handle.close();
+        await rename(temp, path);
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        await unlink(temp).catch(() => undefined);
+        throw error;
       }
-      await rename(temp, path);
     } finally {
       await release();
     }
@@ -55,7 +58,9 @@ export class SessionStore {
     const records: SessionRecord[] = [];
     for (const name of names) {
       try {
-        records.push(JSON.parse(await readFile(`${this.dir}/${name}`, 'utf8')) as SessionRecord);
+        const record = JSON.parse(await readFile(`${this.dir}/${name}`, 'utf8')) as SessionRecord | null;
+        if (typeof record !== 'object' || record === null || `${record.display}.json` !== name) throw new Error('not a session record');
+        records.push(record);
       } catch (error) {
         logger.warn(`ignoring unreadable session state ${this.dir}/${name}: ${(error as Error).message}`);
       }

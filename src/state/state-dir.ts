@@ -1,5 +1,6 @@
 import { chmod, lstat, mkdir } from 'node:fs/promises';
 import { hostname, homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { TsvncError } from '../errors.js';
 
 /** sun_path is 108 bytes including the terminating NUL. */
@@ -22,7 +23,8 @@ export function homeOf(env: NodeJS.ProcessEnv): string {
  * login nodes, each with its own daemon and /tmp.
  */
 export function stateDirFor(env: NodeJS.ProcessEnv): string {
-  if (env.TSVNC_STATE_DIR) return env.TSVNC_STATE_DIR;
+  // Absolute: the daemon runs in / and must find the same directory.
+  if (env.TSVNC_STATE_DIR) return resolve(env.TSVNC_STATE_DIR);
   if (env.XDG_RUNTIME_DIR) return `${env.XDG_RUNTIME_DIR}/tsvnc`;
   return `${homeOf(env)}/.vnc/tsvnc-${hostname()}`;
 }

@@ -1,0 +1,152 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { identify, identifyChild, isRunning, sessionMembers, type ProcessIdentity } from '../../src/proc/process-identity.js';
+import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone } from '../../src/session/stop-process.js';
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+}
+
+function startSleep(t: test.TestContext): { child: ChildProcess; id: ProcessIdentity } {
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  assert.ok(child.pid !== undefined);
+  const id = identifyChild(child.pid);
+  assert.ok(id);
+  return { child, id };
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function comm(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+}
+
+test('terminate: a child that exits on SIGTERM is gone well before the grace', async (t) => {
+  const { child, id } = startSleep(t);
+  const exit = exitOf(child);
+  const started = Date.now();
+  await terminate([id]);
+  assert.ok(Date.now() - started < TERM_GRACE_MS, `took ${Date.now() - started} ms`);
+  assert.equal(await isRunning(id), false);
+  assert.deepEqual(await exit, { code: null, signal: 'SIGTERM' });
+});
+
+test('terminate: a child that ignores SIGTERM is SIGKILLed after the grace', { timeout: 20_000 }, async (t) => {
+  const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)"], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await until(async () => output.includes('ready'), 'the child to install its SIGTERM handler');
+  assert.ok(child.pid !== undefined);
+  const id = await identify(child.pid);
+  assert.ok(id);
+  const exit = exitOf(child);
+
+  const started = Date.now();
+  await terminate([id]);
+  const took = Date.now() - started;
+  assert.ok(took >= TERM_GRACE_MS - 50, `SIGKILL came after ${took} ms, before the ${TERM_GRACE_MS} ms grace`);
+  assert.ok(took < TERM_GRACE_MS + 3000, `took ${took} ms`);
+  assert.equal(await isRunning(id), false);
+  assert.deepEqual(await exit, { code: null, signal: 'SIGKILL' });
+  assert.match(output, /ignored/, 'the child did receive SIGTERM first');
+});
+
+test('terminate sends nothing to a pid whose start time does not match', async (t) => {
+  const { child, id } = startSleep(t);
+  const started = Date.now();
+  await terminate([{ pid: id.pid, startTicks: id.startTicks + 1 }]);
+  assert.ok(Date.now() - started < 1000);
+  await sleep(50);
+  assert.equal(child.exitCode, null);
+  assert.equal(child.signalCode, null);
+  assert.equal(await isRunning(id), true);
+});
+
+test('terminate of nothing returns at once', async () => {
+  const started = Date.now();
+  await terminate([]);
+  assert.ok(Date.now() - started < 500);
+});
+
+test('signalIfSame signals the same process and refuses a wrong start time', async (t) => {
+  const { child, id } = startSleep(t);
+  assert.equal(await signalIfSame({ pid: id.pid, startTicks: id.startTicks - 1 }, 'SIGTERM'), false);
+  assert.equal(await signalIfSame({ pid: id.pid, startTicks: 0 }, 'SIGKILL'), false);
+  await sleep(50);
+  assert.equal(await isRunning(id), true, 'a refused signal must not be sent');
+  assert.equal(child.signalCode, null);
+
+  const exit = exitOf(child);
+  assert.equal(await signalIfSame(id, 'SIGTERM'), true);
+  assert.deepEqual(await exit, { code: null, signal: 'SIGTERM' });
+  assert.equal(await signalIfSame(id, 'SIGTERM'), false, 'a process that is gone is not signalled');
+});
+
+test('waitGone: false after the timeout for a live process, true once it is gone', async (t) => {
+  const { child, id } = startSleep(t);
+  const started = Date.now();
+  assert.equal(await waitGone([id], 120), false);
+  const took = Date.now() - started;
+  assert.ok(took >= 100 && took < 1000, `took ${took} ms`);
+  child.kill('SIGTERM');
+  assert.equal(await waitGone([id], 3000), true);
+  assert.equal(await waitGone([], 10), true);
+});
+
+test('programProcesses lists a detached session and terminate ends all of it', { timeout: 20_000 }, async (t) => {
+  const leader = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+  t.after(() => {
+    try {
+      process.kill(-(leader.pid ?? 0), 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  });
+  assert.ok(leader.pid !== undefined);
+  const leaderId = identifyChild(leader.pid);
+  assert.ok(leaderId);
+  // The shell forks both sleeps, then waits for the second.
+  await until(async () => {
+    const members = await sessionMembers(leader.pid ?? 0);
+    const names = await Promise.all(members.map((pid) => comm(pid).catch(() => '')));
+    return members.length === 3 && names.filter((n) => n === 'sleep').length === 2;
+  }, 'the shell and both sleeps');
+
+  const ids = await programProcesses(leaderId);
+  assert.equal(ids.length, 3);
+  assert.ok(ids.some((id) => id.pid === leaderId.pid && id.startTicks === leaderId.startTicks), 'the leader is listed');
+  const others = ids.filter((id) => id.pid !== leaderId.pid);
+  assert.deepEqual(await Promise.all(others.map((id) => comm(id.pid))), ['sleep', 'sleep']);
+  for (const id of ids) assert.equal(await isRunning(id), true);
+
+  await terminate(ids);
+  for (const id of ids) assert.equal(await isRunning(id), false, `pid ${id.pid} survived`);
+  assert.deepEqual(await sessionMembers(leaderId.pid), []);
+  assert.deepEqual(await programProcesses(leaderId), []);
+});
+
+test('programProcesses is empty when the leader pid now names another process', async (t) => {
+  const leader = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+  t.after(() => leader.kill('SIGKILL'));
+  assert.ok(leader.pid !== undefined);
+  const id = identifyChild(leader.pid);
+  assert.ok(id);
+  await until(async () => (await sessionMembers(id.pid)).length === 1, 'the detached sleep to lead its session');
+  assert.deepEqual(await programProcesses(id), [id]);
+  assert.deepEqual(await programProcesses({ pid: id.pid, startTicks: id.startTicks + 1 }), []);
+});

@@ -1,0 +1,140 @@
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { SessionStore } from '../../src/state/session-store.js';
+import type { SessionRecord } from '../../src/session/session-record.js';
+
+let dir = '';
+let store: SessionStore;
+
+beforeEach(async () => {
+  dir = await mkdtemp(`${tmpdir()}/tsvnc-store-`);
+  store = new SessionStore(dir);
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function record(display: number, fields: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    display,
+    state: 'running',
+    options: {
+      geometry: '1920x1080',
+      depth: 24,
+      desktop: `host:${display} (me)`,
+      localhost: true,
+      securityTypes: ['VncAuth'],
+      rfbPort: 5900 + display,
+      xstartup: null,
+      autokill: true,
+      extraArgs: ['-AlwaysShared'],
+    },
+    server: { pid: 1000 + display, startTicks: 123456 },
+    program: null,
+    log: `/home/me/.vnc/host:${display}.log`,
+    authFile: `/s/${display}.auth`,
+    xauthority: '/home/me/.Xauthority',
+    startedAt: '2025-01-02T03:04:05.000Z',
+    restarts: 0,
+    lastExit: null,
+    reason: null,
+    ...fields,
+  };
+}
+
+describe('SessionStore', () => {
+  it('saves records and loads them back sorted by display', async () => {
+    const records = [record(10), record(2), record(1, { state: 'failed', reason: 'x', lastExit: { code: 1, signal: null, at: 'T' } })];
+    for (const r of records) await store.save(r);
+    assert.deepEqual(await store.loadAll(), [records[2], records[1], records[0]]);
+    assert.deepEqual((await readdir(dir)).sort(), ['1.json', '10.json', '2.json']);
+  });
+
+  it('overwrites the record of the same display', async () => {
+    await store.save(record(3));
+    await store.save(record(3, { state: 'stopped', restarts: 4 }));
+    assert.deepEqual(await store.loadAll(), [record(3, { state: 'stopped', restarts: 4 })]);
+  });
+
+  it('writes owner-only files and leaves no temp or lock files', async () => {
+    await store.save(record(5));
+    await store.save(record(5, { restarts: 1 }));
+    assert.deepEqual(await readdir(dir), ['5.json']);
+    const info = await stat(`${dir}/5.json`);
+    assert.ok(info.isFile());
+    assert.equal(info.mode & 0o777, 0o600);
+    assert.deepEqual(JSON.parse(await readFile(`${dir}/5.json`, 'utf8')), record(5, { restarts: 1 }));
+  });
+
+  it('removes a record, and removing a missing one is fine', async () => {
+    await store.save(record(1));
+    await store.save(record(2));
+    await store.remove(1);
+    assert.deepEqual((await store.loadAll()).map((r) => r.display), [2]);
+    await store.remove(1);
+    await store.remove(99);
+    assert.deepEqual(await readdir(dir), ['2.json']);
+  });
+
+  it('skips a garbage or unreadable file instead of throwing', async () => {
+    await store.save(record(1));
+    await writeFile(`${dir}/2.json`, '{"display": 2, "state": "runn');
+    await writeFile(`${dir}/3.json`, '');
+    await mkdir(`${dir}/4.json`);
+    await store.save(record(5));
+    assert.deepEqual((await store.loadAll()).map((r) => r.display), [1, 5]);
+  });
+
+  it('skips a file holding JSON that is not a record', async () => {
+    await store.save(record(1));
+    await writeFile(`${dir}/2.json`, 'null\n');
+    await store.save(record(3));
+    assert.deepEqual((await store.loadAll()).map((r) => r.display), [1, 3]);
+  });
+
+  it('ignores files that are not <N>.json', async () => {
+    await store.save(record(7));
+    await writeFile(`${dir}/7.json.abc123.tmp`, '{');
+    await writeFile(`${dir}/notes.json`, '{}');
+    await writeFile(`${dir}/-1.json`, '{}');
+    await mkdir(`${dir}/8.json.lock`);
+    assert.deepEqual((await store.loadAll()).map((r) => r.display), [7]);
+  });
+
+  it('isEmpty: true for a missing dir or no records, false with one', async () => {
+    assert.equal(await new SessionStore(`${dir}/missing`).isEmpty(), true);
+    assert.equal(await store.isEmpty(), true);
+    await writeFile(`${dir}/notes.txt`, 'x');
+    await mkdir(`${dir}/9.json.lock`);
+    await writeFile(`${dir}/3.json.1a2b.tmp`, '{');
+    assert.equal(await store.isEmpty(), true);
+    await store.save(record(3));
+    assert.equal(await store.isEmpty(), false);
+    await store.remove(3);
+    assert.equal(await store.isEmpty(), true);
+  });
+
+  it('isEmpty throws when the path is not a directory', async () => {
+    await writeFile(`${dir}/file`, '');
+    await assert.rejects(new SessionStore(`${dir}/file`).isEmpty(), { code: 'ENOTDIR' });
+  });
+
+  it('20 concurrent saves of one display end with one valid file', async () => {
+    const saves = Array.from({ length: 20 }, (_, i) => record(4, { restarts: i }));
+    await Promise.all(saves.map((r) => store.save(r)));
+    assert.deepEqual(await readdir(dir), ['4.json']);
+    const loaded = await store.loadAll();
+    assert.equal(loaded.length, 1);
+    assert.ok(saves.some((r) => JSON.stringify(r) === JSON.stringify(loaded[0])), 'the file is one of the saved records, whole');
+    assert.equal((await stat(`${dir}/4.json`)).mode & 0o777, 0o600);
+  });
+
+  it('two stores on one dir (a daemon and its successor) do not interleave', async () => {
+    const other = new SessionStore(dir);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).save(record(6, { restarts: i }))));
+    assert.deepEqual(await readdir(dir), ['6.json']);
+    const loaded = await store.loadAll();
+    assert.equal(loaded.length, 1);
+    assert.equal(loaded[0]?.display, 6);
+  });
+});

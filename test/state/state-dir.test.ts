@@ -1,0 +1,129 @@
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { TsvncError } from '../../src/errors.js';
+import { ensureStateDir, homeOf, stateDirFor, statePaths } from '../../src/state/state-dir.js';
+
+function unsafePath(error: unknown): boolean {
+  assert.ok(error instanceof TsvncError, `expected a TsvncError, got ${String(error)}`);
+  assert.equal(error.code, 'UNSAFE_PATH');
+  assert.ok(error.hint);
+  return true;
+}
+
+async function modeOf(path: string): Promise<number> {
+  return (await stat(path)).mode & 0o777;
+}
+
+describe('stateDirFor', () => {
+  const env = { TSVNC_STATE_DIR: '/s/tsvnc', XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/me' };
+
+  it('prefers TSVNC_STATE_DIR', () => {
+    assert.equal(stateDirFor(env), '/s/tsvnc');
+  });
+
+  it('then XDG_RUNTIME_DIR/tsvnc', () => {
+    assert.equal(stateDirFor({ ...env, TSVNC_STATE_DIR: undefined }), '/run/user/1000/tsvnc');
+    assert.equal(stateDirFor({ ...env, TSVNC_STATE_DIR: '' }), '/run/user/1000/tsvnc');
+  });
+
+  it('then $HOME/.vnc/tsvnc-<hostname>', () => {
+    assert.equal(stateDirFor({ HOME: '/home/me' }), `/home/me/.vnc/tsvnc-${hostname()}`);
+    assert.equal(stateDirFor({ HOME: '/home/me', XDG_RUNTIME_DIR: '', TSVNC_STATE_DIR: '' }), `/home/me/.vnc/tsvnc-${hostname()}`);
+  });
+
+  it('falls back to the password database home without HOME', () => {
+    assert.equal(homeOf({}), homedir());
+    assert.equal(homeOf({ HOME: '/h' }), '/h');
+    assert.equal(stateDirFor({}), `${homedir()}/.vnc/tsvnc-${hostname()}`);
+  });
+});
+
+describe('statePaths', () => {
+  it('names the socket, the sessions dir and the daemon log inside the state dir', () => {
+    assert.deepEqual(statePaths('/s'), { dir: '/s', socket: '/s/control.sock', sessions: '/s/sessions', daemonLog: '/s/daemon.log' });
+  });
+});
+
+describe('ensureStateDir', () => {
+  let root = '';
+  beforeEach(async () => {
+    root = await mkdtemp(`${tmpdir()}/tsvnc-sd-`);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('creates the dir and its sessions dir, owner-only', async () => {
+    const dir = `${root}/a/b/state`;
+    assert.deepEqual(await ensureStateDir(dir), statePaths(dir));
+    for (const path of [dir, `${dir}/sessions`]) {
+      const info = await lstat(path);
+      assert.ok(info.isDirectory(), path);
+      assert.equal(info.mode & 0o777, 0o700, path);
+      assert.equal(info.uid, process.getuid?.());
+    }
+    assert.deepEqual(await readdir(dir), ['sessions']);
+  });
+
+  it('is idempotent', async () => {
+    const dir = `${root}/state`;
+    await ensureStateDir(dir);
+    await writeFile(`${dir}/sessions/1.json`, '{}');
+    await ensureStateDir(dir);
+    assert.deepEqual(await readdir(`${dir}/sessions`), ['1.json']);
+    assert.equal(await modeOf(dir), 0o700);
+  });
+
+  it('tightens an existing 0755 dir of ours, and its sessions dir, to 0700', async () => {
+    const dir = `${root}/state`;
+    await mkdir(`${dir}/sessions`, { recursive: true });
+    await chmod(dir, 0o755);
+    await chmod(`${dir}/sessions`, 0o777);
+    await ensureStateDir(dir);
+    assert.equal(await modeOf(dir), 0o700);
+    assert.equal(await modeOf(`${dir}/sessions`), 0o700);
+  });
+
+  it('refuses a symlink to a directory, and leaves its target alone', async () => {
+    const target = `${root}/target`;
+    await mkdir(target, { mode: 0o755 });
+    await chmod(target, 0o755);
+    await symlink(target, `${root}/link`);
+    await assert.rejects(ensureStateDir(`${root}/link`), unsafePath);
+    assert.equal(await modeOf(target), 0o755);
+    assert.deepEqual(await readdir(target), []);
+  });
+
+  it('refuses a symlinked sessions dir', async () => {
+    const dir = `${root}/state`;
+    await mkdir(dir, { mode: 0o700 });
+    await mkdir(`${root}/elsewhere`);
+    await symlink(`${root}/elsewhere`, `${dir}/sessions`);
+    await assert.rejects(ensureStateDir(dir), unsafePath);
+  });
+
+  it('refuses a dangling symlink and a regular file', async () => {
+    await symlink(`${root}/nowhere`, `${root}/dangling`);
+    await assert.rejects(ensureStateDir(`${root}/dangling`), unsafePath);
+    await writeFile(`${root}/file`, '');
+    await assert.rejects(ensureStateDir(`${root}/file`), unsafePath);
+  });
+
+  it('refuses a dir whose control socket path is too long for a Unix socket, creating nothing', async () => {
+    // sun_path holds 107 bytes and a NUL: "<dir>/control.sock" must fit.
+    const fits = `${root}/${'d'.repeat(107 - `${root}/`.length - '/control.sock'.length)}`;
+    assert.equal(Buffer.byteLength(`${fits}/control.sock`), 107);
+    await ensureStateDir(fits);
+    const tooLong = `${fits}e`;
+    await assert.rejects(ensureStateDir(tooLong), unsafePath);
+    await assert.rejects(lstat(tooLong), { code: 'ENOENT' });
+  });
+
+  it('counts bytes, not characters, in the socket path', async () => {
+    const chars = 107 - `${root}/`.length - '/control.sock'.length;
+    // "é" is two bytes: this many characters fit, in bytes they do not.
+    const dir = `${root}/${'é'.repeat(Math.ceil(chars / 2) + 1)}`;
+    assert.ok(`${dir}/control.sock`.length <= 107);
+    await assert.rejects(ensureStateDir(dir), unsafePath);
+  });
+});
