@@ -4,6 +4,7 @@ import { TsvncError, type ErrorCode } from '../../src/errors.js';
 import type { StartRequest } from '../../src/daemon/protocol.js';
 import type { SessionOptions } from '../../src/session/session-record.js';
 import {
+  checkExtraArgs,
   DEFAULT_DEPTH,
   DEFAULT_GEOMETRY,
   parseDepth,
@@ -247,5 +248,17 @@ describe('serverArgs', () => {
   it('keeps a desktop name with spaces as one argument', () => {
     const args = serverArgs(1, options({ desktop: 'my desk "x"' }), '/a', '/p');
     assert.equal(args[args.indexOf('-desktop') + 1], 'my desk "x"');
+  });
+});
+
+describe('checkExtraArgs', () => {
+  it('passes options tsvnc does not manage', () => {
+    assert.doesNotThrow(() => checkExtraArgs(['-AlwaysShared', '-MaxIdleTime', '3600', '-dpi=96']));
+  });
+
+  it('refuses the options tsvnc sets itself, in any spelling, and names the tsvnc option instead', () => {
+    for (const [arg, hint] of [['-SecurityTypes', /--security-types/], ['-securitytypes=None', /--security-types/], ['--localhost=0', /--localhost/], ['-rfbport', /--rfbport/], ['-displayfd', /readiness/], ['-PasswordFile=/x', /passwd/], ['-interface', /--localhost/]] as const) {
+      assert.throws(() => checkExtraArgs([arg]), (error: TsvncError) => error.code === 'BAD_ARGUMENT' && hint.test(error.hint ?? ''), arg);
+    }
   });
 });
