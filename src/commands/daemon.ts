@@ -2,7 +2,6 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { TsvncError } from '../errors.js';
 import { setLogLevel } from '../log.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
-import { runDaemon } from '../daemon/run-daemon.js';
 import { printLines } from '../output/print.js';
 
 export const command = 'daemon';
@@ -21,6 +20,8 @@ export async function handler(argv: Args): Promise<void> {
     if (argv.readyFd !== undefined && (!Number.isInteger(argv.readyFd) || argv.readyFd < 3)) throw new TsvncError('BAD_ARGUMENT', '--ready-fd must be a file descriptor number from 3 up');
     // A daemon's events are worth keeping: info unless asked otherwise.
     if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
+    // The daemon's code is most of tsvnc: only the daemon loads it.
+    const { runDaemon } = await import('../daemon/run-daemon.js');
     await runDaemon(argv.readyFd);
     return;
   }

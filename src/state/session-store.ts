@@ -67,14 +67,4 @@ export class SessionStore {
     }
     return records.sort((a, b) => a.display - b.display);
   }
-
-  /** Any session files at all: lets `list` answer "none" without starting a daemon. */
-  async isEmpty(): Promise<boolean> {
-    try {
-      return !(await readdir(this.dir)).some((name) => /^\d+\.json$/.test(name));
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return true;
-      throw error;
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { hostname, homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { TsvncError } from '../errors.js';
@@ -52,6 +52,12 @@ export async function ensureStateDir(dir: string): Promise<StatePaths> {
     await checkOwnDir(path);
   }
   return paths;
+}
+
+/** Any saved session at all: lets `list` answer "none" without starting a daemon. */
+export async function hasSessionFiles(paths: StatePaths): Promise<boolean> {
+  const names = await readdir(paths.sessions).catch(() => []);
+  return names.some((name) => /^\d+\.json$/.test(name));
 }
 
 async function checkOwnDir(path: string): Promise<void> {

@@ -2,7 +2,6 @@ import { constants } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { TsvncError } from '../errors.js';
 import { isCode, readRegularNoFollow } from '../tmp/safe-tmp.js';
 
@@ -86,6 +85,8 @@ async function vncEncrypt(password: string): Promise<Uint8Array> {
   let stdout: Uint8Array;
   try {
     // The output is binary: execa must not strip a final 0x0a byte from it.
+    // Loaded here, not at start-up: execa is most of the CLI's import time.
+    const { execa } = await import('execa');
     ({ stdout } = await execa('vncpasswd', ['-f'], { input: `${password}\n`, encoding: 'buffer', stripFinalNewline: false }));
   } catch (error) {
     if (isCode(error, 'ENOENT')) throw new TsvncError('TOOL_NOT_FOUND', 'vncpasswd is not installed', 'apt-get install tigervnc-tools', { cause: error });

@@ -101,24 +101,6 @@ describe('SessionStore', () => {
     assert.deepEqual((await store.loadAll()).map((r) => r.display), [7]);
   });
 
-  it('isEmpty: true for a missing dir or no records, false with one', async () => {
-    assert.equal(await new SessionStore(`${dir}/missing`).isEmpty(), true);
-    assert.equal(await store.isEmpty(), true);
-    await writeFile(`${dir}/notes.txt`, 'x');
-    await mkdir(`${dir}/9.json.lock`);
-    await writeFile(`${dir}/3.json.1a2b.tmp`, '{');
-    assert.equal(await store.isEmpty(), true);
-    await store.save(record(3));
-    assert.equal(await store.isEmpty(), false);
-    await store.remove(3);
-    assert.equal(await store.isEmpty(), true);
-  });
-
-  it('isEmpty throws when the path is not a directory', async () => {
-    await writeFile(`${dir}/file`, '');
-    await assert.rejects(new SessionStore(`${dir}/file`).isEmpty(), { code: 'ENOTDIR' });
-  });
-
   it('20 concurrent saves of one display end with one valid file', async () => {
     const saves = Array.from({ length: 20 }, (_, i) => record(4, { restarts: i }));
     await Promise.all(saves.map((r) => store.save(r)));

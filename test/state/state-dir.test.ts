@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { TsvncError } from '../../src/errors.js';
-import { ensureStateDir, homeOf, stateDirFor, statePaths } from '../../src/state/state-dir.js';
+import { ensureStateDir, hasSessionFiles, homeOf, stateDirFor, statePaths } from '../../src/state/state-dir.js';
 
 function unsafePath(error: unknown): boolean {
   assert.ok(error instanceof TsvncError, `expected a TsvncError, got ${String(error)}`);
@@ -125,5 +125,21 @@ describe('ensureStateDir', () => {
     const dir = `${root}/${'é'.repeat(Math.ceil(chars / 2) + 1)}`;
     assert.ok(`${dir}/control.sock`.length <= 107);
     await assert.rejects(ensureStateDir(dir), unsafePath);
+  });
+});
+
+describe('hasSessionFiles', () => {
+  it('is false for a missing dir and for files that are not session records, true with one', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/tsvnc-has-`);
+    const paths = statePaths(dir);
+    assert.equal(await hasSessionFiles(paths), false);
+    await mkdir(paths.sessions);
+    await writeFile(`${paths.sessions}/notes.txt`, 'x');
+    await writeFile(`${paths.sessions}/3.json.1a2b.tmp`, '{');
+    await mkdir(`${paths.sessions}/9.json.lock`);
+    assert.equal(await hasSessionFiles(paths), false);
+    await writeFile(`${paths.sessions}/3.json`, '{}');
+    assert.equal(await hasSessionFiles(paths), true);
+    await rm(dir, { recursive: true });
   });
 });
