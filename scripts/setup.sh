@@ -16,6 +16,8 @@ packages=(
   mandoc                      # man page lint
   ca-certificates
 )
+command -v python3 >/dev/null || packages+=(python3)                # the tests' NOTIFY_SOCKET receiver
+command -v systemd-notify >/dev/null || packages+=(systemd)         # sd_notify under Type=notify units
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 

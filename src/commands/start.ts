@@ -22,6 +22,9 @@ export function builder(yargs: Argv) {
     .option('rfbport', { type: 'string', describe: 'VNC port (default 5900+N)' })
     .option('xstartup', { type: 'string', describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
     .option('autokill', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'end the session when the session program exits' })
+    .option('restart', { choices: ['on-failure', 'always', 'no'] as const, describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' })
+    .option('restart-limit', { type: 'number', describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
+    .option('restart-window', { type: 'number', describe: 'seconds over which --restart-limit counts failures (default 60)' })
     .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
     .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared');
 }
@@ -46,7 +49,6 @@ export function startRequest(argv: Args): StartRequest {
     insecure: argv.insecure,
     extraArgs: (argv['--'] ?? []).map(String),
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-    cwd: process.cwd(),
   };
   if (argv.display !== undefined) req.display = parseDisplay(String(argv.display));
   if (argv.geometry !== undefined) req.geometry = argv.geometry;
@@ -56,6 +58,9 @@ export function startRequest(argv: Args): StartRequest {
   const rfbPort = port(argv.rfbport);
   if (rfbPort !== undefined) req.rfbPort = rfbPort;
   if (typeof xstartup === 'string') req.xstartup = xstartup;
+  if (argv.restart !== undefined) req.restart = argv.restart;
+  if (argv.restartLimit !== undefined) req.restartLimit = argv.restartLimit;
+  if (argv.restartWindow !== undefined) req.restartWindow = argv.restartWindow;
   // Bad input fails here, before a daemon or a display is involved.
   resolveOptions(req, req.display ?? 0, '', null);
   return req;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { isCode } from '../tmp/safe-tmp.js';
 import { TsvncError } from '../errors.js';
-import { DEFAULT_CONFIG, type Config } from './schema.js';
+import { DEFAULT_CONFIG, mergeConfig, type Config } from './schema.js';
 import { parseConfig } from './parse-config.js';
 import { setConfiguredLogLevel } from '../log.js';
 
@@ -29,7 +29,7 @@ async function readLayer(path: string): Promise<Partial<Config>> {
 /** System file, then the user's: later layers win key by key. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const layers = await Promise.all([readLayer(SYSTEM_CONFIG), readLayer(userConfigPath(env))]);
-  const config: Config = Object.assign({}, DEFAULT_CONFIG, ...layers);
+  const config = mergeConfig(DEFAULT_CONFIG, ...layers);
   setConfiguredLogLevel(config.logLevel);
   return config;
 }

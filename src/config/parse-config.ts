@@ -1,5 +1,5 @@
 import { TsvncError } from '../errors.js';
-import { SETTINGS, type Config } from './schema.js';
+import { mergeConfig, SETTINGS, type Config } from './schema.js';
 
 /** `key = value` lines, `#` comments; later lines win within a file, as files do across layers. */
 export function parseConfig(text: string, file: string): Partial<Config> {
@@ -19,7 +19,7 @@ export function parseConfig(text: string, file: string): Partial<Config> {
       throw new TsvncError('BAD_CONFIG', `${where}: unknown setting "${key}"`, `accepted settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
     try {
-      result = { ...result, ...parse((match[2] ?? '').trim()) };
+      result = mergeConfig(result, parse((match[2] ?? '').trim()));
     } catch (error) {
       throw new TsvncError('BAD_CONFIG', `${where}: bad value for ${key}`, (error as Error).message);
     }

@@ -1,4 +1,5 @@
 import type { PortRange } from '../risks/port-range.js';
+import { DEFAULT_POLICY, RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -8,6 +9,7 @@ export interface Config {
   sshdWindow: number;
   sshdConfig: string;
   logLevel: LogLevel;
+  restart: RestartPolicy;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -16,7 +18,18 @@ export const DEFAULT_CONFIG: Config = {
   sshdWindow: 10,
   sshdConfig: '/etc/ssh/sshd_config',
   logLevel: 'warn',
+  restart: DEFAULT_POLICY,
 };
+
+/** Later layers win key by key; the restart policy, set by three keys, merges field by field. */
+export function mergeConfig<T extends Partial<Config>>(base: T, ...layers: Partial<Config>[]): T {
+  let merged = { ...base };
+  for (const layer of layers) {
+    const restart = layer.restart || merged.restart ? { ...merged.restart, ...layer.restart } as RestartPolicy : undefined;
+    merged = { ...merged, ...layer, ...(restart ? { restart } : {}) };
+  }
+  return merged;
+}
 
 /** Parses one value or throws a message that lists what is accepted. */
 type ValueParser = (value: string) => Partial<Config>;
@@ -39,7 +52,24 @@ function rangeList(what: string, max: number, key: 'reservedDisplays' | 'reserve
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
+function count(value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new Error(`"${value}" is not accepted; accepted: a number from ${min} to ${max}`);
+  return n;
+}
+
+/** Restart keys set one field each; the layers merge them over the default policy. */
+function restartField<K extends keyof RestartPolicy>(key: K, parse: (value: string) => RestartPolicy[K]): ValueParser {
+  return (value) => ({ restart: { [key]: parse(value) } as unknown as RestartPolicy });
+}
+
 export const SETTINGS: Record<string, ValueParser> = {
+  restart: restartField('mode', (value) => {
+    if (!RESTART_MODES.includes(value as RestartMode)) throw new Error(`"${value}" is not accepted; accepted: ${RESTART_MODES.join(', ')}`);
+    return value as RestartMode;
+  }),
+  'restart-limit': restartField('limit', (value) => count(value, 1, 1000)),
+  'restart-window': restartField('windowSeconds', (value) => count(value, 1, 86_400)),
   'reserved-displays': rangeList('display', 59535, 'reservedDisplays'),
   'reserved-ports': rangeList('port', 65535, 'reservedPorts'),
   'sshd-window': (value) => {

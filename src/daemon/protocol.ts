@@ -19,11 +19,13 @@ export interface StartRequest {
   xstartup?: string;
   noXstartup: boolean;
   autokill: boolean;
+  restart?: string;
+  restartLimit?: number;
+  restartWindow?: number;
   insecure: boolean;
   extraArgs: string[];
   /** The caller's environment: the server is found on its PATH and the session program inherits it, as with vncserver. */
   env: Record<string, string>;
-  cwd: string;
 }
 
 export type Request =

@@ -9,6 +9,7 @@ import { SessionManager } from '../session/session-manager.js';
 import { listenControl } from './control-server.js';
 import { daemonRunning } from './control-client.js';
 import { READY_LINE } from './launch-daemon.js';
+import { notifySystemdReady } from './notify-systemd.js';
 
 /** Whoever started us learns we listen, or why not: a pipe from `launchDaemon`. */
 function tellLauncher(readyFd: number | undefined, line: string): void {
@@ -59,6 +60,7 @@ async function serve(readyFd: number | undefined): Promise<void> {
   const socketIno = (await lstat(paths.socket)).ino;
   logger.info(`tsvnc daemon ${process.pid} serving ${paths.socket}`);
   tellLauncher(readyFd, READY_LINE);
+  await notifySystemdReady();
   const shutdown = (signal: string) => {
     logger.info(`tsvnc daemon ${process.pid} stopping on ${signal}; sessions keep running`);
     manager.close();

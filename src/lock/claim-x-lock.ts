@@ -70,10 +70,13 @@ async function claimWith(temp: string, path: string): Promise<ClaimResult> {
   };
 }
 
-/** Moves a lock we hold to another of our pids (the server's, or the supervisor's across a restart) atomically. */
+/**
+ * Moves a lock we hold to another of our pids atomically: to the server
+ * once it runs, back to the daemon when it died (then the lock is stale).
+ */
 export async function handOverXLock(path: string, from: readonly number[], to: number): Promise<boolean> {
   const current = await inspectLock(path);
-  if (current.state !== 'live' || !from.includes(current.pid)) return false;
+  if ((current.state !== 'live' && current.state !== 'stale') || !from.includes(current.pid)) return false;
   const temp = await writeTemp(path, to);
   try {
     await rename(temp, path);

@@ -57,6 +57,7 @@ export function statusText(s: StatusResult): string[] {
     `  VNC port    ${s.rfbPort}${s.options.localhost ? ' on localhost' : ' on all addresses'}, security ${s.options.securityTypes.join(',')}`,
     `  screen      ${s.options.geometry} depth ${s.options.depth}, "${s.options.desktop}"`,
     `  started     ${s.startedAt}, up ${duration(s.uptimeSeconds)}, restarts ${s.restarts}`,
+    `  restart     ${s.options.restart.mode}, crash loop at ${s.options.restart.limit} failures within ${s.options.restart.windowSeconds} s`,
     `  last exit   ${s.lastExit ? `${exitText(s.lastExit)} at ${s.lastExit.at}` : '-'}`,
     `  log         ${s.log}`,
   ];

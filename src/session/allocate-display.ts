@@ -22,12 +22,12 @@ export interface AllocationRequest {
 }
 
 /** The probe's first blocking cause as one sentence, with its fix. */
-function why(result: ProbeResult): { message: string; fix: string } {
+export function busyReason(result: ProbeResult): { message: string; fix: string } {
   const finding = displayFindings(result, passwdNames()).find((f) => f.severity === 'error');
   return finding ?? { message: `:${result.display} is taken`, fix: `tsvnc doctor :${result.display} explains it` };
 }
 
-function holderText(holder: Awaited<ReturnType<typeof claimXLock>>): string {
+export function holderText(holder: Awaited<ReturnType<typeof claimXLock>>): string {
   if (holder.claimed) return '';
   const h = holder.holder;
   return h.state === 'live' ? `pid ${h.pid}${h.command ? ` (${h.command})` : ''} took it first` : h.why;
@@ -37,7 +37,7 @@ async function explicit(n: number, req: AllocationRequest, probe: (n: number) =>
   if (req.ours.has(n)) throw new TsvncError('DISPLAY_BUSY', `:${n} is already one of your sessions`, 'tsvnc list shows it; tsvnc kill :N stops it');
   const result = await probe(n);
   if (!result.free) {
-    const { message, fix } = why(result);
+    const { message, fix } = busyReason(result);
     throw new TsvncError('DISPLAY_BUSY', message, `${fix}; or leave out :${n} and tsvnc picks a free display`);
   }
   for (const risk of result.risks) req.log('warn', `:${n}: ${risk.detail}`);
@@ -64,7 +64,7 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
     }
     const result = await probe(n);
     if (!result.free) {
-      req.log('info', `skipped :${n}: ${why(result).message}`);
+      req.log('info', `skipped :${n}: ${busyReason(result).message}`);
       continue;
     }
     if (result.risks.length > 0) {

@@ -10,6 +10,11 @@ import { lstatOrNull, removeIfSameInode } from '../tmp/safe-tmp.js';
  */
 export async function releaseDisplay(display: number, ours: readonly number[]): Promise<void> {
   await releaseXLock(lockPath(display), ours);
+  await releaseSocketFile(display);
+}
+
+/** The socket file of our dead server, if nothing accepts on it any more. */
+export async function releaseSocketFile(display: number): Promise<void> {
   const path = unixSocketPath(display);
   const stat = await lstatOrNull(path);
   if (stat?.isSocket() && stat.uid === process.getuid?.()) {

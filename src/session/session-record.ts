@@ -1,4 +1,5 @@
 import type { ProcessIdentity } from '../proc/process-identity.js';
+import type { RestartPolicy } from '../supervise/restart-policy.js';
 
 export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
@@ -14,6 +15,7 @@ export interface SessionOptions {
   xstartup: string | null;
   autokill: boolean;
   extraArgs: string[];
+  restart: RestartPolicy;
 }
 
 export interface ExitInfo {
@@ -40,6 +42,12 @@ export interface SessionRecord {
   lastExit: ExitInfo | null;
   /** Why the session is not running, in one line, for list and status. */
   reason: string | null;
+  /** What a restart needs: the server binary, the caller's environment and home. */
+  binary: string;
+  env: Record<string, string>;
+  home: string;
+  /** When the server failed recently (epoch ms), for crash-loop detection. */
+  failures: number[];
 }
 
 /** The `list --json` shape: stable keys for scripts. */

@@ -2,6 +2,7 @@ import { TsvncError } from '../errors.js';
 import { rfbPort } from '../display/display-number.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import type { SessionOptions } from './session-record.js';
+import { DEFAULT_POLICY, RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
 
 export const DEFAULT_GEOMETRY = '1920x1080';
 export const DEFAULT_DEPTH = 24;
@@ -55,7 +56,17 @@ export function usesPasswdFile(types: readonly string[]): boolean {
  * so bad input fails in the CLI before a daemon or a display is involved
  * (and again in the daemon, which trusts no client).
  */
-export function resolveOptions(req: StartRequest, display: number, desktopDefault: string, xstartup: string | null): SessionOptions {
+export function parseRestart(req: Pick<StartRequest, 'restart' | 'restartLimit' | 'restartWindow'>, defaults: RestartPolicy): RestartPolicy {
+  const mode = req.restart ?? defaults.mode;
+  if (!RESTART_MODES.includes(mode as RestartMode)) throw new TsvncError('BAD_ARGUMENT', `--restart ${mode} is not a restart policy`, `use one of ${RESTART_MODES.join(', ')}`);
+  const limit = req.restartLimit ?? defaults.limit;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new TsvncError('BAD_ARGUMENT', `--restart-limit ${limit} is not accepted`, 'give a number of failures from 1 to 1000');
+  const windowSeconds = req.restartWindow ?? defaults.windowSeconds;
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 86_400) throw new TsvncError('BAD_ARGUMENT', `--restart-window ${windowSeconds} is not accepted`, 'give seconds from 1 to 86400');
+  return { mode: mode as RestartMode, limit, windowSeconds };
+}
+
+export function resolveOptions(req: StartRequest, display: number, desktopDefault: string, xstartup: string | null, restartDefaults = DEFAULT_POLICY): SessionOptions {
   const securityTypes = parseSecurityTypes(req.securityTypes ?? 'VncAuth');
   const open = securityTypes.filter((t) => UNAUTHENTICATED.has(t));
   if (!req.localhost && open.length > 0 && !req.insecure) {
@@ -76,6 +87,7 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     xstartup,
     autokill: req.autokill,
     extraArgs: req.extraArgs,
+    restart: parseRestart(req, restartDefaults),
   };
 }
 

@@ -33,7 +33,7 @@ describe('encode and parseRequest', () => {
       op: 'start',
       start: {
         display: 2, geometry: '1280x800', localhost: true, noXstartup: false, autokill: true, insecure: false,
-        extraArgs: ['-AlwaysShared', 'a\nb'], env: { PATH: '/usr/bin', LANG: 'fr_FR.UTF-8', NAME: 'Zoë ✓' }, cwd: '/home/me',
+        extraArgs: ['-AlwaysShared', 'a\nb'], env: { PATH: '/usr/bin', LANG: 'fr_FR.UTF-8', NAME: 'Zoë ✓' },
       },
     },
   ];

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
 import { duration, listText, startText, statusText, type StartResult, type StatusResult } from '../../src/output/session-text.js';
 import type { SessionSummary } from '../../src/session/session-record.js';
 
@@ -35,6 +36,7 @@ function status(fields: Partial<StatusResult> = {}): StatusResult {
       xstartup: '/home/me/.vnc/xstartup',
       autokill: true,
       extraArgs: [],
+      restart: DEFAULT_POLICY,
     },
     ...fields,
   };

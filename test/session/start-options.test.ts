@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
 import { TsvncError, type ErrorCode } from '../../src/errors.js';
 import type { StartRequest } from '../../src/daemon/protocol.js';
 import type { SessionOptions } from '../../src/session/session-record.js';
@@ -25,7 +26,7 @@ function fails(code: ErrorCode): (error: unknown) => boolean {
 }
 
 function request(fields: Partial<StartRequest> = {}): StartRequest {
-  return { localhost: true, noXstartup: false, autokill: true, insecure: false, extraArgs: [], env: {}, cwd: '/', ...fields };
+  return { localhost: true, noXstartup: false, autokill: true, insecure: false, extraArgs: [], env: {}, ...fields };
 }
 
 function options(fields: Partial<SessionOptions> = {}): SessionOptions {
@@ -39,6 +40,7 @@ function options(fields: Partial<SessionOptions> = {}): SessionOptions {
     xstartup: null,
     autokill: true,
     extraArgs: [],
+    restart: DEFAULT_POLICY,
     ...fields,
   };
 }
@@ -121,6 +123,7 @@ describe('resolveOptions', () => {
       xstartup: '/home/me/.vnc/xstartup',
       autokill: true,
       extraArgs: [],
+      restart: DEFAULT_POLICY,
     });
     assert.equal(DEFAULT_GEOMETRY, '1920x1080');
     assert.equal(DEFAULT_DEPTH, 24);
@@ -141,6 +144,7 @@ describe('resolveOptions', () => {
       xstartup: null,
       autokill: false,
       extraArgs: ['-AlwaysShared'],
+      restart: DEFAULT_POLICY,
     });
   });
 

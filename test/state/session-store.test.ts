@@ -1,5 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { SessionStore } from '../../src/state/session-store.js';
@@ -28,6 +29,7 @@ function record(display: number, fields: Partial<SessionRecord> = {}): SessionRe
       xstartup: null,
       autokill: true,
       extraArgs: ['-AlwaysShared'],
+      restart: DEFAULT_POLICY,
     },
     server: { pid: 1000 + display, startTicks: 123456 },
     program: null,
@@ -37,6 +39,10 @@ function record(display: number, fields: Partial<SessionRecord> = {}): SessionRe
     startedAt: '2025-01-02T03:04:05.000Z',
     restarts: 0,
     lastExit: null,
+    binary: '/usr/bin/Xtigervnc',
+    env: { HOME: '/home/me' },
+    home: '/home/me',
+    failures: [],
     reason: null,
     ...fields,
   };

@@ -1,0 +1,26 @@
+import { lockPath } from '../display/display-number.js';
+import { claimXLock } from '../lock/claim-x-lock.js';
+import { inspectLock } from '../lock/inspect-lock.js';
+import { DEFAULT_CONFIG } from '../config/schema.js';
+import { createProbeContext } from '../probe/probe-context.js';
+import { probeDisplay } from '../probe/probe-display.js';
+import type { SessionOptions } from '../session/session-record.js';
+import { busyReason, holderText } from '../session/allocate-display.js';
+
+/**
+ * Before a restart: what, other than this daemon's own lock, would stop the
+ * server on `display`, as one sentence; null when nothing does. A lock left
+ * by a dead earlier daemon is reclaimed for this one.
+ */
+export async function displayBlocker(display: number, options: SessionOptions): Promise<string | null> {
+  const path = lockPath(display);
+  const lock = await inspectLock(path);
+  if (!(lock.state === 'live' && lock.pid === process.pid)) {
+    const claim = await claimXLock(path, process.pid);
+    if (!claim.claimed) return holderText(claim);
+  }
+  const ctx = await createProbeContext(DEFAULT_CONFIG);
+  const result = await probeDisplay(display, { localhost: options.localhost, listenTcp: false, rfbPort: options.rfbPort }, ctx);
+  const reasons = result.reasons.filter((r) => r.blocking && !(r.kind === 'lock' && r.pid === process.pid));
+  return reasons.length === 0 ? null : busyReason({ ...result, reasons }).message;
+}

@@ -1,0 +1,203 @@
+import { unlink } from 'node:fs/promises';
+import { logger } from '../log.js';
+import type { SessionStore } from '../state/session-store.js';
+import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
+import { isRunning } from '../proc/process-identity.js';
+import type { ExitInfo, SessionRecord } from '../session/session-record.js';
+import { startSession, keepReserved, type Started } from '../session/start-session.js';
+import { programProcesses, terminate } from '../session/stop-process.js';
+import { releaseDisplay } from '../session/release-display.js';
+import { exitText, failureSummary } from '../session/failure-summary.js';
+import { watchExit } from '../session/watch-process.js';
+import { backoffMs, decide, isFailure, recordFailure, wantsRestart } from './restart-policy.js';
+import { displayBlocker } from './display-blocker.js';
+
+export interface Live {
+  record: SessionRecord;
+  /** Set while `kill` or autokill ends the session, so its exits are not taken for crashes. */
+  stopping: Promise<void> | null;
+  /** Until a starting session is up, a kill waits for it rather than racing it. */
+  ready?: Promise<unknown>;
+  /** A pending restart. */
+  timer?: NodeJS.Timeout;
+  /** Restart attempts that found the display's ports taken, for their backoff. */
+  waits?: number;
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+/**
+ * What happens to a session after it started: its server's exits (restart
+ * on the same display and port under the session's policy, backing off, up
+ * to a crash loop), its session program's exit (autokill), and stopping it.
+ */
+export class Supervisor {
+  readonly sessions = new Map<number, Live>();
+  private readonly watchers = new AbortController();
+
+  constructor(private readonly store: SessionStore, private readonly host: string) {}
+
+  /** Watches a session's server and program: exit events for our children, /proc for adopted ones. */
+  supervise(live: Live, started: Pick<Started, 'serverExited' | 'programExited'>): void {
+    this.react(started.serverExited, (info) => this.onServerExit(live, info));
+    if (started.programExited) this.react(started.programExited, (info) => this.onProgramExit(live, info));
+  }
+
+  adopt(live: Live): void {
+    const { record } = live;
+    if (!record.server) return;
+    this.supervise(live, {
+      serverExited: watchExit(record.server, this.watchers.signal),
+      programExited: record.program ? watchExit(record.program, this.watchers.signal) : null,
+    });
+  }
+
+  private current(live: Live): boolean {
+    return !live.stopping && this.sessions.get(live.record.display) === live;
+  }
+
+  private async onServerExit(live: Live, info: ExitInfo): Promise<void> {
+    if (!this.current(live)) return;
+    const { record } = live;
+    const dead = record.server;
+    record.lastExit = info;
+    const how = info.error ? 'could not start' : info.code === null && info.signal === null ? 'ended' : isFailure(info) ? 'failed' : 'exited';
+    const why = `the X server ${how}${info.error ? `: ${info.error}` : await failureSummary(record.log, info)}`;
+    const policy = record.options.restart;
+    if (!wantsRestart(policy.mode, info)) return this.finish(live, isFailure(info) ? 'failed' : 'stopped', why);
+    record.failures = recordFailure(record.failures, Date.now(), policy);
+    const decision = decide(record.failures, policy);
+    if (decision.action === 'give-up') return this.finish(live, 'failed', `${decision.reason}; last: ${why}`);
+    record.state = 'restarting';
+    record.reason = `${why}; restarting${decision.delayMs > 0 ? ` in ${decision.delayMs / 1000} s` : ''}`;
+    logger.warn(`:${record.display}: ${record.reason}`);
+    await this.endProgram(record);
+    await keepReserved(record.display, dead ? [dead.pid, process.pid] : [process.pid]);
+    record.server = null;
+    await this.store.save(record);
+    this.schedule(live, decision.delayMs);
+  }
+
+  private schedule(live: Live, delayMs: number): void {
+    live.timer = setTimeout(() => {
+      this.respawn(live).catch((error: Error) => logger.error(`:${live.record.display}: restart failed: ${error.stack ?? error.message}`));
+    }, delayMs);
+  }
+
+  /** Same display, same port, or wait: a session never wanders to another display. */
+  private async respawn(live: Live): Promise<void> {
+    if (!this.current(live)) return;
+    const { record } = live;
+    const blocker = await displayBlocker(record.display, record.options);
+    if (blocker !== null) {
+      live.waits = (live.waits ?? 0) + 1;
+      const delay = backoffMs(live.waits + 1);
+      record.reason = `waiting for :${record.display}: ${blocker}; next try in ${delay / 1000} s`;
+      logger.warn(`:${record.display}: ${record.reason}`);
+      await this.store.save(record);
+      return this.schedule(live, delay);
+    }
+    live.waits = 0;
+    let started: Started;
+    try {
+      started = await startSession(record, this.host, (r) => this.store.save(r));
+    } catch (error) {
+      return this.onServerExit(live, { code: null, signal: null, at: new Date().toISOString(), error: (error as Error).message });
+    }
+    record.restarts += 1;
+    await this.store.save(record);
+    logger.info(`:${record.display} restarted (server pid ${record.server?.pid}, restart ${record.restarts})`);
+    this.supervise(live, started);
+  }
+
+  private async onProgramExit(live: Live, info: ExitInfo): Promise<void> {
+    // A logout, not a crash: never restarted. During a restart the old program's exit is no news.
+    if (!this.current(live) || live.record.state !== 'running') return;
+    const { record } = live;
+    logger.info(`:${record.display}: the session program ended (${exitText(info)})${record.options.autokill ? '; ending the session' : ''}`);
+    // Without autokill the leader's identity stays: kill still finds what it left in its session.
+    if (record.options.autokill) await this.stop(record.display, false);
+  }
+
+  private async endProgram(record: SessionRecord): Promise<void> {
+    if (record.program) await terminate(await programProcesses(record.program));
+    record.program = null;
+  }
+
+  /** A session that stays listed as failed or stopped until killed or started again. */
+  private async finish(live: Live, state: 'failed' | 'stopped', reason: string): Promise<void> {
+    const { record } = live;
+    record.state = state;
+    record.reason = reason;
+    logger.warn(`:${record.display}: ${reason}`);
+    await this.endProgram(record);
+    await this.cleanUp(record);
+    await this.store.save(record);
+  }
+
+  async stop(display: number, clean: boolean): Promise<void> {
+    await this.sessions.get(display)?.ready;
+    const live = this.sessions.get(display);
+    if (!live) return;
+    live.stopping ??= this.end(live, clean).catch((error: unknown) => {
+      // The next kill tries again rather than waiting on this failure forever.
+      live.stopping = null;
+      throw error;
+    });
+    await live.stopping;
+  }
+
+  /** SIGTERM to the session program's whole session and to the server, SIGKILL after a bounded wait, then every file. */
+  private async end(live: Live, clean: boolean): Promise<void> {
+    clearTimeout(live.timer);
+    const { record } = live;
+    const program = record.program ? await programProcesses(record.program) : [];
+    await Promise.all([terminate(program), record.server ? terminate([record.server]) : undefined]);
+    await this.cleanUp(record);
+    await this.store.remove(record.display);
+    if (clean && record.log !== '') await unlink(record.log).catch(ignoreMissing);
+    this.sessions.delete(record.display);
+    logger.info(`:${record.display} stopped`);
+  }
+
+  private async cleanUp(record: SessionRecord): Promise<void> {
+    await releaseDisplay(record.display, record.server ? [record.server.pid, process.pid] : [process.pid]);
+    if (record.authFile !== '') await unlink(record.authFile).catch(ignoreMissing);
+    await removeFromUserXauthority(record.xauthority, this.host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
+  }
+
+  /** A session an earlier daemon left, in whatever state it was. */
+  async takeOver(record: SessionRecord): Promise<void> {
+    const live: Live = { record, stopping: null };
+    this.sessions.set(record.display, live);
+    if (record.state === 'starting') {
+      logger.warn(`:${record.display} was still starting when the previous daemon stopped; stopping it`);
+      return this.stop(record.display, false);
+    }
+    if (record.state !== 'running' && record.state !== 'restarting') return;
+    if (record.server && (await isRunning(record.server))) {
+      record.state = 'running';
+      this.adopt(live);
+      logger.info(`:${record.display}: adopted server pid ${record.server.pid}`);
+    } else if (record.state === 'restarting') {
+      this.schedule(live, 0);
+    } else {
+      await this.onServerExit(live, { code: null, signal: null, at: new Date().toISOString() });
+    }
+  }
+
+  /** Runs `then` when an exit arrives, unless the daemon is stopping; a failure there is logged, never a daemon crash. */
+  private react(exit: Promise<ExitInfo>, then: (info: ExitInfo) => Promise<void>): void {
+    exit
+      .then((info) => (this.watchers.signal.aborted ? undefined : then(info)))
+      .catch((error: Error) => logger.error(`handling an exit failed: ${error.stack ?? error.message}`));
+  }
+
+  /** Stops watching and restarting; the sessions keep running for the next daemon. */
+  close(): void {
+    this.watchers.abort();
+    for (const live of this.sessions.values()) clearTimeout(live.timer);
+  }
+}
