@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { SETTINGS } from '../../src/config/schema.js';
+import { DEFAULT_CONFIG, mergeConfig, SETTINGS } from '../../src/config/schema.js';
 import { TsvncError } from '../../src/errors.js';
 
 const FILE = '/etc/tsvnc/tsvnc.conf';
@@ -58,6 +58,9 @@ test('every key in the schema is accepted', () => {
     'sshd-window': '5',
     'sshd-config': '/x',
     'log-level': 'info',
+    restart: 'always',
+    'restart-limit': '3',
+    'restart-window': '30',
   };
   for (const key of Object.keys(SETTINGS)) {
     assert.ok(key in samples, `no sample value for new setting ${key}`);
@@ -112,4 +115,12 @@ test('a line without = names file:line and says how to write a setting', () => {
 test('Object.prototype names are unknown settings, not accepted silently', () => {
   assertBadConfig('constructor = x', 1, Object.keys(SETTINGS));
   assertBadConfig('toString = x', 1, Object.keys(SETTINGS));
+});
+
+test('the three restart keys build one policy, and a later file overrides one field', () => {
+  const user = parseConfig('restart = always\nrestart-limit = 3\n', FILE);
+  assert.deepEqual(user.restart, { mode: 'always', limit: 3 });
+  assert.deepEqual(mergeConfig(DEFAULT_CONFIG, user, parseConfig('restart-window = 10', FILE)).restart, { mode: 'always', limit: 3, windowSeconds: 10 });
+  assert.throws(() => parseConfig('restart = sometimes', FILE), (e: TsvncError) => /on-failure, always, no/.test(e.hint ?? ''));
+  assert.throws(() => parseConfig('restart-limit = 0', FILE), (e: TsvncError) => /from 1 to 1000/.test(e.hint ?? ''));
 });

@@ -23,9 +23,9 @@ describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concu
     assert.equal(run.step('leftovers').out, '');
   });
 
-  it('a SIGKILLed server makes the session failed, with the session program ended and the display released; start :N starts it afresh', async () => {
+  it('without restarts, a SIGKILLed server makes the session failed, with the session program ended and the display released; start :N starts it afresh', async () => {
     const run = await sandbox(`${PASSWD}
-      tsvnc start --xstartup 'sleep 1000' >/dev/null
+      tsvnc start --xstartup 'sleep 1000' --restart no >/dev/null
       kill -9 $(pgrep -x Xtigervnc)
       step failed wait_until bash -c 'tsvnc list --json | grep -q failed'
       step list tsvnc list --json

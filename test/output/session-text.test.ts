@@ -120,6 +120,7 @@ describe('statusText', () => {
       '  VNC port    5901 on localhost, security VncAuth',
       '  screen      1920x1080 depth 24, "node7:1 (me)"',
       '  started     2025-01-02T03:04:05.000Z, up 1m05s, restarts 0',
+    '  restart     on-failure, crash loop at 5 failures within 60 s',
       '  last exit   -',
       '  log         /home/me/.vnc/host:1.log',
     ]);
@@ -144,6 +145,7 @@ describe('statusText', () => {
       '  VNC port    5901 on all addresses, security TLSVnc,VncAuth',
       '  screen      800x600 depth 16, "node7:1 (me)"',
       '  started     2025-01-02T03:04:05.000Z, up -, restarts 2',
+      '  restart     on-failure, crash loop at 5 failures within 60 s',
       '  last exit   exit code 1 at 2025-01-02T04:00:00.000Z',
       '  log         /home/me/.vnc/host:1.log',
       '  last log lines:',
