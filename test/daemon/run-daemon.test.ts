@@ -56,9 +56,11 @@ describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concu
     const run = await sandbox(`
       tsvnc daemon --foreground & tsvnc daemon --foreground &
       step up wait_until tsvnc daemon
-      sleep 0.5
+      one_daemon() { local i; for i in $(seq 300); do [ "$(${DAEMON_PID} | wc -l)" = 1 ] && return 0; sleep 0.05; done; return 1; }
+      step one one_daemon
       step count bash -c "${DAEMON_PID} | wc -l"`);
     assert.equal(run.step('up').code, 0, run.stderr);
+    assert.equal(run.step('one').code, 0, 'the extra daemons exit on their own');
     assert.equal(run.step('count').out.trim(), '1');
   });
 });

@@ -60,7 +60,7 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
     const run = await sandbox(`${PASSWD}
       tsvnc start --no-xstartup >/dev/null
       kill -9 $(${DAEMON_PID})
-      step serving timeout 2 xdpyinfo -display :1
+      step serving timeout 10 xdpyinfo -display :1
       step adopted tsvnc list --json
       old=$(pgrep -x Xtigervnc)
       T0=$(date +%s%N); kill -9 $old
