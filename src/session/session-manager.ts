@@ -55,9 +55,10 @@ export class SessionManager {
   private async start(req: StartRequest, log: Log) {
     if (req.display !== undefined) parseDisplay(String(req.display));
     const home = req.env.HOME ?? userInfo().homedir;
-    resolveOptions(req, req.display ?? 0, '', null);
+    // Judged before any display is claimed; the display-dependent defaults come after.
+    const checked = resolveOptions(req, req.display ?? 0, '', null);
     const binary = await findServer(req.env);
-    if (usesPasswdFile((req.securityTypes ?? 'VncAuth').split(','))) await checkPasswdFile(passwdFilePath(home));
+    if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
     const xstartup = await chooseSessionProgram(req, home);
     const config = await loadConfig(req.env);
     const live = await this.allocation.run(async () => {

@@ -92,6 +92,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   it('bad input gets one line and a non-zero exit, and leaves nothing behind', async () => {
     const run = await sandbox(`
       step nopasswd tsvnc start --no-xstartup
+      step lowercase tsvnc start --security-types vncauth --no-xstartup
       printf 'abc' > ~/.vnc/passwd 2>/dev/null || { mkdir -p ~/.vnc; printf 'abc' > ~/.vnc/passwd; }
       chmod 600 ~/.vnc/passwd
       step brokenpasswd tsvnc start --no-xstartup
@@ -108,6 +109,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
       assert.match(run.stderr, pattern, name);
     };
     expect('nopasswd', 2, /^tsvnc: no VNC password file at \/tmp\/home\/\.vnc\/passwd \(set one with: tsvnc passwd\)$/m);
+    expect('lowercase', 2, /^tsvnc: no VNC password file at /m);
     expect('brokenpasswd', 2, /^tsvnc: .*passwd.* 3 bytes.*$/m);
     expect('geometry', 2, /^tsvnc: --geometry "12x" is not a screen size/m);
     expect('display', 2, /^tsvnc: .*:abc/m);
