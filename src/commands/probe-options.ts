@@ -11,12 +11,16 @@ export function withProbeOptions<T>(yargs: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'print JSON' });
 }
 
-export function probeOptions(argv: { localhost: 'yes' | 'no'; listenTcp: boolean; rfbport?: string | undefined }): ProbeOptions {
-  const text = argv.rfbport;
-  if (text === undefined) return { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp };
+/** `--rfbport` as typed: digits only, so "5901.5" or "0x170d" are refused rather than coerced. */
+export function rfbPortOption(text: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535) {
     throw new TsvncError('BAD_ARGUMENT', `--rfbport "${text}" is not a TCP port`, 'give a number from 1 to 65535');
   }
-  return { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp, rfbPort: port };
+  return port;
+}
+
+export function probeOptions(argv: { localhost: 'yes' | 'no'; listenTcp: boolean; rfbport?: string | undefined }): ProbeOptions {
+  const options = { localhost: argv.localhost === 'yes', listenTcp: argv.listenTcp };
+  return argv.rfbport === undefined ? options : { ...options, rfbPort: rfbPortOption(argv.rfbport) };
 }

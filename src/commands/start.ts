@@ -4,6 +4,7 @@ import { TsvncError } from '../errors.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { resolveOptions } from '../session/start-options.js';
+import { rfbPortOption } from './probe-options.js';
 import { startText, type StartResult } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
@@ -31,13 +32,6 @@ export function builder(yargs: Argv) {
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { '--'?: (string | number)[] };
 
-function port(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d{1,5}$/.test(text) || value < 1 || value > 65535) throw new TsvncError('BAD_ARGUMENT', `--rfbport "${text}" is not a TCP port`, 'give a number from 1 to 65535');
-  return value;
-}
-
 export function startRequest(argv: Args): StartRequest {
   // yargs turns --no-xstartup into xstartup=false.
   const xstartup = argv.xstartup as string | boolean | undefined;
@@ -55,8 +49,7 @@ export function startRequest(argv: Args): StartRequest {
   if (argv.depth !== undefined) req.depth = argv.depth;
   if (argv.desktop !== undefined) req.desktop = argv.desktop;
   if (argv.securityTypes !== undefined) req.securityTypes = argv.securityTypes;
-  const rfbPort = port(argv.rfbport);
-  if (rfbPort !== undefined) req.rfbPort = rfbPort;
+  if (argv.rfbport !== undefined) req.rfbPort = rfbPortOption(argv.rfbport);
   if (typeof xstartup === 'string') req.xstartup = xstartup;
   if (argv.restart !== undefined) req.restart = argv.restart;
   if (argv.restartLimit !== undefined) req.restartLimit = argv.restartLimit;

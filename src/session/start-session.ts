@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { lockPath } from '../display/display-number.js';
 import { handOverXLock } from '../lock/claim-x-lock.js';
 import { TsvncError } from '../errors.js';
@@ -31,10 +32,6 @@ export interface Started {
   programExited: Promise<ExitInfo> | null;
 }
 
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-}
-
 export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
   return {
     display: l.display, state: 'starting', options: l.options, server: null, program: null,
@@ -64,7 +61,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
   const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (restart ? 0 : constants.O_TRUNC), 0o600);
   try {
-    await unlink(record.authFile).catch(ignoreMissing);
+    await removeIfPresent(record.authFile);
     await writeAuthFile(record.authFile, cookieEntries(host, display, newCookie()));
     merged = addToUserXauthority(record.xauthority, record.authFile);
     server = await spawnServer({
@@ -98,12 +95,12 @@ export async function startSession(record: SessionRecord, host: string, persist:
   } catch (error) {
     // spawnServer kills a server that never got ready; one that did is stopped here.
     if (server) await terminate([server.identity]);
-    const ours = spawned === null ? [process.pid] : [process.pid, (spawned as ProcessIdentity).pid];
+    const ours = ourPids(spawned);
     if (restart) {
       await keepReserved(display, ours);
     } else {
       await releaseDisplay(display, ours);
-      await unlink(record.authFile).catch(ignoreMissing);
+      await removeIfPresent(record.authFile);
       if (merged) {
         await merged.catch(() => undefined);
         await removeFromUserXauthority(record.xauthority, host, display).catch(() => undefined);
@@ -113,6 +110,11 @@ export async function startSession(record: SessionRecord, host: string, persist:
   } finally {
     await logFile.close();
   }
+}
+
+/** The pids the display's lock may name for a session: its server's, or this daemon's around it. */
+export function ourPids(server: ProcessIdentity | null): number[] {
+  return server ? [server.pid, process.pid] : [process.pid];
 }
 
 /**

@@ -3,7 +3,7 @@ import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import lockfile from 'proper-lockfile';
 import type { SessionRecord } from '../session/session-record.js';
-import { isCode } from '../tmp/safe-tmp.js';
+import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { logger } from '../log.js';
 
 const LOCK_OPTIONS = { realpath: false, stale: 5000, retries: { retries: 20, minTimeout: 5, maxTimeout: 100, randomize: true } };
@@ -45,9 +45,7 @@ export class SessionStore {
     const path = this.path(display);
     const release = await lockfile.lock(path, LOCK_OPTIONS);
     try {
-      await unlink(path).catch((error: unknown) => {
-        if (!isCode(error, 'ENOENT')) throw error;
-      });
+      await removeIfPresent(path);
     } finally {
       await release();
     }

@@ -1,10 +1,10 @@
-import { unlink } from 'node:fs/promises';
+import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { logger } from '../log.js';
 import type { SessionStore } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
-import { startSession, keepReserved, type Started } from '../session/start-session.js';
+import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
 import { programProcesses, terminate } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { exitText, failureSummary } from '../session/failure-summary.js';
@@ -22,10 +22,6 @@ export interface Live {
   timer?: NodeJS.Timeout;
   /** Restart attempts that found the display's ports taken, for their backoff. */
   waits?: number;
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
 
 /**
@@ -74,7 +70,7 @@ export class Supervisor {
     record.reason = `${why}; restarting${decision.delayMs > 0 ? ` in ${decision.delayMs / 1000} s` : ''}`;
     logger.warn(`:${record.display}: ${record.reason}`);
     await this.endProgram(record);
-    await keepReserved(record.display, dead ? [dead.pid, process.pid] : [process.pid]);
+    await keepReserved(record.display, ourPids(dead));
     record.server = null;
     await this.store.save(record);
     this.schedule(live, decision.delayMs);
@@ -157,14 +153,14 @@ export class Supervisor {
     await Promise.all([terminate(program), record.server ? terminate([record.server]) : undefined]);
     await this.cleanUp(record);
     await this.store.remove(record.display);
-    if (clean && record.log !== '') await unlink(record.log).catch(ignoreMissing);
+    if (clean && record.log !== '') await removeIfPresent(record.log);
     this.sessions.delete(record.display);
     logger.info(`:${record.display} stopped`);
   }
 
   private async cleanUp(record: SessionRecord): Promise<void> {
-    await releaseDisplay(record.display, record.server ? [record.server.pid, process.pid] : [process.pid]);
-    if (record.authFile !== '') await unlink(record.authFile).catch(ignoreMissing);
+    await releaseDisplay(record.display, ourPids(record.server));
+    if (record.authFile !== '') await removeIfPresent(record.authFile);
     await removeFromUserXauthority(record.xauthority, this.host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
   }
 
