@@ -1,7 +1,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
+import { homeOf } from '../state/state-dir.js';
 import { pipeline } from 'node:stream/promises';
 import { parseDisplay } from '../display/display-number.js';
 import { TsvncError } from '../errors.js';
@@ -68,7 +69,7 @@ async function follow(path: string, from: number): Promise<void> {
 export async function handler(argv: Args): Promise<void> {
   const display = parseDisplay(String(argv.display));
   const count = parseLines(argv.lines);
-  const path = sessionLogPath(process.env.HOME || homedir(), hostname(), display);
+  const path = sessionLogPath(homeOf(process.env), hostname(), display);
   const size = await logSize(path, display);
   try {
     if (count === null) await printRange(path, size);

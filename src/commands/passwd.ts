@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homeOf } from '../state/state-dir.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { TsvncError } from '../errors.js';
@@ -17,7 +17,7 @@ export function builder(yargs: Argv) {
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
 export async function handler(argv: Args): Promise<void> {
-  const path = argv.file ?? passwdFilePath(process.env.HOME || homedir());
+  const path = argv.file ?? passwdFilePath(homeOf(process.env));
   const { password, warning } = await newPassword();
   if (warning) logger.warn(warning);
   await writePasswdFile(path, password);

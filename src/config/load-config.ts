@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homeOf } from '../state/state-dir.js';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { isCode } from '../tmp/safe-tmp.js';
@@ -11,7 +11,7 @@ export const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeOf(env), '.config');
   return join(base, 'tsvnc', 'tsvnc.conf');
 }
 

@@ -4,7 +4,7 @@ import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
-import type { StatePaths } from '../state/state-dir.js';
+import { homeOf, type StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { parseDisplay, rfbPort } from '../display/display-number.js';
@@ -54,7 +54,7 @@ export class SessionManager {
 
   private async start(req: StartRequest, log: Log) {
     if (req.display !== undefined) parseDisplay(String(req.display));
-    const home = req.env.HOME ?? userInfo().homedir;
+    const home = homeOf(req.env);
     // Judged before any display is claimed; the display-dependent defaults come after.
     const checked = resolveOptions(req, req.display ?? 0, '', null);
     const binary = await findServer(req.env);

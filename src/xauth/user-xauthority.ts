@@ -1,13 +1,13 @@
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
+import { homeOf } from '../state/state-dir.js';
 
 /** Where the user's X clients look for cookies, as libXau's XauFileName decides. */
 export function userXauthorityPath(env: NodeJS.ProcessEnv): string {
   if (env.XAUTHORITY) return env.XAUTHORITY;
-  return `${env.HOME || homedir()}/.Xauthority`;
+  return `${homeOf(env)}/.Xauthority`;
 }
 
 /**
