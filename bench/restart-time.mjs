@@ -7,15 +7,14 @@
 import { sandbox } from '../dist/test/helpers/sandbox.js';
 
 const runs = Number(process.argv[2] ?? 7);
-const DAEMON = "pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'";
 
 /** Prints "notice serve" in ms after the kill, for `runs` kills in one sandbox. */
 const script = (adopt) => `
-  echo secret12 | tsvnc passwd >/dev/null
+  set_passwd
   tsvnc start --no-xstartup --restart-window 1 >/dev/null
   log=$(ls /tmp/home/.vnc/tsvnc-*/daemon.log)
   for i in $(seq ${runs}); do
-    ${adopt ? `kill -9 $(${DAEMON}); tsvnc list >/dev/null;` : ''}
+    ${adopt ? `kill -9 $(daemon_pid); tsvnc list >/dev/null;` : ''}
     old=$(pgrep -x Xtigervnc); seen=$(grep -c 'restarting' $log)
     t0=$(date +%s%N); kill -9 $old
     until [ "$(grep -c 'restarting' $log)" -gt "$seen" ]; do sleep 0.005; done; t1=$(date +%s%N)

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { SessionSummary } from '../../src/session/session-record.js';
 
-const PASSWD = 'echo secret12 | tsvnc passwd >/dev/null';
 /** vncsnapshot gives up on the blank screen of a new server without these. */
 const SNAPSHOT = 'vncsnapshot -quiet -allowblank -encodings raw -passwd ~/.vnc/passwd';
 
 describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: sandboxUnavailable, concurrency: true }, () => {
   it('starts a desktop that X clients and a VNC client with the password reach, lists it, and kill leaves nothing behind', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       step start tsvnc start --xstartup 'sleep 1000 & sleep 1000' --json
       step lock cat /tmp/.X1-lock
       step xdpyinfo timeout 5 xdpyinfo -display :1
@@ -41,7 +40,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   });
 
   it('eight concurrent starts get eight distinct displays, all running; kill :* stops them all', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       for i in 1 2 3 4 5 6 7 8; do tsvnc start --no-xstartup --json >/tmp/home/start-$i.json 2>/tmp/home/start-$i.err & done
       wait
       step starts bash -c 'cat /tmp/home/start-*.json | node -e "let s=\\"\\";process.stdin.on(\\"data\\",d=>s+=d).on(\\"end\\",()=>console.log(JSON.stringify(s.trim().split(/\\n(?=\\{)/).map(j=>JSON.parse(j).display).sort((a,b)=>a-b))))"'
@@ -59,7 +58,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   });
 
   it('an explicit busy display fails with the reason and leaves the other server alone; without :N the next free one is used', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       start_x 1
       step busy tsvnc start :1 --no-xstartup
       step lock cat /tmp/.X1-lock
@@ -79,7 +78,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   });
 
   it('a server that dies before it is ready is reported with its own error, and everything is released', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       step start tsvnc start :3 --no-xstartup -- -nosuchoption
       step leftovers leftovers
       step list tsvnc list --json`);
@@ -96,7 +95,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
       printf 'abc' > ~/.vnc/passwd 2>/dev/null || { mkdir -p ~/.vnc; printf 'abc' > ~/.vnc/passwd; }
       chmod 600 ~/.vnc/passwd
       step brokenpasswd tsvnc start --no-xstartup
-      ${PASSWD}
+      set_passwd
       step geometry tsvnc start --geometry 12x
       step display tsvnc start :abc
       step insecure tsvnc start --localhost no --security-types None --no-xstartup
@@ -120,7 +119,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   });
 
   it('the session ends with its session program (autokill), unless --autokill no', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       step short tsvnc start :1 --xstartup 'sleep 0.3' --json
       step autokill wait_until bash -c '[ "$(tsvnc list --json)" = "[]" ]'
       step keep tsvnc start :2 --xstartup 'true' --autokill no --json
@@ -138,7 +137,7 @@ describe('tsvnc start, list, status, kill against a real Xtigervnc', { skip: san
   });
 
   it('runs ~/.vnc/xstartup with DISPLAY set; logs prints its output; kill --clean removes the log', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       printf '#!/bin/sh\\necho "xstartup on $DISPLAY"\\nexec sleep 1000\\n' > ~/.vnc/xstartup && chmod +x ~/.vnc/xstartup
       step start tsvnc start --json
       step logs wait_until bash -c 'tsvnc logs :1 | grep -q "xstartup on :1"'

@@ -3,15 +3,12 @@ import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { SessionSummary } from '../../src/session/session-record.js';
 
-const PASSWD = 'echo secret12 | tsvnc passwd >/dev/null';
-/** Anchored: the sandbox's own shell has this text in its command line too. */
-const DAEMON_PID = "pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'";
 
 describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concurrency: true }, () => {
   it('a SIGKILLed daemon leaves the desktop serving; the next command adopts it and can kill it', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       step start tsvnc start --xstartup 'sleep 1000' --json
-      kill -9 $(${DAEMON_PID})
+      kill -9 $(daemon_pid)
       step serving timeout 5 xdpyinfo -display :1
       step list tsvnc list --json
       step kill tsvnc kill :1
@@ -24,7 +21,7 @@ describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concu
   });
 
   it('without restarts, a SIGKILLed server makes the session failed, with the session program ended and the display released; start :N starts it afresh', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       tsvnc start --xstartup 'sleep 1000' --restart no >/dev/null
       kill -9 $(pgrep -x Xtigervnc)
       step failed wait_until bash -c 'tsvnc list --json | grep -q failed'
@@ -44,9 +41,9 @@ describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concu
   });
 
   it("does not keep the caller's inherited file descriptors open, in itself or in the servers it starts", async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       ( exec 200>/tmp/home/job.lock; flock 200; tsvnc start --no-xstartup >/dev/null )
-      step holders bash -c 'for p in $(${DAEMON_PID}) $(pgrep -x Xtigervnc); do ls -l /proc/$p/fd; done | grep job.lock'
+      step holders bash -c 'for p in $(daemon_pid) $(pgrep -x Xtigervnc); do ls -l /proc/$p/fd; done | grep job.lock'
       step flock flock -n /tmp/home/job.lock true`);
     assert.equal(run.step('holders').out, '');
     assert.equal(run.step('flock').code, 0, 'the lock is free once the caller exited');
@@ -56,9 +53,9 @@ describe('the tsvnc daemon with real servers', { skip: sandboxUnavailable, concu
     const run = await sandbox(`
       tsvnc daemon --foreground & tsvnc daemon --foreground &
       step up wait_until tsvnc daemon
-      one_daemon() { local i; for i in $(seq 300); do [ "$(${DAEMON_PID} | wc -l)" = 1 ] && return 0; sleep 0.05; done; return 1; }
+      one_daemon() { local i; for i in $(seq 300); do [ "$(daemon_pid | wc -l)" = 1 ] && return 0; sleep 0.05; done; return 1; }
       step one one_daemon
-      step count bash -c "${DAEMON_PID} | wc -l"`);
+      step count bash -c "daemon_pid | wc -l"`);
     assert.equal(run.step('up').code, 0, run.stderr);
     assert.equal(run.step('one').code, 0, 'the extra daemons exit on their own');
     assert.equal(run.step('count').out.trim(), '1');

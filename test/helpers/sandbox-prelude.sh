@@ -89,3 +89,11 @@ leftovers() {
   pgrep -a -x sleep
   return 0
 }
+
+# set_passwd: the VNC password the tests' clients use (secret12).
+set_passwd() { echo secret12 | tsvnc passwd >/dev/null; }
+
+# daemon_pid: the tsvnc daemons running. Anchored, because the sandbox's own
+# shell has the same words in its command line.
+daemon_pid() { pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'; }
+export -f set_passwd daemon_pid

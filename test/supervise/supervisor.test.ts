@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { SessionSummary } from '../../src/session/session-record.js';
 
-const PASSWD = 'echo secret12 | tsvnc passwd >/dev/null';
-const DAEMON_PID = "pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'";
 /** Milliseconds since $T0, for the measured times. */
 const ELAPSED = 'echo $(( ($(date +%s%N) - T0) / 1000000 ))';
 /** An RFB greeting on the port, read by bash itself. */
@@ -16,7 +14,7 @@ interface Status extends SessionSummary {
 
 describe('supervised restart with real servers', { skip: sandboxUnavailable, concurrency: true }, () => {
   it('a SIGKILLed server serves again on the same display and port within 2 s, with restarts=1 and the lock naming the new pid', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       tsvnc start --xstartup 'sleep 1000' >/dev/null
       old=$(pgrep -x Xtigervnc)
       T0=$(date +%s%N); kill -9 $old
@@ -39,7 +37,7 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
   });
 
   it('a server that keeps dying at start ends failed after the configured limit, with the reason, and nothing left', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       printf '#!/bin/sh\\n[ -e /tmp/home/healthy ] && exec Xtigervnc "$@"\\necho "(EE) fixture: this server always dies" >&2\\nexit 1\\n' > /tmp/home/xvnc && chmod +x /tmp/home/xvnc
       touch /tmp/home/healthy
       TSVNC_XVNC=/tmp/home/xvnc tsvnc start --no-xstartup --restart-limit 3 >/dev/null
@@ -57,9 +55,9 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
   });
 
   it('after a SIGKILLed daemon, the next daemon adopts the server and restarts it when it dies', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       tsvnc start --no-xstartup >/dev/null
-      kill -9 $(${DAEMON_PID})
+      kill -9 $(daemon_pid)
       step serving timeout 10 xdpyinfo -display :1
       step adopted tsvnc list --json
       old=$(pgrep -x Xtigervnc)
@@ -75,13 +73,13 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
   });
 
   it('a port squatter while the server is down: no move to another display, the holder in status, and a restart once it is gone', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       tsvnc start --no-xstartup >/dev/null
-      kill -STOP $(${DAEMON_PID})
+      kill -STOP $(daemon_pid)
       kill -9 $(pgrep -x Xtigervnc)
       fixture listen 127.0.0.1 5901
       squatter=$FPID
-      kill -CONT $(${DAEMON_PID})
+      kill -CONT $(daemon_pid)
       step waiting wait_until bash -c 'tsvnc status :1 | grep -q "waiting for :1"'
       step status tsvnc status :1 --json
       step displays ls /tmp/.X11-unix
@@ -98,7 +96,7 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
   });
 
   it('the session program exiting is a logout, not a crash, even with --restart always; --restart no leaves a crash failed', async () => {
-    const run = await sandbox(`${PASSWD}
+    const run = await sandbox(`set_passwd
       tsvnc start :1 --restart always --xstartup 'sleep 0.5' >/dev/null
       step ended wait_until bash -c '! tsvnc list --json | grep -q '"'"'"display":1'"'"''
       tsvnc start :2 --restart no --no-xstartup >/dev/null
