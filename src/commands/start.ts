@@ -19,7 +19,7 @@ export function builder(yargs: Argv) {
     .option('desktop', { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' })
     .option('localhost', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'accept VNC connections from this machine only (tunnel with ssh)' })
     .option('security-types', { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
-    .option('insecure', { type: 'boolean', default: false, describe: 'allow security type None on a non-localhost server' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' })
     .option('rfbport', { type: 'string', describe: 'VNC port (default 5900+N)' })
     .option('xstartup', { type: 'string', describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
     .option('autokill', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'end the session when the session program exits' })
