@@ -4,6 +4,8 @@ import { TsvncError } from '../errors.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { resolveOptions } from '../session/start-options.js';
+import { applyConfig } from '../session/apply-config.js';
+import { loadLayers } from '../config/load-config.js';
 import { rfbPortOption } from './probe-options.js';
 import { startText, type StartResult } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
@@ -17,33 +19,33 @@ export function builder(yargs: Argv) {
     .option('geometry', { type: 'string', describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
     .option('depth', { type: 'number', describe: 'pixel depth: 16, 24 or 32 (default 24)' })
     .option('desktop', { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' })
-    .option('localhost', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'accept VNC connections from this machine only (tunnel with ssh)' })
+    .option('localhost', { choices: ['yes', 'no'] as const, describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' })
     .option('security-types', { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
     .option('insecure', { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' })
     .option('rfbport', { type: 'string', describe: 'VNC port (default 5900+N)' })
     .option('xstartup', { type: 'string', describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
-    .option('autokill', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'end the session when the session program exits' })
+    .option('autokill', { choices: ['yes', 'no'] as const, describe: 'end the session when the session program exits (default yes)' })
     .option('restart', { choices: ['on-failure', 'always', 'no'] as const, describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' })
     .option('restart-limit', { type: 'number', describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
     .option('restart-window', { type: 'number', describe: 'seconds over which --restart-limit counts failures (default 60)' })
     .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
-    .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared');
+    .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { '--'?: (string | number)[] };
 
-export function startRequest(argv: Args): StartRequest {
+export async function startRequest(argv: Args): Promise<StartRequest> {
   // yargs turns --no-xstartup into xstartup=false.
   const xstartup = argv.xstartup as string | boolean | undefined;
   if (argv.depth !== undefined && !Number.isInteger(argv.depth)) throw new TsvncError('BAD_ARGUMENT', `--depth ${String(argv.depth)} is not a number`, 'use 16, 24 or 32');
   const req: StartRequest = {
-    localhost: argv.localhost === 'yes',
     noXstartup: xstartup === false,
-    autokill: argv.autokill === 'yes',
     insecure: argv.insecure,
     extraArgs: (argv['--'] ?? []).map(String),
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
+  if (argv.localhost !== undefined) req.localhost = argv.localhost === 'yes';
+  if (argv.autokill !== undefined) req.autokill = argv.autokill === 'yes';
   if (argv.display !== undefined) req.display = parseDisplay(String(argv.display));
   if (argv.geometry !== undefined) req.geometry = argv.geometry;
   if (argv.depth !== undefined) req.depth = argv.depth;
@@ -54,13 +56,14 @@ export function startRequest(argv: Args): StartRequest {
   if (argv.restart !== undefined) req.restart = argv.restart;
   if (argv.restartLimit !== undefined) req.restartLimit = argv.restartLimit;
   if (argv.restartWindow !== undefined) req.restartWindow = argv.restartWindow;
-  // Bad input fails here, before a daemon or a display is involved.
-  resolveOptions(req, req.display ?? 0, '', null);
+  // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
+  const { request, config } = applyConfig(req, await loadLayers());
+  resolveOptions(request, request.display ?? 0, '', null, config.restart);
   return req;
 }
 
 export async function handler(argv: Args): Promise<void> {
-  const req = startRequest(argv);
+  const req = await startRequest(argv);
   const result = (await callDaemon(await userStatePaths(), { op: 'start', start: req })) as StartResult;
   if (argv.json) printJson(result);
   else printLines(startText(result));

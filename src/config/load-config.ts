@@ -5,9 +5,11 @@ import { isCode } from '../tmp/safe-tmp.js';
 import { TsvncError } from '../errors.js';
 import { DEFAULT_CONFIG, mergeConfig, type Config } from './schema.js';
 import { parseConfig } from './parse-config.js';
+import { parseVncConfig } from './vnc-config.js';
 import { setConfiguredLogLevel } from '../log.js';
 
 export const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
+export const MANDATORY_CONFIG = '/etc/tsvnc/mandatory.conf';
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
@@ -15,7 +17,11 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'tsvnc', 'tsvnc.conf');
 }
 
-async function readLayer(path: string): Promise<Partial<Config>> {
+export function vncConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(homeOf(env), '.vnc', 'config');
+}
+
+async function readLayer(path: string, parse: (text: string, file: string) => Partial<Config>): Promise<Partial<Config>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -23,13 +29,31 @@ async function readLayer(path: string): Promise<Partial<Config>> {
     if (isCode(error, 'ENOENT')) return {};
     throw new TsvncError('BAD_CONFIG', `cannot read ${path}: ${(error as Error).message}`, 'fix its permissions or remove it');
   }
-  return parseConfig(text, path);
+  return parse(text, path);
 }
 
-/** System file, then the user's: later layers win key by key. */
+export interface ConfigLayers {
+  /** Defaults, the system file, ~/.vnc/config and the user's file: what the command line overrides. */
+  base: Config;
+  /** The admin's file: it overrides the command line. */
+  mandatory: Partial<Config>;
+}
+
+/** Every layer but the command line, which only a start has. */
+export async function loadLayers(env: NodeJS.ProcessEnv = process.env): Promise<ConfigLayers> {
+  const [system, vnc, user, mandatory] = await Promise.all([
+    readLayer(SYSTEM_CONFIG, parseConfig),
+    readLayer(vncConfigPath(env), parseVncConfig),
+    readLayer(userConfigPath(env), parseConfig),
+    readLayer(MANDATORY_CONFIG, parseConfig),
+  ]);
+  const layers = { base: mergeConfig(DEFAULT_CONFIG, system, vnc, user), mandatory };
+  setConfiguredLogLevel(mergeConfig(layers.base, mandatory).logLevel);
+  return layers;
+}
+
+/** The configuration where no command line is involved: every layer, later wins key by key. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
-  const layers = await Promise.all([readLayer(SYSTEM_CONFIG), readLayer(userConfigPath(env))]);
-  const config = mergeConfig(DEFAULT_CONFIG, ...layers);
-  setConfiguredLogLevel(config.logLevel);
-  return config;
+  const { base, mandatory } = await loadLayers(env);
+  return mergeConfig(base, mandatory);
 }

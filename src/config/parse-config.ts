@@ -1,5 +1,6 @@
 import { TsvncError } from '../errors.js';
-import { mergeConfig, SETTINGS, type Config } from './schema.js';
+import { mergeConfig, type Config } from './schema.js';
+import { SETTINGS } from './settings.js';
 
 /** `key = value` lines, `#` comments; later lines win within a file, as files do across layers. */
 export function parseConfig(text: string, file: string): Partial<Config> {

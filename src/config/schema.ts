@@ -1,8 +1,13 @@
 import type { PortRange } from '../risks/port-range.js';
-import { DEFAULT_POLICY, RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
+import { DEFAULT_POLICY, type RestartPolicy } from '../supervise/restart-policy.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/**
+ * Everything a configuration layer can set. The session defaults are
+ * optional: unset, a start falls back to tsvnc's built-in default, so a layer
+ * only says what it changes and `mandatory.conf` only what it enforces.
+ */
 export interface Config {
   reservedDisplays: PortRange[];
   reservedPorts: PortRange[];
@@ -10,6 +15,23 @@ export interface Config {
   sshdConfig: string;
   logLevel: LogLevel;
   restart: RestartPolicy;
+  displayRange: PortRange;
+  /** Session logs: rotated when a start finds them larger than this. */
+  logMaxBytes: number;
+  /** Rotated session logs kept (name.log.1 is the newest). */
+  logKeep: number;
+  geometry?: string;
+  depth?: number;
+  desktop?: string;
+  securityTypes?: string;
+  localhost?: boolean;
+  /** A command for sh, or null for no session program. */
+  xstartup?: string | null;
+  /** A desktop session by name, from /usr/share/xsessions (TigerVNC's `session=`). */
+  session?: string;
+  autokill?: boolean;
+  /** Xtigervnc options every session gets, before the command line's own. */
+  serverArgs?: string[];
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -19,70 +41,22 @@ export const DEFAULT_CONFIG: Config = {
   sshdConfig: '/etc/ssh/sshd_config',
   logLevel: 'warn',
   restart: DEFAULT_POLICY,
+  displayRange: [1, 99],
+  logMaxBytes: 10 * 1024 * 1024,
+  logKeep: 3,
 };
 
-/** Later layers win key by key; the restart policy, set by three keys, merges field by field. */
+/**
+ * Later layers win key by key; the restart policy, set by three keys, merges
+ * field by field, and server arguments add up (vncserver passes every
+ * layer's unknown options to the server).
+ */
 export function mergeConfig<T extends Partial<Config>>(base: T, ...layers: Partial<Config>[]): T {
   let merged = { ...base };
   for (const layer of layers) {
     const restart = layer.restart || merged.restart ? { ...merged.restart, ...layer.restart } as RestartPolicy : undefined;
-    merged = { ...merged, ...layer, ...(restart ? { restart } : {}) };
+    const serverArgs = layer.serverArgs && merged.serverArgs ? [...merged.serverArgs, ...layer.serverArgs] : layer.serverArgs ?? merged.serverArgs;
+    merged = { ...merged, ...layer, ...(restart ? { restart } : {}), ...(serverArgs ? { serverArgs } : {}) };
   }
   return merged;
 }
-
-/** Parses one value or throws a message that lists what is accepted. */
-type ValueParser = (value: string) => Partial<Config>;
-
-function rangeList(what: string, max: number, key: 'reservedDisplays' | 'reservedPorts'): ValueParser {
-  return (value) => {
-    const ranges: PortRange[] = [];
-    for (const item of value.split(/[\s,]+/).filter(Boolean)) {
-      const match = /^:?(\d+)(?:-:?(\d+))?$/.exec(item);
-      const low = Number(match?.[1]);
-      const high = match?.[2] === undefined ? low : Number(match[2]);
-      if (!match || low > high || high > max) {
-        throw new Error(`"${item}" is not a ${what} or range; accepted: numbers 0-${max} and ranges like 10-19, comma-separated`);
-      }
-      ranges.push([low, high]);
-    }
-    return { [key]: ranges };
-  };
-}
-
-const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
-
-function count(value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new Error(`"${value}" is not accepted; accepted: a number from ${min} to ${max}`);
-  return n;
-}
-
-/** Restart keys set one field each; the layers merge them over the default policy. */
-function restartField<K extends keyof RestartPolicy>(key: K, parse: (value: string) => RestartPolicy[K]): ValueParser {
-  return (value) => ({ restart: { [key]: parse(value) } as unknown as RestartPolicy });
-}
-
-export const SETTINGS: Record<string, ValueParser> = {
-  restart: restartField('mode', (value) => {
-    if (!RESTART_MODES.includes(value as RestartMode)) throw new Error(`"${value}" is not accepted; accepted: ${RESTART_MODES.join(', ')}`);
-    return value as RestartMode;
-  }),
-  'restart-limit': restartField('limit', (value) => count(value, 1, 1000)),
-  'restart-window': restartField('windowSeconds', (value) => count(value, 1, 86_400)),
-  'reserved-displays': rangeList('display', 59535, 'reservedDisplays'),
-  'reserved-ports': rangeList('port', 65535, 'reservedPorts'),
-  'sshd-window': (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new Error(`"${value}" is not accepted; accepted: a number from 1 to 1000`);
-    return { sshdWindow: n };
-  },
-  'sshd-config': (value) => {
-    if (!value.startsWith('/')) throw new Error(`"${value}" is not accepted; accepted: an absolute path`);
-    return { sshdConfig: value };
-  },
-  'log-level': (value) => {
-    if (!LOG_LEVELS.includes(value as LogLevel)) throw new Error(`"${value}" is not accepted; accepted: ${LOG_LEVELS.join(', ')}`);
-    return { logLevel: value as LogLevel };
-  },
-};

@@ -13,12 +13,15 @@ export interface StartRequest {
   geometry?: string;
   depth?: number;
   desktop?: string;
-  localhost: boolean;
+  /** Unset: from the configuration, else yes. */
+  localhost?: boolean;
   securityTypes?: string;
   rfbPort?: number;
   xstartup?: string;
+  /** A desktop session from /usr/share/xsessions, by name. */
+  session?: string;
   noXstartup: boolean;
-  autokill: boolean;
+  autokill?: boolean;
   restart?: string;
   restartLimit?: number;
   restartWindow?: number;

@@ -10,6 +10,8 @@ import { listenControl } from './control-server.js';
 import { daemonRunning } from './control-client.js';
 import { READY_LINE } from './launch-daemon.js';
 import { notifySystemdReady } from './notify-systemd.js';
+import { loadConfig } from '../config/load-config.js';
+import { DEFAULT_CONFIG } from '../config/schema.js';
 
 /** Whoever started us learns we listen, or why not: a pipe from `launchDaemon`. */
 function tellLauncher(readyFd: number | undefined, line: string): void {
@@ -41,7 +43,12 @@ export async function runDaemon(readyFd: number | undefined): Promise<void> {
 async function serve(readyFd: number | undefined): Promise<void> {
   process.umask(0o077);
   const paths = await ensureStateDir(stateDirFor(process.env));
-  logToFile(paths.daemonLog);
+  // A broken config file must not keep the daemon down: every start reports it itself.
+  const config = await loadConfig().catch((error: Error) => {
+    logger.warn(`using default settings for the daemon log: ${error.message}`);
+    return DEFAULT_CONFIG;
+  });
+  logToFile(paths.daemonLog, config.logMaxBytes, config.logKeep + 1);
   const release = await lockfile.lock(paths.socket, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } });
   let manager: SessionManager;
   let server;

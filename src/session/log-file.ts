@@ -1,5 +1,6 @@
 import { watch } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { DEFAULT_CONFIG } from '../config/schema.js';
 import { basename, dirname } from 'node:path';
 
 /** Enough for the last screenful of any log while staying one small read. */
@@ -9,6 +10,27 @@ const CHUNK_BYTES = 64 * 1024;
 /** Same name as vncserver uses, so existing habits and scripts keep working. */
 export function sessionLogPath(home: string, host: string, display: number): string {
   return `${home}/.vnc/${host}:${display}.log`;
+}
+
+export interface LogRotation {
+  maxBytes: number;
+  keep: number;
+}
+
+/**
+ * Before a server writes to its log: a fresh start keeps the previous
+ * session's log as name.log.1 (the reason it ended is often in it), a
+ * restart appends unless the log has grown past its size limit. Returns
+ * whether the log must be truncated instead (nothing is kept).
+ */
+export async function rotateLog(path: string, fresh: boolean, rotation: LogRotation = { maxBytes: DEFAULT_CONFIG.logMaxBytes, keep: DEFAULT_CONFIG.logKeep }): Promise<boolean> {
+  const size = (await stat(path).catch(orMissing))?.size ?? 0;
+  if (size === 0 || (!fresh && size <= rotation.maxBytes)) return false;
+  if (rotation.keep === 0) return true;
+  // rename() replaces a symlink planted at a target name rather than following it.
+  for (let n = rotation.keep - 1; n >= 1; n--) await rename(`${path}.${n}`, `${path}.${n + 1}`).catch(orMissing);
+  await rename(path, `${path}.1`);
+  return false;
 }
 
 /** For a `.catch` where a file that is not there is an answer, not a failure. */

@@ -2,7 +2,8 @@ import { hostname, userInfo } from 'node:os';
 import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadLayers } from '../config/load-config.js';
+import { applyConfig } from './apply-config.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
 import { homeOf, type StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
@@ -52,20 +53,21 @@ export class SessionManager {
     }
   }
 
-  private async start(req: StartRequest, log: Log) {
-    if (req.display !== undefined) parseDisplay(String(req.display));
+  private async start(given: StartRequest, log: Log) {
+    if (given.display !== undefined) parseDisplay(String(given.display));
+    const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
+    for (const warning of warnings) log('warn', warning);
     const home = homeOf(req.env);
     // Judged before any display is claimed; the display-dependent defaults come after.
-    const checked = resolveOptions(req, req.display ?? 0, '', null);
+    const checked = resolveOptions(req, req.display ?? 0, '', null, config.restart);
     const binary = await findServer(req.env);
     if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
     const xstartup = await chooseSessionProgram(req, home);
-    const config = await loadConfig(req.env);
     const live = await this.allocation.run(async () => {
       const n = await allocateDisplay({
         requested: req.display,
-        probe: { localhost: req.localhost, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
-        config, ours: this.activeDisplays(), log,
+        probe: { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
+        config, ours: this.activeDisplays(), log, range: config.displayRange,
       });
       const entry: Live = { record: this.placeholder(n), stopping: null };
       this.sessions.set(n, entry);
@@ -74,7 +76,7 @@ export class SessionManager {
     const { display } = live.record;
     let started: Started;
     try {
-      const options = resolveOptions(req, display, `${this.host}:${display} (${userInfo().username})`, xstartup, config.restart);
+      const options = { ...resolveOptions(req, display, `${this.host}:${display} (${userInfo().username})`, xstartup, config.restart), logRotation: { maxBytes: config.logMaxBytes, keep: config.logKeep } };
       const starting = startSession(newRecord({ display, options, binary, env: req.env, home, host: this.host }, this.paths), this.host, async (record) => {
         live.record = record;
         await this.store.save(record);

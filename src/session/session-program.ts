@@ -1,4 +1,4 @@
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
@@ -7,6 +7,7 @@ import { exitText } from './failure-summary.js';
 
 /** Debian's own default for vncserver, then the generic X session script. */
 const SYSTEM_SESSIONS = ['/etc/X11/Xtigervnc-session', '/etc/X11/Xsession'];
+const XSESSIONS = '/usr/share/xsessions';
 
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
@@ -21,8 +22,9 @@ async function executable(path: string): Promise<boolean> {
  * ~/.vnc/xstartup (run by sh when it is not executable, as vncserver does),
  * else the system's default session. Null when none is wanted.
  */
-export async function chooseSessionProgram(req: { xstartup?: string; noXstartup: boolean }, home: string): Promise<string | null> {
+export async function chooseSessionProgram(req: { xstartup?: string; session?: string; noXstartup: boolean }, home: string): Promise<string | null> {
   if (req.noXstartup) return null;
+  if (req.session !== undefined) return desktopSession(req.session);
   if (req.xstartup !== undefined) {
     if (req.xstartup.trim() === '') throw new TsvncError('BAD_ARGUMENT', '--xstartup is empty', 'give a command, or use --no-xstartup');
     return req.xstartup;
@@ -35,6 +37,19 @@ export async function chooseSessionProgram(req: { xstartup?: string; noXstartup:
     'NO_SESSION_PROGRAM',
     `no session program: no ${user} and no system default session (${SYSTEM_SESSIONS.join(', ')})`,
     'write ~/.vnc/xstartup, pass --xstartup CMD, or --no-xstartup for an empty desktop',
+  );
+}
+
+/** TigerVNC's `session=NAME`: the Exec line of /usr/share/xsessions/NAME.desktop. */
+async function desktopSession(name: string): Promise<string> {
+  const text = await readFile(`${XSESSIONS}/${name}.desktop`, 'utf8').catch(() => '');
+  const exec = /^Exec\s*=\s*(.+)$/m.exec(text)?.[1]?.trim();
+  if (exec) return exec;
+  const installed = (await readdir(XSESSIONS).catch(() => [])).filter((f) => f.endsWith('.desktop')).map((f) => f.slice(0, -8));
+  throw new TsvncError(
+    'NO_SESSION_PROGRAM',
+    `no desktop session "${name}" in ${XSESSIONS}`,
+    installed.length > 0 ? `installed sessions: ${installed.join(', ')}` : 'install a desktop (e.g. apt-get install icewm), or set xstartup instead of session',
   );
 }
 

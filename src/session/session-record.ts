@@ -1,5 +1,6 @@
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { RestartPolicy } from '../supervise/restart-policy.js';
+import type { LogRotation } from './log-file.js';
 
 export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
@@ -16,6 +17,8 @@ export interface SessionOptions {
   autokill: boolean;
   extraArgs: string[];
   restart: RestartPolicy;
+  /** Absent in sessions saved before log rotation existed: the defaults apply. */
+  logRotation?: LogRotation;
 }
 
 export interface ExitInfo {

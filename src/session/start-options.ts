@@ -69,7 +69,8 @@ export function parseRestart(req: Pick<StartRequest, 'restart' | 'restartLimit' 
 export function resolveOptions(req: StartRequest, display: number, desktopDefault: string, xstartup: string | null, restartDefaults = DEFAULT_POLICY): SessionOptions {
   const securityTypes = parseSecurityTypes(req.securityTypes ?? 'VncAuth');
   const open = securityTypes.filter((t) => UNAUTHENTICATED.has(t));
-  if (!req.localhost && open.length > 0 && !req.insecure) {
+  const localhost = req.localhost ?? true;
+  if (!localhost && open.length > 0 && !req.insecure) {
     throw new TsvncError(
       'INSECURE',
       `security type ${open.join(', ')} off localhost lets anyone who reaches the port take over the desktop`,
@@ -81,11 +82,11 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     geometry: parseGeometry(req.geometry ?? DEFAULT_GEOMETRY),
     depth: parseDepth(req.depth ?? DEFAULT_DEPTH),
     desktop: req.desktop ?? desktopDefault,
-    localhost: req.localhost,
+    localhost,
     securityTypes,
     rfbPort: req.rfbPort === undefined ? rfbPort(display) : parsePort(req.rfbPort),
     xstartup,
-    autokill: req.autokill,
+    autokill: req.autokill ?? true,
     extraArgs: req.extraArgs,
     restart: parseRestart(req, restartDefaults),
   };

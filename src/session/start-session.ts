@@ -9,7 +9,7 @@ import type { StatePaths } from '../state/state-dir.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { sessionLogPath } from './log-file.js';
+import { rotateLog, sessionLogPath } from './log-file.js';
 import { serverArgs } from './start-options.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from './session-record.js';
 import { spawnServer, type StartedServer } from './spawn-server.js';
@@ -59,7 +59,8 @@ export async function startSession(record: SessionRecord, host: string, persist:
   let server: StartedServer | null = null;
   let merged: Promise<void> | null = null;
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
-  const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (restart ? 0 : constants.O_TRUNC), 0o600);
+  const truncate = await rotateLog(record.log, !restart, options.logRotation);
+  const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (truncate ? constants.O_TRUNC : 0), 0o600);
   try {
     await removeIfPresent(record.authFile);
     await writeAuthFile(record.authFile, cookieEntries(host, display, newCookie()));

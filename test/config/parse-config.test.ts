@@ -1,7 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { DEFAULT_CONFIG, mergeConfig, SETTINGS } from '../../src/config/schema.js';
+import { DEFAULT_CONFIG, mergeConfig } from '../../src/config/schema.js';
+import { SETTINGS } from '../../src/config/settings.js';
 import { TsvncError } from '../../src/errors.js';
 
 const FILE = '/etc/tsvnc/tsvnc.conf';
@@ -61,10 +62,23 @@ test('every key in the schema is accepted', () => {
     restart: 'always',
     'restart-limit': '3',
     'restart-window': '30',
+    'display-range': '10-20',
+    geometry: '800x600',
+    depth: '16',
+    desktop: 'work',
+    'security-types': 'VncAuth',
+    localhost: 'no',
+    autokill: 'no',
+    xstartup: 'xterm',
+    session: 'icewm',
+    'server-args': '-AlwaysShared',
+    'log-max-size': '1M',
+    'log-keep': '2',
   };
   for (const key of Object.keys(SETTINGS)) {
     assert.ok(key in samples, `no sample value for new setting ${key}`);
-    assert.equal(Object.keys(parseConfig(`${key} = ${samples[key]}`, FILE)).length, 1, key);
+    const set = Object.values(parseConfig(`${key} = ${samples[key]}`, FILE)).filter((v) => v !== undefined);
+    assert.equal(set.length, 1, key);
   }
 });
 
@@ -123,4 +137,37 @@ test('the three restart keys build one policy, and a later file overrides one fi
   assert.deepEqual(mergeConfig(DEFAULT_CONFIG, user, parseConfig('restart-window = 10', FILE)).restart, { mode: 'always', limit: 3, windowSeconds: 10 });
   assert.throws(() => parseConfig('restart = sometimes', FILE), (e: TsvncError) => /on-failure, always, no/.test(e.hint ?? ''));
   assert.throws(() => parseConfig('restart-limit = 0', FILE), (e: TsvncError) => /from 1 to 1000/.test(e.hint ?? ''));
+});
+
+test('session defaults read as the start options would, canonicalised', () => {
+  assert.deepEqual(parseConfig('geometry = 1280x800\ndepth = 16\nsecurity-types = vncauth, tlsvnc\nlocalhost = No\nautokill = yes', FILE), {
+    geometry: '1280x800', depth: 16, securityTypes: 'VncAuth,TLSVnc', localhost: false, autokill: true,
+  });
+  assert.deepEqual(parseConfig('display-range = :10-:19', FILE), { displayRange: [10, 19] });
+  assert.deepEqual(parseConfig('log-max-size = 512K\nlog-keep = 0', FILE), { logMaxBytes: 512 * 1024, logKeep: 0 });
+  assert.deepEqual(parseConfig('server-args = -AlwaysShared -dpi 96', FILE), { serverArgs: ['-AlwaysShared', '-dpi', '96'] });
+});
+
+test('xstartup none means no session program; xstartup and session replace each other', () => {
+  assert.equal(parseConfig('xstartup = none', FILE).xstartup, null);
+  const merged = mergeConfig(DEFAULT_CONFIG, parseConfig('xstartup = xterm', FILE), parseConfig('session = icewm', FILE));
+  assert.equal(merged.xstartup, undefined);
+  assert.equal(merged.session, 'icewm');
+});
+
+test('bad session defaults name the line and the accepted values', () => {
+  assertBadConfig('geometry = huge', 1, ['"huge"', 'WIDTHxHEIGHT']);
+  assertBadConfig('depth = 8', 1, ['16, 24, 32']);
+  assertBadConfig('security-types = Kerberos', 1, ['VncAuth']);
+  assertBadConfig('localhost = maybe', 1, ['yes or no']);
+  assertBadConfig('display-range = 20-10', 1, ['1-99']);
+  assertBadConfig('log-max-size = 10 parsecs', 1, ['10M']);
+  assertBadConfig('log-keep = 101', 1, ['0 to 100']);
+  assertBadConfig('server-args = -SecurityTypes None', 1, ['--security-types']);
+  assertBadConfig('session = ../../bin/sh', 1, ['/usr/share/xsessions']);
+});
+
+test('server arguments from several layers add up', () => {
+  const merged = mergeConfig(DEFAULT_CONFIG, parseConfig('server-args = -AlwaysShared', FILE), parseConfig('server-args = -dpi 96', FILE));
+  assert.deepEqual(merged.serverArgs, ['-AlwaysShared', '-dpi', '96']);
 });

@@ -4,7 +4,8 @@ import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { followFile, lastLines, sessionLogPath } from '../../src/session/log-file.js';
+import { followFile, lastLines, rotateLog, sessionLogPath } from '../../src/session/log-file.js';
+import { readFile, readdir, symlink } from 'node:fs/promises';
 
 async function tempDir(t: test.TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tsvnc-log-file-'));
@@ -150,4 +151,41 @@ test('followFile: an aborted signal stops it at once', async (t) => {
   const chunks: Buffer[] = [];
   await within(followFile(path, 0, (chunk) => chunks.push(chunk), AbortSignal.abort()), 'followFile to return');
   assert.deepEqual(chunks, []);
+});
+
+test('rotateLog: a fresh start keeps the previous logs, numbered, up to keep', async (t) => {
+  const dir = await tempDir(t);
+  const log = join(dir, 'h:1.log');
+  for (const n of [1, 2, 3, 4]) {
+    await writeFile(log, `session ${n}\n`);
+    assert.equal(await rotateLog(log, true, { maxBytes: 1 << 20, keep: 2 }), false);
+  }
+  assert.deepEqual((await readdir(dir)).sort(), ['h:1.log.1', 'h:1.log.2']);
+  assert.equal(await readFile(`${log}.1`, 'utf8'), 'session 4\n');
+  assert.equal(await readFile(`${log}.2`, 'utf8'), 'session 3\n');
+});
+
+test('rotateLog: a restart appends until the size limit; keep 0 truncates instead', async (t) => {
+  const dir = await tempDir(t);
+  const log = join(dir, 'h:1.log');
+  await writeFile(log, 'x'.repeat(100));
+  assert.equal(await rotateLog(log, false, { maxBytes: 100, keep: 1 }), false);
+  assert.deepEqual(await readdir(dir), ['h:1.log']);
+  await appendFile(log, 'y');
+  assert.equal(await rotateLog(log, false, { maxBytes: 100, keep: 1 }), false);
+  assert.deepEqual((await readdir(dir)).sort(), ['h:1.log.1']);
+  await writeFile(log, 'z'.repeat(200));
+  assert.equal(await rotateLog(log, false, { maxBytes: 100, keep: 0 }), true);
+  assert.equal(await rotateLog(join(dir, 'missing.log'), true, { maxBytes: 100, keep: 3 }), false);
+});
+
+test('rotateLog replaces a symlink planted at a rotated name instead of writing through it', async (t) => {
+  const dir = await tempDir(t);
+  const log = join(dir, 'h:1.log');
+  await writeFile(join(dir, 'victim'), 'keep me');
+  await symlink(join(dir, 'victim'), `${log}.1`);
+  await writeFile(log, 'old');
+  await rotateLog(log, true, { maxBytes: 1 << 20, keep: 1 });
+  assert.equal(await readFile(join(dir, 'victim'), 'utf8'), 'keep me');
+  assert.equal(await readFile(`${log}.1`, 'utf8'), 'old');
 });
