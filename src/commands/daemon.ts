@@ -5,17 +5,24 @@ import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import { printLines } from '../output/print.js';
 
 export const command = 'daemon';
-export const describe = "Run your session daemon (other commands start it when needed); --foreground stays attached, for systemd";
+export const describe = "Run your session daemon (other commands start it when needed); --foreground stays attached, for systemd; --system (root) runs the desktops of /etc/tsvnc/sessions";
 
 export function builder(yargs: Argv) {
   return yargs
     .option('foreground', { type: 'boolean', default: false, describe: 'run attached instead of in the background' })
+    .option('system', { type: 'boolean', default: false, describe: 'as root, attached: start every user\'s desktops listed in /etc/tsvnc/sessions and serve root\'s commands for all of them' })
     .option('ready-fd', { type: 'number', hidden: true, describe: 'write "ready" to this file descriptor once listening' });
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { logLevel?: string };
 
 export async function handler(argv: Args): Promise<void> {
+  if (argv.system) {
+    if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
+    const { runSystemDaemon } = await import('../system/run-system-daemon.js');
+    await runSystemDaemon();
+    return;
+  }
   if (argv.foreground) {
     if (argv.readyFd !== undefined && (!Number.isInteger(argv.readyFd) || argv.readyFd < 3)) throw new TsvncError('BAD_ARGUMENT', '--ready-fd must be a file descriptor number from 3 up');
     // A daemon's events are worth keeping: info unless asked otherwise.

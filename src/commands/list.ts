@@ -1,6 +1,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
+import { TsvncError } from '../errors.js';
 import type { SessionSummary } from '../session/session-record.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
@@ -9,16 +10,23 @@ export const command = 'list';
 export const describe = 'List your VNC sessions: display, state, server pid, port, uptime, restarts';
 
 export function builder(yargs: Argv) {
-  return yargs.option('json', { type: 'boolean', default: false, describe: 'print a JSON array' });
+  return yargs
+    .option('all', { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" })
+    .option('json', { type: 'boolean', default: false, describe: 'print a JSON array' });
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
 export async function handler(argv: Args): Promise<void> {
   const paths = await userStatePaths();
+  if (argv.all && !paths.system) {
+    throw process.getuid?.() === 0
+      ? new TsvncError('DAEMON_UNAVAILABLE', 'no tsvnc system daemon is running, so there are only your own sessions', 'start it (systemctl start tsvnc), or leave out --all')
+      : new TsvncError('BAD_ARGUMENT', "only root sees every user's sessions", 'leave out --all to see yours');
+  }
   // No daemon and no saved session: nothing to list, and no reason to start a daemon just to say so.
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
-  const sessions = idle ? [] : ((await callDaemon(paths, { op: 'list' })) as SessionSummary[]);
+  const sessions = idle ? [] : ((await callDaemon(paths, { op: 'list', all: argv.all })) as SessionSummary[]);
   if (argv.json) printJson(sessions);
   else printLines(listText(sessions));
 }

@@ -19,14 +19,16 @@ const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt
  * node:child_process rather than execa: this runs on the CLI's short path,
  * where loading execa would cost more than the rest of the command.
  */
-export async function launchDaemon(paths: StatePaths): Promise<void> {
+export async function launchDaemon(paths: StatePaths, as?: { prefix: string[]; env: Record<string, string> }): Promise<void> {
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
-  const child = spawn('/bin/bash', ['-c', CLOSE_INHERITED_FDS, process.execPath, cli, 'daemon', '--foreground', '--ready-fd', '3'], {
+  // The system daemon starts users' daemons through `as.prefix` (setpriv) with their login environment.
+  const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', CLOSE_INHERITED_FDS, process.execPath, cli, 'daemon', '--foreground', '--ready-fd', '3'];
+  const child = spawn(file!, args, {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     cwd: '/',
-    env: { ...process.env, TSVNC_STATE_DIR: paths.dir },
+    env: { ...(as?.env ?? process.env), TSVNC_STATE_DIR: paths.dir },
   });
   const ready = child.stdio[3];
   if (ready === null || ready === undefined) throw new TsvncError('INTERNAL', 'no readiness pipe to the daemon');

@@ -34,7 +34,8 @@ export interface StartRequest {
 export type Request =
   | { op: 'ping' }
   | { op: 'start'; start: StartRequest }
-  | { op: 'list' }
+  /** `all`: every user's sessions, for root through the system daemon. */
+  | { op: 'list'; all?: boolean }
   | { op: 'status'; display: number }
   | { op: 'kill'; target: number | 'all'; clean: boolean };
 

@@ -11,6 +11,8 @@ export interface StatePaths {
   socket: string;
   sessions: string;
   daemonLog: string;
+  /** The root daemon of `tsvnc daemon --system`: never started on demand. */
+  system?: boolean;
 }
 
 export function homeOf(env: NodeJS.ProcessEnv): string {

@@ -97,3 +97,18 @@ set_passwd() { echo secret12 | tsvnc passwd >/dev/null; }
 # shell has the same words in its command line.
 daemon_pid() { pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'; }
 export -f set_passwd daemon_pid
+
+# private_system: a copy-on-write /etc (useradd, /etc/tsvnc), and private
+# /home and /run, so a test can add users and run the system daemon.
+private_system() {
+  mount -t tmpfs -o mode=755 tmpfs /run
+  mkdir -p /run/.etc-upper /run/.etc-work
+  mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/.etc-upper,workdir=/run/.etc-work /etc
+  mount -t tmpfs -o mode=755 tmpfs /home
+  mkdir -p /etc/tsvnc
+  unset XDG_RUNTIME_DIR
+}
+
+# as_user NAME cmd...: cmd as that user, with its groups and a login's basic environment.
+as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups --reset-env "$@"; }
+export -f as_user

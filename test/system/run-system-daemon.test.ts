@@ -1,0 +1,107 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
+import type { SessionSummary } from '../../src/session/session-record.js';
+
+type Owned = SessionSummary & { user: string };
+
+/** Two users with a password each, their desktops in /etc/tsvnc/sessions, and the system daemon serving them. */
+const SYSTEM = `private_system
+  for u in alice bob; do
+    useradd -m -s /bin/bash "$u"
+    echo secret12 | as_user "$u" $TSVNC passwd >/dev/null
+  done
+  printf '# desktops\\n:1=alice\\n:2 = bob\\n' >/etc/tsvnc/sessions
+  echo 'xstartup = sleep 1000' >/etc/tsvnc/tsvnc.conf
+  $TSVNC daemon --system 2>/tmp/system.log &
+  SYSTEM_PID=$!
+  running() { [ "$(tsvnc list --all --json 2>/dev/null | grep -o '"state": "running"' | wc -l)" -ge "$1" ]; }
+  for i in $(seq 100); do running 2 && break; sleep 0.1; done
+  ALICE=$(id -u alice); BOB=$(id -u bob)
+  proc_user() { awk '/^(Uid|Gid|Groups):/ {printf "%s %s;", $1, $2}' /proc/"$1"/status; }
+  export -f proc_user`;
+
+describe('tsvnc daemon --system: several users on one system daemon', { skip: sandboxUnavailable, concurrency: true }, () => {
+  it('runs each listed desktop as its user; each user sees and kills only their own; root sees and kills all', async () => {
+    const run = await sandbox(`${SYSTEM}
+      step all tsvnc list --all --json
+      step alice as_user alice $TSVNC list --json
+      step bob as_user bob $TSVNC list --json
+      step alice_kills_bob as_user alice $TSVNC kill :2
+      step bob_kills_alice as_user bob $TSVNC kill :1
+      step bob_all as_user bob $TSVNC list --all
+      step alice_bob_socket as_user alice env TSVNC_STATE_DIR=/run/tsvnc/users/$BOB $TSVNC list
+      step still tsvnc list --all --json
+      step lock1 stat -c %U /tmp/.X1-lock
+      step server1 bash -c 'proc_user $(cat /tmp/.X1-lock)'
+      step program1 bash -c 'tr "\\0" "\\n" </proc/$(as_user alice $TSVNC status :1 --json | node -pe "JSON.parse(require(\\"fs\\").readFileSync(0)).programPid")/environ | grep -E "^(HOME|USER)="'
+      step x_alice as_user alice timeout 5 xdpyinfo -display :1
+      step alice_kill as_user alice $TSVNC kill :1
+      step root_kill tsvnc kill :2
+      step after tsvnc list --all --json
+      step root_start tsvnc start :1 --json
+      step after_start as_user alice $TSVNC list --json
+      step lock_gone bash -c 'ls /tmp/.X2-lock 2>&1'
+      kill $SYSTEM_PID; wait $SYSTEM_PID
+      step system_exit echo $?
+      step survives as_user alice timeout 5 xdpyinfo -display :1
+      step system_log cat /tmp/system.log`, { timeoutMs: 120_000 });
+    assert.equal(run.step('all').code, 0, run.stderr);
+    const all = run.json<Owned[]>('all');
+    assert.deepEqual(all.map((s) => [s.user, s.display, s.state]), [['alice', 1, 'running'], ['bob', 2, 'running']], run.step('system_log').out);
+    assert.deepEqual(run.json<SessionSummary[]>('alice').map((s) => s.display), [1]);
+    assert.deepEqual(run.json<SessionSummary[]>('bob').map((s) => s.display), [2]);
+    assert.equal(run.step('alice_kills_bob').code, 1);
+    assert.equal(run.step('bob_kills_alice').code, 1);
+    assert.equal(run.step('bob_all').code, 2);
+    assert.notEqual(run.step('alice_bob_socket').code, 0, "alice cannot reach bob's daemon");
+    assert.deepEqual(run.json<Owned[]>('still').map((s) => [s.user, s.display, s.state]), [['alice', 1, 'running'], ['bob', 2, 'running']]);
+    assert.equal(run.step('lock1').out.trim(), 'alice', "the lock of alice's display is alice's");
+    const [uid, gid] = run.step('server1').out.split(';');
+    assert.match(uid ?? '', /^Uid: \d+/);
+    assert.doesNotMatch(uid ?? '', /^Uid: 0\b/, 'the server does not run as root');
+    assert.doesNotMatch(gid ?? '', /^Gid: 0\b/);
+    assert.deepEqual(run.step('program1').out.split('\n').sort(), ['HOME=/home/alice', 'USER=alice']);
+    assert.equal(run.step('x_alice').code, 0, "alice's X clients reach her display with her ~/.Xauthority");
+    assert.equal(run.step('alice_kill').code, 0);
+    assert.equal(run.step('root_kill').code, 0, 'root kills any user\'s session');
+    assert.deepEqual(run.json('after'), []);
+    assert.equal(run.step('root_start').code, 0, run.stderr);
+    assert.equal(run.json<Owned>('root_start').user, 'alice', 'a listed display starts as its user');
+    assert.deepEqual(run.json<SessionSummary[]>('after_start').map((s) => [s.display, s.state]), [[1, 'running']]);
+    assert.match(run.step('lock_gone').out, /No such file/);
+    assert.equal(run.step('system_exit').out.trim(), '0');
+    assert.equal(run.step('survives').code, 0, 'desktops outlive the system daemon');
+  });
+
+  it("brings a user's daemon back when it dies, and that daemon still restarts a killed server", async () => {
+    const run = await sandbox(`${SYSTEM}
+      user_daemon() { pgrep -u alice -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'; }
+      first=$(user_daemon)
+      kill -9 $first
+      for i in $(seq 100); do d=$(user_daemon); [ -n "$d" ] && [ "$d" != "$first" ] && break; sleep 0.1; done
+      step new_daemon bash -c "[ -n '$d' ] && [ '$d' != '$first' ] && echo back"
+      server=$(cat /tmp/.X1-lock)
+      kill -9 $server
+      for i in $(seq 100); do s=$(cat /tmp/.X1-lock 2>/dev/null | tr -d ' '); [ -n "$s" ] && [ "$s" != "$server" ] && as_user alice timeout 1 xdpyinfo -display :1 >/dev/null 2>&1 && break; sleep 0.1; done
+      step restarted as_user alice $TSVNC list --json`, { timeoutMs: 120_000 });
+    assert.equal(run.step('new_daemon').out.trim(), 'back', run.stderr);
+    const [session] = run.json<SessionSummary[]>('restarted');
+    assert.equal(session?.state, 'running');
+    assert.equal(session?.restarts, 1);
+  });
+
+  it('refuses to run as an ordinary user, and a malformed sessions file names its line', async () => {
+    const run = await sandbox(`private_system
+      useradd -m carol
+      step as_user as_user carol $TSVNC daemon --system
+      printf ':1=alice\\nthree=carol\\n' >/etc/tsvnc/sessions
+      step bad_line tsvnc daemon --system
+      step leftovers bash -c 'ls -A /run/tsvnc 2>/dev/null; daemon_pid'`);
+    assert.equal(run.step('as_user').code, 2);
+    assert.match(run.step('as_user').out + run.stderr, /must run as root/);
+    assert.equal(run.step('bad_line').code, 2);
+    assert.match(run.stderr, /\/etc\/tsvnc\/sessions:2: cannot read "three=carol".*:N=user/);
+    assert.equal(run.step('leftovers').out, '');
+  });
+});
