@@ -2,7 +2,7 @@
 // ES module that the system's node runs, with nothing beside it (no
 // node_modules, no package.json). Used by the Debian package.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +24,7 @@ const lazyRequire = {
   },
 };
 
-await build({
+const result = await build({
   entryPoints: [`${root}src/cli.ts`],
   outfile: `${root}dist/bundle/tsvnc.mjs`,
   bundle: true,
@@ -38,4 +38,7 @@ await build({
   plugins: [lazyRequire],
   legalComments: 'eof',
   logLevel: 'warning',
+  // Lists the bundled files, from which scripts/deb-copyright.mjs names the bundled packages.
+  metafile: true,
 });
+await writeFile(`${root}dist/bundle/meta.json`, JSON.stringify(result.metafile));
