@@ -21,6 +21,7 @@ maintainer=$(sed 's/^ -- \(.*>\)  .*/\1/' <<<"$trailer")
 SOURCE_DATE_EPOCH=$(date -d "$(sed 's/^ -- .*>  //' <<<"$trailer")" +%s)
 export SOURCE_DATE_EPOCH
 
+[ -d node_modules/esbuild ] || { echo "build-deb: the npm dependencies are missing; run: npm ci" >&2; exit 1; }
 npm run bundle --silent
 
 stage=$(mktemp -d)
