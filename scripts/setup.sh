@@ -14,6 +14,7 @@ packages=(
   iproute2 util-linux procps  # ip, unshare, ps: the test sandboxes
   openssh-client              # provides /etc/ssh, where the tests mount a private sshd_config
   mandoc                      # man page lint
+  lintian                     # checks the Debian package (scripts/build-deb.sh)
   ca-certificates
 )
 command -v python3 >/dev/null || packages+=(python3)                # the tests' NOTIFY_SOCKET receiver

@@ -15,6 +15,9 @@ import * as kill from './commands/kill.js';
 import * as daemon from './commands/daemon.js';
 
 function packageVersion(): string {
+  // A bundle has no package.json beside it: the bundler writes the version in.
+  const bundled = (globalThis as { TSVNC_VERSION?: string }).TSVNC_VERSION;
+  if (bundled !== undefined) return bundled;
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
@@ -37,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(daemon)
       .command(probe)
       .command(doctor)
+      .completion('completion', 'Print a bash completion script (the Debian package installs it)')
       .demandCommand(1, 'tell tsvnc what to do')
       .strict()
       .version(packageVersion())

@@ -6,7 +6,7 @@ if [[ "$TSVNC_ROOT" == /tmp/* ]]; then
   mount -t tmpfs tmpfs /mnt && mkdir /mnt/repo && mount --bind "$TSVNC_ROOT" /mnt/repo
   TSVNC_ROOT=/mnt/repo
 fi
-TSVNC="node $TSVNC_ROOT/dist/src/cli.js"
+TSVNC="${SANDBOX_CLI:-node $TSVNC_ROOT/dist/src/cli.js}"
 FIXTURES="$TSVNC_ROOT/dist/test/fixtures"
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir -m 1777 /tmp/.X11-unix

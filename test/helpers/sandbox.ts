@@ -19,6 +19,8 @@ export interface SandboxOptions {
   /** Files put in a private /etc/ssh (paths relative to it). */
   sshd?: Record<string, string>;
   timeoutMs?: number;
+  /** The command that runs tsvnc in place of the checkout's build, e.g. an installed /usr/bin/tsvnc. */
+  cli?: string;
 }
 
 export interface Step {
@@ -56,6 +58,7 @@ export async function sandbox(script: string, options: SandboxOptions = {}): Pro
     SANDBOX_PORT_RANGE: options.portRange ?? '',
     SANDBOX_RESERVED_PORTS: options.reservedPorts ?? '',
     SANDBOX_SSHD: options.sshd ? JSON.stringify(options.sshd) : '',
+    SANDBOX_CLI: options.cli ?? '',
   };
   const result = await execa(
     'unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', `source ${JSON.stringify(PRELUDE)}\n${script}`],
