@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { runCli } from '../helpers/sandbox.js';
-import { SETTINGS } from '../../src/config/schema.js';
+import { SETTINGS } from '../../src/config/settings.js';
 
 const MAN = new URL('../../../man/', import.meta.url);
 
