@@ -13,7 +13,8 @@ interface Parsed {
   start: string[];
   /** Server options by name: a later one of the same name replaces an earlier one, as in vncserver. */
   extra: { name: string; args: string[] }[];
-  xstartup?: string;
+  /** -xstartup's file; '' for -xstartup alone (the default), null for -noxstartup: the last one wins. */
+  xstartup?: string | null;
   session: string[];
   /** This machine's names, accepted in host:N. */
   hosts: readonly string[];
@@ -77,7 +78,7 @@ function apply(option: ClassicOption, value: string | undefined, p: Parsed): voi
       break;
     }
     case 'xstartup': p.xstartup = v; break;
-    case 'noxstartup': p.start.push('--no-xstartup'); break;
+    case 'noxstartup': p.xstartup = null; break;
     case 'display': if (!displayArg(v, p)) throw bad(`-display ${JSON.stringify(v)} is not a display`, `write ${option.form}`); break;
     case 'pixelformat': case 'fp': case 'auth': p.extra.push({ name: option.name, args: [`-${option.name}`, v] }); break;
     case 'passwd': throw bad('-passwd is managed by tsvnc', 'remove it: tsvnc uses ~/.vnc/passwd, set with tsvnc passwd');
@@ -145,6 +146,7 @@ function displayText(p: Parsed): string[] {
 
 /** The session program: -xstartup FILE gets the session command as its arguments, as vncserver runs it. */
 function xstartupArgs(p: Parsed): string[] {
+  if (p.xstartup === null) return ['--no-xstartup'];
   const session = p.session.length === 1 ? [p.session[0] ?? ''] : p.session.map(shellWord);
   if (p.xstartup !== undefined && p.xstartup !== '') return [`--xstartup=${[shellWord(p.xstartup), ...session].join(' ')}`];
   return session.length > 0 ? [`--xstartup=${session.join(' ')}`] : [];

@@ -29,7 +29,7 @@ const WRAPPER: [string, OptionKind, string][] = [
   ['useold', 'flag', '-useold'], ['verbose', 'flag', '-verbose'], ['dry-run', 'flag', '-dry-run'],
   ['I-KNOW-THIS-IS-INSECURE', 'flag', '-I-KNOW-THIS-IS-INSECURE'], ['noxstartup', 'flag', '-noxstartup'],
   ['xdisplaydefaults', 'flag', '-geometry WIDTHxHEIGHT -depth 24'],
-  ['geometry', 'value', '-geometry WIDTHxHEIGHT, e.g. -geometry 1920x1080'], ['depth', 'value', '-depth 16|24|32'],
+  ['geometry', 'value', '-geometry WIDTHxHEIGHT'], ['depth', 'value', '-depth 16|24|32'],
   ['pixelformat', 'value', '-pixelformat rgb888|rgb565|bgr888|bgr565'], ['fp', 'value', '-fp PATH[,PATH...]'],
   ['name', 'value', '-name NAME'], ['wmDecoration', 'value', '-geometry WIDTHxHEIGHT'], ['passwd', 'value', 'tsvnc passwd'],
   ['auth', 'value', '-auth FILE'], ['xstartup', 'optional', '-xstartup [FILE]'], ['autokill', 'boolean', '-autokill [yes|no]'],

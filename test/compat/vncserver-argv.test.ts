@@ -52,6 +52,8 @@ describe('vncserver command lines translated to tsvnc', () => {
     assert.deepEqual(argv('-xstartup'), ['start'], '-xstartup alone is the default session');
     assert.deepEqual(argv('-xstartup', '-geometry', '800x600'), ['start', '--geometry=800x600']);
     assert.deepEqual(argv('-noxstartup'), ['start', '--no-xstartup']);
+    assert.deepEqual(argv('-xstartup', '/a', '-noxstartup'), ['start', '--no-xstartup'], 'the last one wins');
+    assert.deepEqual(argv('-noxstartup', '-xstartup', '/a'), ['start', '--xstartup=/a']);
     assert.deepEqual(argv(':1', '--', 'xterm', '-title', 'a b'), ['start', ':1', "--xstartup=xterm -title 'a b'"]);
     assert.deepEqual(argv('-xstartup', '/my xs', '--', 'startxfce4'), ["start", "--xstartup='/my xs' startxfce4"], 'the script gets the session as its arguments');
   });
