@@ -13,6 +13,8 @@ import * as list from './commands/list.js';
 import * as status from './commands/status.js';
 import * as kill from './commands/kill.js';
 import * as daemon from './commands/daemon.js';
+import { resolveInvocation } from './compat/invocation.js';
+import { USAGE } from './compat/vncserver-options.js';
 
 function packageVersion(): string {
   // A bundle has no package.json beside it: the bundler writes the version in.
@@ -24,7 +26,12 @@ function packageVersion(): string {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await yargs(argv)
+    const invocation = resolveInvocation(process.argv[1], argv);
+    if ('usage' in invocation) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    await yargs(invocation.argv)
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
       .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, describe: 'diagnostics on stderr' })

@@ -1,4 +1,5 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
@@ -6,11 +7,12 @@ import type { SessionSummary } from '../session/session-record.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
-export const command = 'list';
+export const command = 'list [display]';
 export const describe = 'List your VNC sessions: display, state, server pid, port, uptime, restarts';
 
 export function builder(yargs: Argv) {
   return yargs
+    .positional('display', { type: 'string', describe: 'only this display, as :N (vncserver -list :N)' })
     .option('all', { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" })
     .option('json', { type: 'boolean', default: false, describe: 'print a JSON array' });
 }
@@ -18,6 +20,7 @@ export function builder(yargs: Argv) {
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
 export async function handler(argv: Args): Promise<void> {
+  const only = argv.display === undefined ? undefined : parseDisplay(String(argv.display));
   const paths = await userStatePaths();
   if (argv.all && !paths.system) {
     throw process.getuid?.() === 0
@@ -26,7 +29,8 @@ export async function handler(argv: Args): Promise<void> {
   }
   // No daemon and no saved session: nothing to list, and no reason to start a daemon just to say so.
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
-  const sessions = idle ? [] : ((await callDaemon(paths, { op: 'list', all: argv.all })) as SessionSummary[]);
+  const listed = idle ? [] : ((await callDaemon(paths, { op: 'list', all: argv.all })) as SessionSummary[]);
+  const sessions = listed.filter((s) => only === undefined || s.display === only);
   if (argv.json) printJson(sessions);
   else printLines(listText(sessions));
 }

@@ -9,13 +9,17 @@ import { loadLayers } from '../config/load-config.js';
 import { rfbPortOption } from './probe-options.js';
 import { startText, type StartResult } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
+import { planText } from '../output/plan-text.js';
+import { planStart } from '../start/plan-start.js';
+import { findOld } from '../start/use-old.js';
+import { endingText, followSession } from '../start/foreground.js';
 
 export const command = 'start [display]';
 export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
 
 export function builder(yargs: Argv) {
   return yargs
-    .positional('display', { type: 'string', describe: 'display, as :N (default: the lowest free one)' })
+    .positional('display', { type: 'string', describe: 'display, as :N or N (default: the lowest free one)' })
     .option('geometry', { type: 'string', describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
     .option('depth', { type: 'number', describe: 'pixel depth: 16, 24 or 32 (default 24)' })
     .option('desktop', { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' })
@@ -29,6 +33,9 @@ export function builder(yargs: Argv) {
     .option('restart-limit', { type: 'number', describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
     .option('restart-window', { type: 'number', describe: 'seconds over which --restart-limit counts failures (default 60)' })
     .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
+    .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
+    .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
     .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
 }
 
@@ -64,7 +71,19 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
 
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
-  const result = (await callDaemon(await userStatePaths(), { op: 'start', start: req })) as StartResult;
+  if (argv.dryRun) {
+    const plan = await planStart(req);
+    if (argv.json) printJson(plan);
+    else printLines(planText(plan));
+    return;
+  }
+  const paths = await userStatePaths();
+  const old = argv.useold ? await findOld(paths, req.display) : null;
+  const result = old ?? ((await callDaemon(paths, { op: 'start', start: req })) as StartResult);
   if (argv.json) printJson(result);
   else printLines(startText(result));
+  if (argv.fg) {
+    const ending = await followSession(paths, result);
+    if (!argv.json) printLines([endingText(result.display, ending)]);
+  }
 }

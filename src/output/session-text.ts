@@ -4,6 +4,8 @@ import { exitText } from '../session/failure-summary.js';
 export interface StartResult extends SessionSummary {
   host: string;
   localhost: boolean;
+  /** Set when `--useold` found this session already running instead of starting one. */
+  reused?: boolean;
 }
 
 export interface StatusResult extends SessionSummary {
@@ -16,7 +18,7 @@ export interface StatusResult extends SessionSummary {
 export function startText(r: StartResult): string[] {
   // Viewers take host:N for port 5900+N and host::PORT for any other port.
   const address = (host: string) => (r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`);
-  const lines = [`New desktop ${r.host}:${r.display} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`];
+  const lines = [`${r.reused ? 'Reusing desktop' : 'New desktop'} ${r.host}:${r.display} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`];
   if (r.localhost) {
     lines.push(`Connect a VNC viewer on this machine to ${address('localhost')}; from elsewhere tunnel first: ssh -L ${r.rfbPort}:localhost:${r.rfbPort} ${r.host}`);
   } else {

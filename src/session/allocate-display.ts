@@ -19,6 +19,10 @@ export interface AllocationRequest {
   ours: ReadonlySet<number>;
   log: (level: Level, message: string) => void;
   range?: [number, number];
+  /** False for a dry run: judge the displays, claim nothing. */
+  claim?: boolean;
+  /** Each display passed over on the way, with why. */
+  onSkip?: (display: number, reason: string) => void;
 }
 
 /** The probe's first blocking cause as one sentence, with its fix. */
@@ -41,39 +45,45 @@ async function explicit(n: number, req: AllocationRequest, probe: (n: number) =>
     throw new TsvncError('DISPLAY_BUSY', message, `${fix}; or leave out :${n} and tsvnc picks a free display`);
   }
   for (const risk of result.risks) req.log('warn', `:${n}: ${risk.detail}`);
+  if (req.claim === false) return n;
   const claim = await claimXLock(lockPath(n), process.pid);
   if (!claim.claimed) throw new TsvncError('DISPLAY_BUSY', `:${n} was taken while tsvnc claimed it: ${holderText(claim)}`, 'try again, or leave out :N');
   return n;
 }
 
 /**
- * The display to start on, with its X lock claimed for this daemon. Asked
- * for one, exactly that or a DISPLAY_BUSY error with the probe's reason;
- * otherwise the lowest free display with no risk, saying why each lower one
- * was skipped. The lock's link() decides races with other users and servers.
+ * The display to start on, with its X lock claimed for this daemon (only
+ * judged, for a dry run). Asked for one, exactly that or a DISPLAY_BUSY
+ * error with the probe's reason; otherwise the lowest free display with no
+ * risk, saying why each lower one was skipped. The lock's link() decides races with other users and servers.
  */
 export async function allocateDisplay(req: AllocationRequest): Promise<number> {
   const ctx = await createProbeContext(req.config);
   const probe = (n: number) => probeDisplay(n, req.probe, ctx);
   if (req.requested !== undefined) return explicit(req.requested, req, probe);
   const [first, last] = req.range ?? DEFAULT_RANGE;
+  const skip = (n: number, reason: string) => {
+    req.log('info', `skipped :${n}: ${reason}`);
+    req.onSkip?.(n, reason);
+  };
   for (let n = first; n <= last; n++) {
     if (req.ours.has(n)) {
-      req.log('info', `skipped :${n}: it is one of your sessions`);
+      skip(n, 'it is one of your sessions');
       continue;
     }
     const result = await probe(n);
     if (!result.free) {
-      req.log('info', `skipped :${n}: ${busyReason(result).message}`);
+      skip(n, busyReason(result).message);
       continue;
     }
     if (result.risks.length > 0) {
-      req.log('info', `skipped :${n}: ${result.risks.map((r) => r.detail).join('; ')}`);
+      skip(n, result.risks.map((r) => r.detail).join('; '));
       continue;
     }
+    if (req.claim === false) return n;
     const claim = await claimXLock(lockPath(n), process.pid);
     if (claim.claimed) return n;
-    req.log('info', `skipped :${n}: ${holderText(claim)}`);
+    skip(n, holderText(claim));
   }
   throw new TsvncError('NO_FREE_DISPLAY', `no free display from :${first} to :${last}`, 'tsvnc doctor explains each one');
 }

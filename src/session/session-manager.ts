@@ -1,21 +1,16 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
-import { loadLayers } from '../config/load-config.js';
-import { applyConfig } from './apply-config.js';
+import { allocationProbe, prepareStart, sessionOptions } from './prepare-start.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
-import { homeOf, type StatePaths } from '../state/state-dir.js';
+import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
-import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { parseDisplay, rfbPort } from '../display/display-number.js';
 import { Supervisor, type Live } from '../supervise/supervisor.js';
 import { DEFAULT_POLICY } from '../supervise/restart-policy.js';
 import { lastLines } from './log-file.js';
 import { allocateDisplay } from './allocate-display.js';
-import { findServer } from './find-server.js';
-import { chooseSessionProgram } from './session-program.js';
-import { resolveOptions, usesPasswdFile } from './start-options.js';
 import { newRecord, startSession, type Started } from './start-session.js';
 import { summarize, type SessionRecord } from './session-record.js';
 import { releaseDisplay } from './release-display.js';
@@ -54,19 +49,12 @@ export class SessionManager {
   }
 
   private async start(given: StartRequest, log: Log) {
-    if (given.display !== undefined) parseDisplay(String(given.display));
-    const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
-    for (const warning of warnings) log('warn', warning);
-    const home = homeOf(req.env);
-    // Judged before any display is claimed; the display-dependent defaults come after.
-    const checked = resolveOptions(req, req.display ?? 0, '', null, config.restart);
-    const binary = await findServer(req.env);
-    if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
-    const xstartup = await chooseSessionProgram(req, home);
+    const prepared = await prepareStart(given, log);
+    const { req, config, home, binary } = prepared;
     const live = await this.allocation.run(async () => {
       const n = await allocateDisplay({
         requested: req.display,
-        probe: { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
+        probe: allocationProbe(req),
         config, ours: this.activeDisplays(), log, range: config.displayRange,
       });
       const entry: Live = { record: this.placeholder(n), stopping: null };
@@ -76,7 +64,7 @@ export class SessionManager {
     const { display } = live.record;
     let started: Started;
     try {
-      const options = { ...resolveOptions(req, display, `${this.host}:${display} (${userInfo().username})`, xstartup, config.restart), logRotation: { maxBytes: config.logMaxBytes, keep: config.logKeep } };
+      const options = sessionOptions(prepared, display, this.host);
       const starting = startSession(newRecord({ display, options, binary, env: req.env, home, host: this.host }, this.paths), this.host, async (record) => {
         live.record = record;
         await this.store.save(record);

@@ -109,6 +109,10 @@ describe('startText', () => {
       'Connect a VNC viewer to login1::6001',
     ]);
   });
+
+  it('says when --useold reuses a running session', () => {
+    assert.equal(startText({ ...base, reused: true })[0], 'Reusing desktop login1:3 (server pid 777, VNC port 5903), log /l/host:3.log');
+  });
 });
 
 describe('statusText', () => {

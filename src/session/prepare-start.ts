@@ -1,0 +1,52 @@
+import { userInfo } from 'node:os';
+import type { Config } from '../config/schema.js';
+import { loadLayers } from '../config/load-config.js';
+import type { StartRequest } from '../daemon/protocol.js';
+import { parseDisplay } from '../display/display-number.js';
+import type { Level } from '../log.js';
+import type { ProbeOptions } from '../probe/types.js';
+import { homeOf } from '../state/state-dir.js';
+import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
+import { applyConfig } from './apply-config.js';
+import { findServer } from './find-server.js';
+import type { SessionOptions } from './session-record.js';
+import { chooseSessionProgram } from './session-program.js';
+import { resolveOptions, usesPasswdFile } from './start-options.js';
+
+export interface Prepared {
+  /** The request with the configuration layers applied. */
+  req: StartRequest;
+  config: Config;
+  home: string;
+  binary: string;
+  xstartup: string | null;
+}
+
+/**
+ * Everything a start judges before a display is chosen, shared by the
+ * daemon's start and `start --dry-run` so the plan shows what a start runs.
+ */
+export async function prepareStart(given: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
+  if (given.display !== undefined) parseDisplay(String(given.display));
+  const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
+  for (const warning of warnings) log('warn', warning);
+  const home = homeOf(req.env);
+  const checked = resolveOptions(req, req.display ?? 0, '', null, config.restart);
+  const binary = await findServer(req.env);
+  if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
+  const xstartup = await chooseSessionProgram(req, home);
+  return { req, config, home, binary, xstartup };
+}
+
+/** How the display is probed: on the addresses and port the server will use. */
+export function allocationProbe(req: StartRequest): ProbeOptions {
+  return { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) };
+}
+
+/** The options once the display is known (its port and desktop name depend on it). */
+export function sessionOptions(p: Prepared, display: number, host: string): SessionOptions {
+  return {
+    ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
+    logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
+  };
+}

@@ -1,0 +1,47 @@
+import { TsvncError } from '../errors.js';
+import { callDaemon, daemonRunning } from '../daemon/control-client.js';
+import type { StatePaths } from '../state/state-dir.js';
+import { hasSessionFiles } from '../state/state-dir.js';
+import type { SessionSummary } from '../session/session-record.js';
+import type { StartResult, StatusResult } from '../output/session-text.js';
+
+/** States in which a session holds its display: `failed` and `stopped` ones start afresh. */
+const ALIVE = new Set(['starting', 'running', 'restarting']);
+
+/**
+ * The user's live sessions. With `launch` false no daemon is started to
+ * answer (a dry run changes nothing): without one running there are none
+ * it could report.
+ */
+export async function activeSessions(paths: StatePaths, launch: boolean): Promise<SessionSummary[]> {
+  if (!(await daemonRunning(paths)) && (!launch || !(await hasSessionFiles(paths)))) return [];
+  const sessions = (await callDaemon(paths, { op: 'list' })) as SessionSummary[];
+  return sessions.filter((s) => ALIVE.has(s.state));
+}
+
+/**
+ * The session `--useold` reuses: the one on the display asked for, or
+ * without one the user's only session. Several and no display is ambiguous,
+ * as for vncserver -useold.
+ */
+export function pickOld(sessions: readonly SessionSummary[], display: number | undefined): SessionSummary | null {
+  const matching = sessions.filter((s) => display === undefined || s.display === display);
+  if (matching.length > 1) {
+    throw new TsvncError('BAD_ARGUMENT', `--useold: you have ${matching.length} sessions (${matching.map((s) => `:${s.display}`).join(', ')})`, 'name the one to reuse: tsvnc start --useold :N');
+  }
+  return matching[0] ?? null;
+}
+
+/** The running session to reuse, shaped as start's result, or null when a new one should start. */
+export async function findOld(paths: StatePaths, display: number | undefined): Promise<StartResult | null> {
+  const old = pickOld(await activeSessions(paths, true), display);
+  if (old === null) return null;
+  const status = await callDaemon(paths, { op: 'status', display: old.display }).catch((error: unknown) => {
+    // Ended between the two requests: then there is nothing to reuse.
+    if (error instanceof TsvncError && error.code === 'NOT_A_SESSION') return null;
+    throw error;
+  }) as StatusResult | null;
+  if (status === null) return null;
+  const { options, programPid: _pid, lastLog: _log, ...summary } = status;
+  return { ...summary, localhost: options.localhost, reused: true };
+}
