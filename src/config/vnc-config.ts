@@ -19,7 +19,7 @@ const REFUSED: Record<string, string> = {
  * TigerVNC's ~/.vnc/config, imported so migrating users keep their
  * settings: `key=value` or a bare `key` (true), `#` comments. The settings
  * tsvnc knows map onto its own; any other key is an Xtigervnc parameter and
- * goes to the server as `-key=value`, as vncserver passes it.
+ * goes to the server as `-key value`, as vncserver passes it.
  */
 export function parseVncConfig(text: string, file: string): Partial<Config> {
   let result: Partial<Config> = {};
@@ -35,7 +35,8 @@ export function parseVncConfig(text: string, file: string): Partial<Config> {
     if (refused) throw new TsvncError('BAD_CONFIG', `${where}: ${match[1]} is managed by tsvnc`, `remove this line: ${refused}`);
     const mapped = Object.hasOwn(MAPPED, key) ? MAPPED[key] : undefined;
     if (mapped === undefined) {
-      result = mergeConfig(result, { serverArgs: [value === undefined ? `-${match[1]}` : `-${match[1]}=${value}`] });
+      // Two words, as vncserver passes them: X server options such as -dpi take no -name=value form.
+      result = mergeConfig(result, { serverArgs: value === undefined ? [`-${match[1]}`] : [`-${match[1]}`, value] });
       return;
     }
     try {

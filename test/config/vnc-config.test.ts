@@ -14,7 +14,7 @@ test("TigerVNC's own keys map onto tsvnc's settings, case-insensitively", () => 
 });
 
 test('any other key is an Xtigervnc parameter, passed on as vncserver does', () => {
-  assert.deepEqual(parseVncConfig('alwaysshared\ndpi=96\n', FILE).serverArgs, ['-alwaysshared', '-dpi=96']);
+  assert.deepEqual(parseVncConfig('alwaysshared\ndpi=96\n', FILE).serverArgs, ['-alwaysshared', '-dpi', '96']);
 });
 
 function assertBad(text: string, line: number, hint: RegExp): void {
