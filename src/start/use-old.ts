@@ -13,9 +13,9 @@ const ALIVE = new Set(['starting', 'running', 'restarting']);
  * answer (a dry run changes nothing): without one running there are none
  * it could report.
  */
-export async function activeSessions(paths: StatePaths, launch: boolean): Promise<SessionSummary[]> {
+export async function activeSessions(paths: StatePaths, launch: boolean, all = false): Promise<SessionSummary[]> {
   if (!(await daemonRunning(paths)) && (!launch || !(await hasSessionFiles(paths)))) return [];
-  const sessions = (await callDaemon(paths, { op: 'list' })) as SessionSummary[];
+  const sessions = (await callDaemon(paths, { op: 'list', all })) as SessionSummary[];
   return sessions.filter((s) => ALIVE.has(s.state));
 }
 
@@ -34,7 +34,8 @@ export function pickOld(sessions: readonly SessionSummary[], display: number | u
 
 /** The running session to reuse, shaped as start's result, or null when a new one should start. */
 export async function findOld(paths: StatePaths, display: number | undefined): Promise<StartResult | null> {
-  const old = pickOld(await activeSessions(paths, true), display);
+  // Root asking for a display through the system daemon (tsvnc@:N.service) reuses whoever's session runs there.
+  const old = pickOld(await activeSessions(paths, true, paths.system === true && display !== undefined), display);
   if (old === null) return null;
   const status = await callDaemon(paths, { op: 'status', display: old.display }).catch((error: unknown) => {
     // Ended between the two requests: then there is nothing to reuse.

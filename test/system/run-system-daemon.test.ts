@@ -91,6 +91,20 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.equal(session?.restarts, 1);
   });
 
+  it('tsvnc@:N.service\'s command as root attaches to the listed desktop, and its stop ends that desktop only', async () => {
+    const run = await sandbox(`${SYSTEM}
+      $TSVNC start --fg --useold :1 >/tmp/fg.out 2>&1 &
+      FG=$!
+      wait_until grep -q Reusing /tmp/fg.out
+      step reused cat /tmp/fg.out
+      kill -TERM $FG; wait $FG
+      step fg_exit echo $?
+      step after tsvnc list --all --json`, { timeoutMs: 180_000 });
+    assert.match(run.step('reused').out, /Reusing desktop .*:1/, run.stderr);
+    assert.equal(run.step('fg_exit').out.trim(), '0');
+    assert.deepEqual(run.json<Owned[]>('after').map((s) => [s.user, s.display]), [['bob', 2]]);
+  });
+
   it('refuses to run as an ordinary user, and a malformed sessions file names its line', async () => {
     const run = await sandbox(`private_system
       useradd -m carol
