@@ -17,6 +17,8 @@ export interface AllocationRequest {
   config: Config;
   /** Displays this daemon already has sessions on. */
   ours: ReadonlySet<number>;
+  /** Displays held for someone else, with whom: skipped when choosing, never refused when asked for. */
+  heldFor?: ReadonlyMap<number, string>;
   log: (level: Level, message: string) => void;
   range?: [number, number];
   /** False for a dry run: judge the displays, claim nothing. */
@@ -69,6 +71,11 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
   for (let n = first; n <= last; n++) {
     if (req.ours.has(n)) {
       skip(n, 'it is one of your sessions');
+      continue;
+    }
+    const held = req.heldFor?.get(n);
+    if (held !== undefined) {
+      skip(n, held);
       continue;
     }
     const result = await probe(n);

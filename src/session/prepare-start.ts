@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { parseSessionsFile, SESSIONS_FILE } from '../system/sessions-file.js';
 import type { Config } from '../config/schema.js';
 import { loadLayers } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
@@ -20,6 +22,7 @@ export interface Prepared {
   home: string;
   binary: string;
   xstartup: string | null;
+  heldFor: Map<number, string>;
 }
 
 /**
@@ -35,7 +38,23 @@ export async function prepareStart(given: StartRequest, log: (level: Level, mess
   const binary = await findServer(req.env);
   if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
   const xstartup = await chooseSessionProgram(req, home);
-  return { req, config, home, binary, xstartup };
+  return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log) };
+}
+
+/**
+ * Displays /etc/tsvnc/sessions gives to other users: a start that picks a
+ * display passes them over, so it never takes one whose owner's desktop is
+ * down or restarting.
+ */
+async function othersDesktops(log: (level: Level, message: string) => void): Promise<Map<number, string>> {
+  const text = await readFile(SESSIONS_FILE, 'utf8').catch(() => '');
+  try {
+    const me = userInfo().username;
+    return new Map(parseSessionsFile(text).filter((e) => e.user !== me).map((e) => [e.display, `${SESSIONS_FILE} gives it to ${e.user}`]));
+  } catch (error) {
+    log('warn', `ignoring ${SESSIONS_FILE}: ${(error as Error).message}`);
+    return new Map();
+  }
 }
 
 /** How the display is probed: on the addresses and port the server will use. */

@@ -55,7 +55,7 @@ export class SessionManager {
       const n = await allocateDisplay({
         requested: req.display,
         probe: allocationProbe(req),
-        config, ours: this.activeDisplays(), log, range: config.displayRange,
+        config, ours: this.activeDisplays(), log, range: config.displayRange, heldFor: prepared.heldFor,
       });
       const entry: Live = { record: this.placeholder(n), stopping: null };
       this.sessions.set(n, entry);

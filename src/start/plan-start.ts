@@ -37,7 +37,7 @@ export async function planStart(given: StartRequest): Promise<StartPlan> {
   const ours = new Set((await activeSessions(paths, false)).map((s) => s.display));
   const skipped: StartPlan['skipped'] = [];
   const display = await allocateDisplay({
-    requested: req.display, probe: allocationProbe(req), config, ours, claim: false, range: config.displayRange,
+    requested: req.display, probe: allocationProbe(req), config, ours, claim: false, range: config.displayRange, heldFor: prepared.heldFor,
     log: (level, message) => logger[level](message),
     onSkip: (n, reason) => skipped.push({ display: n, reason }),
   });

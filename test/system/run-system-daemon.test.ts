@@ -37,6 +37,8 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
       step program1 bash -c 'tr "\\0" "\\n" </proc/$(as_user alice $TSVNC status :1 --json | node -pe "JSON.parse(require(\\"fs\\").readFileSync(0)).programPid")/environ | grep -E "^(HOME|USER)="'
       step x_alice as_user alice timeout 5 xdpyinfo -display :1
       step alice_kill as_user alice $TSVNC kill :1
+      step bob_auto as_user bob $TSVNC start --json --log-level info
+      step bob_kill3 as_user bob $TSVNC kill :3
       step root_kill tsvnc kill :2
       step after tsvnc list --all --json
       step root_start tsvnc start :1 --json
@@ -64,6 +66,10 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.deepEqual(run.step('program1').out.split('\n').sort(), ['HOME=/home/alice', 'USER=alice']);
     assert.equal(run.step('x_alice').code, 0, "alice's X clients reach her display with her ~/.Xauthority");
     assert.equal(run.step('alice_kill').code, 0);
+    assert.equal(run.step('bob_auto').code, 0, run.stderr);
+    assert.equal(run.json<SessionSummary>('bob_auto').display, 3, "alice's listed display is passed over while her desktop is down");
+    assert.match(run.stderr, /skipped :1: \/etc\/tsvnc\/sessions gives it to alice/);
+    assert.equal(run.step('bob_kill3').code, 0);
     assert.equal(run.step('root_kill').code, 0, 'root kills any user\'s session');
     assert.deepEqual(run.json('after'), []);
     assert.equal(run.step('root_start').code, 0, run.stderr);
