@@ -89,10 +89,13 @@ export function targets(results) {
   }
   verdict('`list` and `kill` no slower than tigervncserver\'s', compared === 0 ? null : slower.length === 0,
     compared === 0 ? '' : slower.length === 0 ? `all ${compared} at or under 1.00x` : `slower: ${slower.join(', ')}`);
+  // Judged on the daemon's part: the whole command's noise is larger than what 50 sessions could add.
   const l1 = med(findRow(results, 'list-1')?.tsvnc);
   const l50 = med(findRow(results, 'list-50')?.tsvnc);
-  verdict('`list` flat from 1 to 50 sessions (50 within 10 ms of 1)', l1 === null || l50 === null ? null : l50 - l1 <= 10,
-    l1 === null || l50 === null ? '' : `${num(l1)} -> ${num(l50)} ms`);
+  const t1 = med(findRow(results, 'list-trip-1')?.tsvnc);
+  const t50 = med(findRow(results, 'list-trip-50')?.tsvnc);
+  verdict('`list` flat from 1 to 50 sessions (the request within 5 ms of 1 session\'s)', t1 === null || t50 === null ? null : t50 - t1 <= 5,
+    t1 === null || t50 === null ? '' : `request ${num(t1)} -> ${num(t50)} ms; whole command ${num(l1)} -> ${num(l50)} ms`);
   const scan = med(findRow(results, 'doctor-scan')?.tsvnc);
   verdict(':1-:99 probed in under 150 ms', scan === null ? null : scan < 150, scan === null ? '' : `${num(scan)} ms in process`);
   const serve = med(findRow(results, 'restart-serve-child')?.tsvnc);

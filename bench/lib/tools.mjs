@@ -2,7 +2,8 @@
 // Xtigervnc the same way (a child of this node process, timed from spawn to
 // exit), and read their memory from /proc.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CLI = process.env.BENCH_CLI;
@@ -168,6 +169,25 @@ export async function noServers() {
   });
 }
 export const killAllVnc = () => vncserver(['-kill', ':*']);
+
+/** The daemon's control socket in the sandbox's HOME. */
+export function controlSocket() {
+  const dir = readdirSync(`${HOME}/.vnc`).find((name) => name.startsWith('tsvnc-'));
+  return `${HOME}/.vnc/${dir}/control.sock`;
+}
+
+/** One `list` request from an already running process: the socket round trip plus the daemon's own work, no CLI. */
+export function listRoundTrip(socketPath) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const socket = connect({ path: socketPath });
+    let answer = '';
+    socket.on('connect', () => socket.write('{"op":"list"}\n'));
+    socket.on('data', (chunk) => { answer += chunk; });
+    socket.on('error', reject);
+    socket.on('close', () => (answer.includes('"result"') ? resolve(performance.now() - t0) : reject(new Error(`no answer: ${answer}`))));
+  });
+}
 
 /** The scenario's answer to the driver: one line it looks for. */
 export function report(result) {

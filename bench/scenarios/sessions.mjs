@@ -2,7 +2,7 @@
 // `kill :N` and kill-all against `tigervncserver -kill`; and the memory the
 // daemon and the servers use at 0, 1, 10 and 50 sessions.
 import {
-  daemonPid, killAllTsvnc, killAllVnc, memory, pidsOf, rounds, scenario, setPasswd, tsvnc, tsvncSessions, tsvncStart,
+  controlSocket, daemonPid, listRoundTrip, killAllTsvnc, killAllVnc, memory, pidsOf, rounds, scenario, setPasswd, tsvnc, tsvncSessions, tsvncStart,
   vncserver, vncSessions, vncStart,
 } from '../lib/tools.mjs';
 
@@ -20,16 +20,21 @@ await scenario(async ({ rows, notes, extra }) => {
   const pid = await daemonPid();
   const mem = [{ sessions: 0, ...sample(pid) }];
   extra.memory = mem;
-  const listRows = new Map(COUNTS.map((n) => [n, { id: `list-${n}`, measure: `list, ${n} session${n > 1 ? 's' : ''}`, unit: 'ms', tsvnc: [], tigervncserver: [] }]));
+  const plural = (n) => `${n} session${n > 1 ? 's' : ''}`;
+  const listRows = new Map(COUNTS.map((n) => [n, { id: `list-${n}`, measure: `list, ${plural(n)}`, unit: 'ms', tsvnc: [], tigervncserver: [] }]));
+  const tripRows = new Map(COUNTS.map((n) => [n, { id: `list-trip-${n}`, measure: `list request alone (socket + daemon, no CLI), ${plural(n)}`, unit: 'ms', tsvnc: [] }]));
   const killOne = { id: 'kill-one', measure: 'kill :N (10 sessions)', unit: 'ms', tsvnc: [], tigervncserver: [] };
   const killAll = { id: 'kill-all', measure: 'kill all, 10 sessions', unit: 'ms', tsvnc: [], tigervncserver: [] };
-  rows.push(...listRows.values(), killOne, killAll);
+  rows.push(...listRows.values(), ...tripRows.values(), killOne, killAll);
 
   let have = 0;
   for (const n of COUNTS) {
     await tsvncSessions(n - have);
     have = n;
-    for (const _ of rounds()) listRows.get(n).tsvnc.push((await tsvnc(['list'])).ms);
+    for (const _ of rounds()) {
+      listRows.get(n).tsvnc.push((await tsvnc(['list'])).ms);
+      tripRows.get(n).tsvnc.push(await listRoundTrip(controlSocket()));
+    }
     // The daemon's heap settles after the starts' garbage is collected; a few list calls give it time.
     mem.push({ sessions: n, ...sample(pid) });
     if (n === 10) {

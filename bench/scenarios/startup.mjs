@@ -1,22 +1,7 @@
 // Where a short command's time goes: node itself, yargs, the CLI's modules,
 // the control-socket round trip with the daemon's own work; next to perl and
 // the tigervncserver wrapper doing the same job.
-import { connect } from 'node:net';
-import { readdirSync } from 'node:fs';
-import { HOME, must, rounds, scenario, setPasswd, tsvnc, vncserver } from '../lib/tools.mjs';
-
-/** One `list` request from an already running process: the socket round trip plus the daemon's work. */
-function roundTrip(socketPath) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const socket = connect({ path: socketPath });
-    let answer = '';
-    socket.on('connect', () => socket.write('{"op":"list"}\n'));
-    socket.on('data', (chunk) => { answer += chunk; });
-    socket.on('error', reject);
-    socket.on('close', () => (answer.includes('"result"') ? resolve(performance.now() - t0) : reject(new Error(`no answer: ${answer}`))));
-  });
-}
+import { controlSocket, listRoundTrip, must, rounds, scenario, setPasswd, tsvnc, vncserver } from '../lib/tools.mjs';
 
 await scenario(async ({ rows }) => {
   const row = (id, measure, tool = 'tsvnc') => {
@@ -43,9 +28,8 @@ await scenario(async ({ rows }) => {
   }
   await setPasswd();
   await tsvnc(['daemon']);
-  const dir = readdirSync(`${HOME}/.vnc`).find((name) => name.startsWith('tsvnc-'));
   for (const _ of rounds()) {
     listed.push((await tsvnc(['list'])).ms);
-    trip.push(await roundTrip(`${HOME}/.vnc/${dir}/control.sock`));
+    trip.push(await listRoundTrip(controlSocket()));
   }
 });
