@@ -4,15 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TsvncError, exitStatusFor, userMessage } from './errors.js';
 import { setLogLevel } from './log.js';
-import * as probe from './commands/probe.js';
-import * as doctor from './commands/doctor.js';
-import * as passwd from './commands/passwd.js';
-import * as logs from './commands/logs.js';
-import * as start from './commands/start.js';
-import * as list from './commands/list.js';
-import * as status from './commands/status.js';
-import * as kill from './commands/kill.js';
-import * as daemon from './commands/daemon.js';
+import { commandModules } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
 
@@ -38,15 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       .middleware((args) => {
         if (args.logLevel) setLogLevel(args.logLevel);
       })
-      .command(start)
-      .command(list)
-      .command(status)
-      .command(kill)
-      .command(logs)
-      .command(passwd)
-      .command(daemon)
-      .command(probe)
-      .command(doctor)
+      .command(await commandModules(invocation.argv))
       .completion('completion', 'Print a bash completion script (the Debian package installs it)')
       .demandCommand(1, 'tell tsvnc what to do')
       .strict()

@@ -3,8 +3,9 @@ import { lockPath } from '../display/display-number.js';
 import { claimXLock } from '../lock/claim-x-lock.js';
 import type { Config } from '../config/schema.js';
 import type { Level } from '../log.js';
-import { createProbeContext } from '../probe/probe-context.js';
+import { createProbeContext, type ProbeContext } from '../probe/probe-context.js';
 import { probeDisplay } from '../probe/probe-display.js';
+import { displayRange, probeMany } from '../probe/probe-many.js';
 import type { ProbeOptions, ProbeResult } from '../probe/types.js';
 import { displayFindings } from '../doctor/display-findings.js';
 import { passwdNames } from '../doctor/users.js';
@@ -53,6 +54,34 @@ async function explicit(n: number, req: AllocationRequest, probe: (n: number) =>
   return n;
 }
 
+/** After the first candidate, this many are probed at once. */
+const BATCH = 24;
+
+/**
+ * Probe results for candidates taken in order: the first alone (it is
+ * usually free), then batches in parallel, so skipping 39 taken displays
+ * costs a few batches rather than 39 probes one after another (each taken
+ * one needs its holders looked up).
+ */
+function probesAhead(candidates: readonly number[], options: ProbeOptions, ctx: ProbeContext): (n: number) => Promise<ProbeResult> {
+  const pending = new Map<number, Promise<ProbeResult>>();
+  let next = 0;
+  return (n) => {
+    if (!pending.has(n)) {
+      const batch = candidates.slice(next, next + (next === 0 ? 1 : BATCH));
+      next += batch.length;
+      const results = probeMany(batch, options, ctx);
+      batch.forEach((d, i) => {
+        const result = results.then((r) => r[i] as ProbeResult);
+        // A display past the chosen one is never awaited: its failure must not surface as unhandled.
+        result.catch(() => undefined);
+        pending.set(d, result);
+      });
+    }
+    return pending.get(n) as Promise<ProbeResult>;
+  };
+}
+
 /**
  * The display to start on, with its X lock claimed for this daemon (only
  * judged, for a dry run). Asked for one, exactly that or a DISPLAY_BUSY
@@ -68,6 +97,7 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
     req.log('info', `skipped :${n}: ${reason}`);
     req.onSkip?.(n, reason);
   };
+  const ahead = probesAhead(displayRange(first, last).filter((n) => !req.ours.has(n) && !req.heldFor?.has(n)), req.probe, ctx);
   for (let n = first; n <= last; n++) {
     if (req.ours.has(n)) {
       skip(n, 'it is one of your sessions');
@@ -78,7 +108,7 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
       skip(n, held);
       continue;
     }
-    const result = await probe(n);
+    const result = await ahead(n);
     if (!result.free) {
       skip(n, busyReason(result).message);
       continue;

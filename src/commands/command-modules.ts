@@ -1,0 +1,49 @@
+import type { CommandModule } from 'yargs';
+
+/**
+ * Every command's module, loaded only when needed: loading code is most of a
+ * short command's run, so `tsvnc list` must not pay for doctor's probes or
+ * start's option checks. The order is the order of `tsvnc --help`.
+ */
+const LOADERS = {
+  start: () => import('./start.js'),
+  list: () => import('./list.js'),
+  status: () => import('./status.js'),
+  kill: () => import('./kill.js'),
+  logs: () => import('./logs.js'),
+  passwd: () => import('./passwd.js'),
+  daemon: () => import('./daemon.js'),
+  probe: () => import('./probe.js'),
+  doctor: () => import('./doctor.js'),
+} as const;
+
+type Name = keyof typeof LOADERS;
+
+/** Top-level options that take a value: the word after them is not a command. */
+const VALUE_OPTIONS = new Set(['--log-level']);
+
+/**
+ * The command an argument list invokes: its first word that is neither an
+ * option nor an option's value, if that names a command. Anything unusual
+ * (no command, an unknown word, `--`, shell completion) gives undefined, and
+ * the caller then loads every command so yargs answers exactly as before.
+ */
+export function invokedCommand(argv: readonly string[]): Name | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] ?? '';
+    if (word === '--' || word.startsWith('--get-yargs-completions')) return undefined;
+    if (word.startsWith('-')) {
+      if (VALUE_OPTIONS.has(word)) i++;
+      continue;
+    }
+    return Object.hasOwn(LOADERS, word) ? (word as Name) : undefined;
+  }
+  return undefined;
+}
+
+/** The modules yargs needs for this argument list: the invoked command's alone, else all of them. */
+export async function commandModules(argv: readonly string[]): Promise<CommandModule[]> {
+  const name = invokedCommand(argv);
+  const loaders = name === undefined ? Object.values(LOADERS) : [LOADERS[name]];
+  return (await Promise.all(loaders.map((load) => load()))) as unknown as CommandModule[];
+}
