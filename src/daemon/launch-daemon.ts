@@ -6,6 +6,14 @@ const READY_TIMEOUT_MS = 10_000;
 export const READY_LINE = 'ready';
 
 /**
+ * A long-lived daemon with a small live heap: V8's default 16 MB young
+ * generation would be most of its memory, and optimised code buys nothing
+ * for a process that mostly waits (measured: 105 MB RSS with 50 sessions
+ * without these, 61 MB with them; the systemd units pass the same flags).
+ */
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--lite-mode'];
+
+/**
  * Descriptors our caller left open without close-on-exec (a job script's
  * flock, say) would otherwise live on in the daemon and in every server it
  * starts. bash, not sh: dash cannot name descriptors above 9.
@@ -23,7 +31,7 @@ export async function launchDaemon(paths: StatePaths, as?: { prefix: string[]; e
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
   // The system daemon starts users' daemons through `as.prefix` (setpriv) with their login environment.
-  const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', CLOSE_INHERITED_FDS, process.execPath, cli, 'daemon', '--foreground', '--ready-fd', '3'];
+  const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', CLOSE_INHERITED_FDS, process.execPath, ...DAEMON_NODE_FLAGS, cli, 'daemon', '--foreground', '--ready-fd', '3'];
   const child = spawn(file!, args, {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],

@@ -95,7 +95,7 @@ set_passwd() { echo secret12 | tsvnc passwd >/dev/null; }
 
 # daemon_pid: the tsvnc daemons running. Anchored, because the sandbox's own
 # shell has the same words in its command line.
-daemon_pid() { pgrep -f '^[^ ]*node [^ ]*cli[.]js daemon --foreground'; }
+daemon_pid() { pgrep -f '^[^ ]*node (--[^ ]+ )*[^ ]*cli[.]js daemon --foreground'; }
 export -f set_passwd daemon_pid
 
 # private_system: a copy-on-write /etc (useradd, /etc/tsvnc), and private

@@ -136,7 +136,7 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
         step version tsvnc --version
         step start tsvnc start --no-xstartup --json
         step list tsvnc list --json
-        step daemon pgrep -a -f '^/usr/bin/node /usr/bin/tsvnc daemon --foreground'
+        step daemon pgrep -a -f '^/usr/bin/node (--[^ ]+ )*/usr/bin/tsvnc daemon --foreground'
         step complete bash -c 'source /usr/share/bash-completion/completions/tsvnc; COMP_WORDS=(tsvnc sta); COMP_CWORD=1; _tsvnc_yargs_completions; echo "\${COMPREPLY[@]}"'
         step kill tsvnc kill :1
         step leftovers leftovers`, { cli: '/usr/bin/tsvnc', timeoutMs: 90_000 });
