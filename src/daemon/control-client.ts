@@ -78,7 +78,7 @@ export async function callDaemon(paths: StatePaths, request: Request, options: C
 }
 
 /** True when a daemon answers on the socket: used to avoid starting one just to say "no sessions". */
-export async function daemonRunning(paths: StatePaths): Promise<boolean> {
+export async function daemonRunning(paths: Pick<StatePaths, 'socket'>): Promise<boolean> {
   const socket = await open(paths.socket).catch(() => null);
   socket?.destroy();
   return socket !== null;

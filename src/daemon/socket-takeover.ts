@@ -20,7 +20,7 @@ export interface Serving {
 export async function takeOverSocket(socket: string, handler: Handler, started: () => void): Promise<Serving | null> {
   const release = await lockfile.lock(socket, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } });
   try {
-    if (await daemonRunning({ dir: '', socket, sessions: '', daemonLog: '' })) {
+    if (await daemonRunning({ socket })) {
       logger.info(`another tsvnc daemon already serves ${socket}`);
       return null;
     }

@@ -10,8 +10,6 @@ import type { ProbeOptions, ProbeResult } from '../probe/types.js';
 import { displayFindings } from '../doctor/display-findings.js';
 import { passwdNames } from '../doctor/users.js';
 
-export const DEFAULT_RANGE: [number, number] = [1, 99];
-
 export interface AllocationRequest {
   requested: number | undefined;
   probe: ProbeOptions;
@@ -21,7 +19,6 @@ export interface AllocationRequest {
   /** Displays held for someone else, with whom: skipped when choosing, never refused when asked for. */
   heldFor?: ReadonlyMap<number, string>;
   log: (level: Level, message: string) => void;
-  range?: [number, number];
   /** False for a dry run: judge the displays, claim nothing. */
   claim?: boolean;
   /** Each display passed over on the way, with why. */
@@ -92,7 +89,7 @@ export async function allocateDisplay(req: AllocationRequest): Promise<number> {
   const ctx = await createProbeContext(req.config);
   const probe = (n: number) => probeDisplay(n, req.probe, ctx);
   if (req.requested !== undefined) return explicit(req.requested, req, probe);
-  const [first, last] = req.range ?? DEFAULT_RANGE;
+  const [first, last] = req.config.displayRange;
   const skip = (n: number, reason: string) => {
     req.log('info', `skipped :${n}: ${reason}`);
     req.onSkip?.(n, reason);

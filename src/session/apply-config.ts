@@ -21,7 +21,11 @@ const FIELDS = [
   ['autokill', '--autokill', 'autokill'],
 ] as const;
 
-const RESTART = [['mode', 'restart', '--restart'], ['limit', 'restartLimit', '--restart-limit'], ['windowSeconds', 'restartWindow', '--restart-window']] as const;
+const RESTART = [
+  ['mode', 'restart', '--restart', 'restart'],
+  ['limit', 'restartLimit', '--restart-limit', 'restart-limit'],
+  ['windowSeconds', 'restartWindow', '--restart-window', 'restart-window'],
+] as const;
 
 function shown(value: unknown): string {
   return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
@@ -46,10 +50,10 @@ export function applyConfig(req: StartRequest, layers: ConfigLayers): Applied {
     const value = forced ?? req[field] ?? base[field];
     if (value !== undefined) Object.assign(request, { [field]: value });
   }
-  for (const [field, reqField, option] of RESTART) {
+  for (const [field, reqField, option, key] of RESTART) {
     const forced = mandatory.restart?.[field];
     if (forced === undefined) continue;
-    overridden(option, req[reqField], `restart${field === 'mode' ? '' : field === 'limit' ? '-limit' : '-window'}`, forced);
+    overridden(option, req[reqField], key, forced);
     Object.assign(request, { [reqField]: forced });
   }
   delete request.xstartup;

@@ -6,10 +6,10 @@ import { loadLayers } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
-import type { ProbeOptions } from '../probe/types.js';
 import { homeOf } from '../state/state-dir.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
+import type { AllocationRequest } from './allocate-display.js';
 import { findServer } from './find-server.js';
 import type { SessionOptions } from './session-record.js';
 import { chooseSessionProgram } from './session-program.js';
@@ -57,9 +57,15 @@ async function othersDesktops(log: (level: Level, message: string) => void): Pro
   }
 }
 
-/** How the display is probed: on the addresses and port the server will use. */
-export function allocationProbe(req: StartRequest): ProbeOptions {
-  return { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) };
+/** What choosing the display needs from the request: probed on the addresses and port the server will use. */
+export function allocationFor(p: Prepared): Pick<AllocationRequest, 'requested' | 'probe' | 'config' | 'heldFor'> {
+  const { req } = p;
+  return {
+    requested: req.display,
+    probe: { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
+    config: p.config,
+    heldFor: p.heldFor,
+  };
 }
 
 /** The options once the display is known (its port and desktop name depend on it). */

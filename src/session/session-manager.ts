@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
-import { allocationProbe, prepareStart, sessionOptions } from './prepare-start.js';
+import { allocationFor, prepareStart, sessionOptions } from './prepare-start.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
@@ -50,13 +50,9 @@ export class SessionManager {
 
   private async start(given: StartRequest, log: Log) {
     const prepared = await prepareStart(given, log);
-    const { req, config, home, binary } = prepared;
+    const { req, home, binary } = prepared;
     const live = await this.allocation.run(async () => {
-      const n = await allocateDisplay({
-        requested: req.display,
-        probe: allocationProbe(req),
-        config, ours: this.activeDisplays(), log, range: config.displayRange, heldFor: prepared.heldFor,
-      });
+      const n = await allocateDisplay({ ...allocationFor(prepared), ours: this.activeDisplays(), log });
       const entry: Live = { record: this.placeholder(n), stopping: null };
       this.sessions.set(n, entry);
       return entry;

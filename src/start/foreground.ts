@@ -4,6 +4,7 @@ import { callDaemon } from '../daemon/control-client.js';
 import type { StatePaths } from '../state/state-dir.js';
 import type { StatusResult } from '../output/session-text.js';
 import type { SessionSummary } from '../session/session-record.js';
+import { unlessGone } from './unless-gone.js';
 
 /** Often enough that a unit manager sees the end promptly, rarely enough to cost nothing. */
 const POLL_MS = 500;
@@ -23,15 +24,6 @@ export function sessionEnding(status: Pick<StatusResult, 'state' | 'startedAt' |
   return null;
 }
 
-async function status(paths: StatePaths, display: number): Promise<StatusResult | null> {
-  try {
-    return (await callDaemon(paths, { op: 'status', display })) as StatusResult;
-  } catch (error) {
-    if (error instanceof TsvncError && error.code === 'NOT_A_SESSION') return null;
-    throw error;
-  }
-}
-
 /**
  * Stays until the session ends, through the daemon's status answers (a
  * restarting server is still the same session). SIGINT, SIGTERM or SIGHUP
@@ -45,16 +37,14 @@ export async function followSession(paths: StatePaths, session: Pick<SessionSumm
   for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
     for (;;) {
-      const ending = sessionEnding(await status(paths, display), session.startedAt);
+      const ending = sessionEnding(await unlessGone<StatusResult>(callDaemon(paths, { op: 'status', display })), session.startedAt);
       if (ending?.how === 'failed') throw new TsvncError('SERVER_FAILED', `:${display} failed: ${ending.reason}`, `tsvnc status :${display} shows its last log lines`);
       if (ending) return ending;
       if (stop.signal.aborted) break;
       await sleep(POLL_MS, undefined, { signal: stop.signal }).catch(() => undefined);
       if (stop.signal.aborted) break;
     }
-    await callDaemon(paths, { op: 'kill', target: display, clean: false }).catch((error: unknown) => {
-      if (!(error instanceof TsvncError && error.code === 'NOT_A_SESSION')) throw error;
-    });
+    await unlessGone(callDaemon(paths, { op: 'kill', target: display, clean: false }));
     return { how: 'killed' };
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal);

@@ -5,7 +5,7 @@ import { statePaths, stateDirFor } from '../state/state-dir.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
 import { sessionLogPath } from '../session/log-file.js';
-import { allocationProbe, prepareStart, sessionOptions } from '../session/prepare-start.js';
+import { allocationFor, prepareStart, sessionOptions } from '../session/prepare-start.js';
 import { serverArgs } from '../session/start-options.js';
 import { activeSessions } from './use-old.js';
 
@@ -32,12 +32,12 @@ export interface StartPlan {
 export async function planStart(given: StartRequest): Promise<StartPlan> {
   const host = hostname();
   const prepared = await prepareStart(given, (level, message) => logger[level](message));
-  const { req, config, home, binary } = prepared;
+  const { req, home, binary } = prepared;
   const paths = statePaths(stateDirFor(req.env));
   const ours = new Set((await activeSessions(paths, false)).map((s) => s.display));
   const skipped: StartPlan['skipped'] = [];
   const display = await allocateDisplay({
-    requested: req.display, probe: allocationProbe(req), config, ours, claim: false, range: config.displayRange, heldFor: prepared.heldFor,
+    ...allocationFor(prepared), ours, claim: false,
     log: (level, message) => logger[level](message),
     onSkip: (n, reason) => skipped.push({ display: n, reason }),
   });

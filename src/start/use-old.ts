@@ -4,6 +4,7 @@ import type { StatePaths } from '../state/state-dir.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import type { SessionSummary } from '../session/session-record.js';
 import type { StartResult, StatusResult } from '../output/session-text.js';
+import { unlessGone } from './unless-gone.js';
 
 /** States in which a session holds its display: `failed` and `stopped` ones start afresh. */
 const ALIVE = new Set(['starting', 'running', 'restarting']);
@@ -37,11 +38,8 @@ export async function findOld(paths: StatePaths, display: number | undefined): P
   // Root asking for a display through the system daemon (tsvnc@:N.service) reuses whoever's session runs there.
   const old = pickOld(await activeSessions(paths, true, paths.system === true && display !== undefined), display);
   if (old === null) return null;
-  const status = await callDaemon(paths, { op: 'status', display: old.display }).catch((error: unknown) => {
-    // Ended between the two requests: then there is nothing to reuse.
-    if (error instanceof TsvncError && error.code === 'NOT_A_SESSION') return null;
-    throw error;
-  }) as StatusResult | null;
+  // Ended between the two requests: then there is nothing to reuse.
+  const status = await unlessGone<StatusResult>(callDaemon(paths, { op: 'status', display: old.display }));
   if (status === null) return null;
   const { options, programPid: _pid, lastLog: _log, ...summary } = status;
   return { ...summary, localhost: options.localhost, reused: true };

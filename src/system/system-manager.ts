@@ -42,11 +42,11 @@ export class SystemManager {
     await Promise.all(users.map(async (user) => {
       try {
         const account = await lookupUser(user);
+        const { env } = await this.daemons.ensure(account);
         const running = new Set(((await this.daemons.call(account, { op: 'list' })) as SessionSummary[])
           .filter((s) => s.state !== 'failed' && s.state !== 'stopped').map((s) => s.display));
         for (const { display } of entries.filter((e) => e.user === user)) {
           if (running.has(display)) continue;
-          const { env } = await this.daemons.ensure(account);
           await this.daemons.call(account, { op: 'start', start: { display, env, noXstartup: false, insecure: false, extraArgs: [] } })
             .then(() => logger.info(`:${display} started for ${user}`), (error: Error) => logger.error(`:${display} for ${user}: ${error.message}`));
         }
@@ -75,21 +75,26 @@ export class SystemManager {
     return found.filter((a): a is Account => a !== null);
   }
 
-  private async listAll(): Promise<Owned[]> {
-    const lists = await Promise.all((await this.accounts()).map(async (account) => {
+  /** Each user's sessions, from their daemon; a daemon that cannot answer counts as none, with a warning. */
+  private async everyone(): Promise<{ account: Account; sessions: SessionSummary[] }[]> {
+    return Promise.all((await this.accounts()).map(async (account) => {
       const sessions = (await this.daemons.call(account, { op: 'list' }).catch((error: Error) => {
         logger.warn(`cannot list ${account.name}'s sessions: ${error.message}`);
         return [];
       })) as SessionSummary[];
-      return sessions.map((s) => ({ ...s, user: account.name }));
+      return { account, sessions };
     }));
-    return lists.flat().sort((a, b) => a.display - b.display);
+  }
+
+  private async listAll(): Promise<Owned[]> {
+    const owned = (await this.everyone()).flatMap(({ account, sessions }) => sessions.map((s) => ({ ...s, user: account.name })));
+    return owned.sort((a, b) => a.display - b.display);
   }
 
   private async owner(display: number): Promise<Account> {
-    const found = (await this.listAll()).find((s) => s.display === display);
+    const found = (await this.everyone()).find(({ sessions }) => sessions.some((s) => s.display === display));
     if (!found) throw new TsvncError('NOT_A_SESSION', `:${display} is not a tsvnc session of any user`, 'tsvnc list --all shows them');
-    return lookupUser(found.user);
+    return found.account;
   }
 }
 

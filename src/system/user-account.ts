@@ -18,8 +18,8 @@ export async function lookupUser(name: string): Promise<Account> {
 }
 
 /** setpriv: the user's uid, primary gid and every supplementary group (libuv's uid option drops those). */
-export function asUser(account: Account): string[] {
-  return ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--'];
+export function asUser(account: Account, options: string[] = []): string[] {
+  return ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', ...options, '--'];
 }
 
 const MARK = '\0tsvnc-env\0';
@@ -31,8 +31,8 @@ const MARK = '\0tsvnc-env\0';
  */
 export async function loginEnvironment(account: Account): Promise<Record<string, string>> {
   const { execa } = await import('execa');
-  const [file, ...args] = asUser(account);
-  const result = await execa(file!, [...args.slice(0, -1), '--reset-env', '--', account.shell, '-l', '-c', `printf '\\0tsvnc-env\\0'; exec env -0`], {
+  const [file, ...args] = asUser(account, ['--reset-env']);
+  const result = await execa(file!, [...args, account.shell, '-l', '-c', `printf '\\0tsvnc-env\\0'; exec env -0`], {
     reject: false, timeout: 15_000, stdin: 'ignore', cwd: '/', encoding: 'utf8', env: {}, extendEnv: false,
   });
   const out = String(result.stdout);

@@ -65,7 +65,7 @@ export class UserDaemons {
 
   /** A request to one user's daemon, restarting it first if it died. */
   async call(account: Account, request: Request, onLog?: (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void): Promise<unknown> {
-    const daemon = await this.ensure(account);
+    const daemon = this.daemons.get(account.uid) ?? await this.ensure(account);
     // Never launched from here as root: a daemon that died a moment ago comes back as its user.
     return callDaemon(daemon.paths, request, { launch: { prefix: asUser(account), env: daemon.env }, ...(onLog ? { onLog } : {}) });
   }
