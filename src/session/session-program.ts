@@ -1,5 +1,6 @@
 import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
+import { shellWord } from '../output/shell-word.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
 import { spawnDetached } from './spawn-detached.js';
@@ -8,10 +9,6 @@ import { exitText } from './failure-summary.js';
 /** Debian's own default for vncserver, then the generic X session script. */
 const SYSTEM_SESSIONS = ['/etc/X11/Xtigervnc-session', '/etc/X11/Xsession'];
 const XSESSIONS = '/usr/share/xsessions';
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
-}
 
 async function executable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(() => true, () => false);
@@ -31,8 +28,8 @@ export async function chooseSessionProgram(req: { xstartup?: string; session?: s
   }
   const user = `${home}/.vnc/xstartup`;
   const info = await stat(user).catch(() => null);
-  if (info?.isFile()) return (await executable(user)) ? shellQuote(user) : `/bin/sh ${shellQuote(user)}`;
-  for (const path of SYSTEM_SESSIONS) if (await executable(path)) return shellQuote(path);
+  if (info?.isFile()) return (await executable(user)) ? shellWord(user) : `/bin/sh ${shellWord(user)}`;
+  for (const path of SYSTEM_SESSIONS) if (await executable(path)) return shellWord(path);
   throw new TsvncError(
     'NO_SESSION_PROGRAM',
     `no session program: no ${user} and no system default session (${SYSTEM_SESSIONS.join(', ')})`,
