@@ -65,4 +65,23 @@ describe('tsvnc start with configuration layers, against a real Xtigervnc', { sk
     assert.equal(run.step('daemon').out, '', 'no daemon was started');
     assert.equal(run.step('leftovers').out, '');
   });
+
+  it("TigerVNC's session= runs the desktop session's Exec line; an unknown one lists the installed ones", async () => {
+    const run = await sandbox(`set_passwd
+      mkdir -p ~/.vnc
+      echo 'session=icewm-session' >~/.vnc/config
+      step start tsvnc start --json
+      step status tsvnc status :1 --json
+      step kill tsvnc kill :1
+      echo 'session=no-such-desktop' >~/.vnc/config
+      step unknown tsvnc start
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    assert.equal(run.step('start').code, 0, run.stderr);
+    const status = run.json<{ options: { xstartup: string }; programPid: number | null }>('status');
+    assert.equal(status.options.xstartup, '/usr/bin/icewm-session');
+    assert.notEqual(status.programPid, null);
+    assert.equal(run.step('unknown').code, 2);
+    assert.match(run.stderr, /no desktop session "no-such-desktop" in \/usr\/share\/xsessions \(installed sessions: icewm-session\)/);
+    assert.equal(run.step('leftovers').out, '');
+  });
 });
