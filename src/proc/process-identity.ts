@@ -11,6 +11,11 @@ export interface ProcessIdentity {
   startTicks: number;
 }
 
+/** The same process: pid and start time both match (a pid alone may have been reused). */
+export function sameProcess(a: ProcessIdentity | null, b: ProcessIdentity | null): boolean {
+  return a !== null && b !== null && a.pid === b.pid && a.startTicks === b.startTicks;
+}
+
 export interface StatFields {
   state: string;
   pgrp: number;

@@ -2,7 +2,7 @@ import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { logger } from '../log.js';
 import type { SessionStore } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
-import { isRunning } from '../proc/process-identity.js';
+import { isRunning, sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
 import { programProcesses, terminate } from '../session/stop-process.js';
@@ -35,10 +35,23 @@ export class Supervisor {
 
   constructor(private readonly store: SessionStore, private readonly host: string) {}
 
-  /** Watches a session's server and program: exit events for our children, /proc for adopted ones. */
+  /**
+   * Watches a session's server and program: exit events for our children,
+   * /proc for adopted ones. An exit counts only while that process is still
+   * the session's: an adopted program stopped by a restart is seen gone up
+   * to half a second later, when the session already runs its successor.
+   */
   supervise(live: Live, started: Pick<Started, 'serverExited' | 'programExited'>): void {
-    this.react(started.serverExited, (info) => this.onServerExit(live, info));
-    if (started.programExited) this.react(started.programExited, (info) => this.onProgramExit(live, info));
+    const { server, program } = live.record;
+    this.react(started.serverExited, async (info) => {
+      if (sameProcess(live.record.server, server)) await this.onServerExit(live, info);
+    });
+    const programExited = started.programExited;
+    if (programExited) {
+      this.react(programExited, async (info) => {
+        if (sameProcess(live.record.program, program)) await this.onProgramExit(live, info);
+      });
+    }
   }
 
   adopt(live: Live): void {
@@ -109,7 +122,7 @@ export class Supervisor {
   }
 
   private async onProgramExit(live: Live, info: ExitInfo): Promise<void> {
-    // A logout, not a crash: never restarted. During a restart the old program's exit is no news.
+    // A logout, not a crash: never restarted.
     if (!this.current(live) || live.record.state !== 'running') return;
     const { record } = live;
     logger.info(`:${record.display}: the session program ended (${exitText(info)})${record.options.autokill ? '; ending the session' : ''}`);

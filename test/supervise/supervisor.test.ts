@@ -72,6 +72,24 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
     assert.deepEqual(run.json<SessionSummary[]>('after').map((s) => [s.display, s.state, s.restarts]), [[1, 'running', 1]]);
   });
 
+  it("an adopted session's restart keeps its new session program: the old one's late exit is not a logout", async () => {
+    const run = await sandbox(`set_passwd
+      tsvnc start --xstartup 'sleep 1000' >/dev/null
+      kill -9 $(daemon_pid)
+      step adopted tsvnc list --json
+      old=$(pgrep -x Xtigervnc)
+      kill -9 $old
+      wait_until bash -c "pgrep -x Xtigervnc | grep -vx $old >/dev/null && timeout 1 xdpyinfo -display :1"
+      sleep 1.5
+      step after tsvnc status :1 --json
+      step programs pgrep -c -x sleep`);
+    assert.equal(run.json<SessionSummary[]>('adopted')[0]?.state, 'running');
+    const after = run.json<SessionSummary & { programPid: number | null }>('after');
+    assert.deepEqual([after.state, after.restarts], ['running', 1], run.stderr);
+    assert.notEqual(after.programPid, null);
+    assert.equal(run.step('programs').out.trim(), '1', 'the new session program runs, the old one is gone');
+  });
+
   it('a port squatter while the server is down: no move to another display, the holder in status, and a restart once it is gone', async () => {
     const run = await sandbox(`set_passwd
       tsvnc start --no-xstartup >/dev/null

@@ -90,10 +90,11 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
       server=$(cat /tmp/.X1-lock)
       kill -9 $server
       until s=$(cat /tmp/.X1-lock 2>/dev/null | tr -d ' '); [ -n "$s" ] && [ "$s" != "$server" ] && as_user alice timeout 1 xdpyinfo -display :1 >/dev/null 2>&1 || [ $SECONDS -gt 120 ]; do sleep 0.1; done
-      step restarted as_user alice $TSVNC list --json`, { timeoutMs: 180_000 });
+      step restarted as_user alice $TSVNC list --json
+      step daemon_log bash -c "cat /run/tsvnc/users/$ALICE/daemon.log; cat /tmp/system.log"`, { timeoutMs: 180_000 });
     assert.equal(run.step('new_daemon').out.trim(), 'back', run.stderr);
     const [session] = run.json<SessionSummary[]>('restarted');
-    assert.equal(session?.state, 'running');
+    assert.equal(session?.state, 'running', run.step('daemon_log').out);
     assert.equal(session?.restarts, 1);
   });
 
