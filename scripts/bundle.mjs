@@ -1,12 +1,15 @@
-// Builds dist/bundle/tsvnc.mjs: the whole CLI and its npm dependencies in one
-// ES module that the system's node runs, with nothing beside it (no
-// node_modules, no package.json). Used by the Debian package.
+// Builds tsvnc.mjs in OUTDIR (default dist/bundle): the whole CLI and its npm
+// dependencies in one ES module that the system's node runs, with nothing
+// beside it (no node_modules, no package.json). The Debian package and
+// scripts/install.sh ship it.
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
+const outDir = process.argv[2] ? resolve(process.argv[2]) : `${root}dist/bundle`;
 const ownSource = new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}src/.*\\.ts$`);
 
 /**
@@ -26,7 +29,7 @@ const lazyRequire = {
 
 const result = await build({
   entryPoints: [`${root}src/cli.ts`],
-  outfile: `${root}dist/bundle/tsvnc.mjs`,
+  outfile: `${outDir}/tsvnc.mjs`,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -41,4 +44,4 @@ const result = await build({
   // Lists the bundled files, from which scripts/deb-copyright.mjs names the bundled packages.
   metafile: true,
 });
-await writeFile(`${root}dist/bundle/meta.json`, JSON.stringify(result.metafile));
+await writeFile(`${outDir}/meta.json`, JSON.stringify(result.metafile));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets tsvnc up from a source checkout on Debian, as root: the system
-# packages it runs and tests against, its npm dependencies, the build, and a
-# `tsvnc` command in /usr/local/bin.
+# packages it runs and tests against, its npm dependencies, the build the
+# tests use, and tsvnc installed under /usr/local as the Debian package
+# installs it (scripts/install.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,5 +42,5 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent
 
 if [ "$(id -u)" -eq 0 ]; then
-  ln -sf "$PWD/dist/src/cli.js" /usr/local/bin/tsvnc
+  bash scripts/install.sh
 fi

@@ -1,9 +1,20 @@
 # Sourced inside the sandbox's namespaces, as root. Sets up a private world
 # and the helpers integration scripts use.
 set -uo pipefail
-# A checkout under /tmp would vanish under the private /tmp: reach it through /mnt.
-if [[ "$TSVNC_ROOT" == /tmp/* ]]; then
-  mount -t tmpfs tmpfs /mnt && mkdir /mnt/repo && mount --bind "$TSVNC_ROOT" /mnt/repo
+# Other users' processes (setpriv, the system daemon's user daemons) run the
+# build too, and a checkout under /tmp would vanish under the private /tmp.
+# So the build is reached through /mnt/repo: a bind mount when only the
+# checkout's ancestors shut others out (a clone under /root, mode 0700), else
+# a readable copy of what runs (a clone made with umask 077).
+readable_by_others() { setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$1/dist/src/cli.js" -a -x "$1/node_modules"; }
+if [[ "$TSVNC_ROOT" == /tmp/* ]] || ! readable_by_others "$TSVNC_ROOT"; then
+  mount -t tmpfs -o mode=755 tmpfs /mnt && mkdir /mnt/repo && mount --bind "$TSVNC_ROOT" /mnt/repo
+  if ! readable_by_others /mnt/repo; then
+    umount /mnt/repo
+    (cd "$TSVNC_ROOT" && cp -a --parents package.json dist test/helpers scripts man packaging $(ls -d node_modules/* node_modules/.[!.]* | grep -v -x node_modules/typescript) /mnt/repo/)
+    chmod -R a+rX /mnt/repo
+    readable_by_others /mnt/repo || { echo "sandbox: cannot give other users a readable copy of $TSVNC_ROOT" >&2; exit 97; }
+  fi
   TSVNC_ROOT=/mnt/repo
 fi
 TSVNC="${SANDBOX_CLI:-node $TSVNC_ROOT/dist/src/cli.js}"
