@@ -17,6 +17,8 @@ if [[ "$TSVNC_ROOT" == /tmp/* ]] || ! readable_by_others "$TSVNC_ROOT"; then
   fi
   TSVNC_ROOT=/mnt/repo
 fi
+# Not the checkout: another user's commands cannot start in a directory closed to them.
+cd /
 TSVNC="${SANDBOX_CLI:-node $TSVNC_ROOT/dist/src/cli.js}"
 FIXTURES="$TSVNC_ROOT/dist/test/fixtures"
 mount -t tmpfs -o mode=1777 tmpfs /tmp
