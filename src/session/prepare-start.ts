@@ -6,7 +6,7 @@ import { loadLayers } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
-import { homeOf } from '../state/state-dir.js';
+import { homeOf, ownEnv } from '../state/state-dir.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
@@ -29,8 +29,9 @@ export interface Prepared {
  * Everything a start judges before a display is chosen, shared by the
  * daemon's start and `start --dry-run` so the plan shows what a start runs.
  */
-export async function prepareStart(given: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
-  if (given.display !== undefined) parseDisplay(String(given.display));
+export async function prepareStart(asked: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
+  if (asked.display !== undefined) parseDisplay(String(asked.display));
+  const given = { ...asked, env: ownEnv(asked.env) };
   const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
   for (const warning of warnings) log('warn', warning);
   const home = homeOf(req.env);
