@@ -11,6 +11,7 @@ import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
 import { findServer } from './find-server.js';
+import { checkUmask } from './spawn-detached.js';
 import type { SessionOptions } from './session-record.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions, usesPasswdFile } from './start-options.js';
@@ -31,6 +32,7 @@ export interface Prepared {
  */
 export async function prepareStart(asked: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
   if (asked.display !== undefined) parseDisplay(String(asked.display));
+  if (asked.umask !== undefined) checkUmask(asked.umask);
   const given = { ...asked, env: ownEnv(asked.env) };
   const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
   for (const warning of warnings) log('warn', warning);
@@ -74,5 +76,6 @@ export function sessionOptions(p: Prepared, display: number, host: string): Sess
   return {
     ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
+    ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
   };
 }
