@@ -25,16 +25,17 @@ export function userXauthorityPath(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Why the caller's xauth must not write `file`, or null: it and the
- * directories above it must be the caller's or root's alone, and the file,
- * if there, a regular file of the caller's.
+ * Why the caller's xauth must not write `file`, or null: the directories
+ * above it must be the caller's or root's alone, and the file, if there, a
+ * regular file or a symlink of the caller's (xauth replaces a symlink by
+ * renaming its new file over it, never writing through it).
  */
 export function xauthorityProblem(file: string): string | null {
   const uid = process.getuid?.() ?? -1;
   try {
     const existing = lstatSync(file, { throwIfNoEntry: false });
-    if (existing && (!existing.isFile() || existing.uid !== uid)) return `${file} is not a regular file of yours`;
-    const { problem } = checkTrustedPath(existing ? file : dirname(file), uid);
+    if (existing && (!(existing.isFile() || existing.isSymbolicLink()) || existing.uid !== uid)) return `${file} is not a file of yours`;
+    const { problem } = checkTrustedPath(dirname(file), uid);
     return problem && `${problem.component} ${problem.why}`;
   } catch (error) {
     return (error as Error).message;

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +36,9 @@ test('userXauthorityPath prefers a non-empty $XAUTHORITY of ours, then ~/.Xautho
   const home = await tempHome(t);
   assert.equal(userXauthorityPath({ XAUTHORITY: `${home}/auth`, HOME: home }), `${home}/auth`);
   assert.equal(userXauthorityPath({ XAUTHORITY: '', HOME: home }), `${home}/.Xauthority`);
+  // xauth renames its new file over a symlink rather than writing through it: one of ours is fine.
+  await symlink('/nonexistent', join(home, 'link'));
+  assert.equal(xauthorityProblem(join(home, 'link')), null);
   assert.equal(userXauthorityPath({}), `${userInfo().homedir}/.Xauthority`);
 });
 
