@@ -76,8 +76,9 @@ export function statePaths(dir: string): StatePaths {
   return { dir, socket: `${dir}/control.sock`, sessions: `${dir}/sessions`, daemonLog: `${dir}/daemon.log` };
 }
 
-function unsafe(dir: string, why: string, fix: string): TsvncError {
-  return new TsvncError('UNSAFE_PATH', `the state directory ${dir} is not safe: ${why}`, `${fix}, or set TSVNC_STATE_DIR to a directory of yours`);
+function unsafe(dir: string, why: string, fix?: string): TsvncError {
+  const elsewhere = 'set TSVNC_STATE_DIR to a directory of yours';
+  return new TsvncError('UNSAFE_PATH', `the state directory ${dir} is not safe: ${why}`, fix === undefined ? elsewhere : `${fix}, or ${elsewhere}`);
 }
 
 /**

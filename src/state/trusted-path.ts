@@ -1,10 +1,10 @@
 import { lstatSync, realpathSync } from 'node:fs';
 
-/** Why a path is not the caller's and root's alone: the first component at fault, and how to fix it. */
+/** Why a path is not the caller's and root's alone: the first component at fault, and how to fix it if that is ours to do. */
 export interface PathProblem {
   component: string;
   why: string;
-  fix: string;
+  fix?: string;
 }
 
 function octal(mode: number): string {
@@ -26,7 +26,7 @@ export function checkTrustedPath(path: string, uid: number): { real: string; pro
     const component = `/${parts.slice(0, i).join('/')}`;
     const stat = lstatSync(component);
     if (stat.uid !== 0 && stat.uid !== uid) {
-      return { real, problem: { component, why: `belongs to uid ${stat.uid}, not to you (uid ${uid}) or root`, fix: `move it out of the way or use a path of your own` } };
+      return { real, problem: { component, why: `belongs to uid ${stat.uid}, not to you (uid ${uid}) or root` } };
     }
     const othersWrite = (stat.mode & 0o022) !== 0;
     const sticky = stat.isDirectory() && (stat.mode & 0o1000) !== 0;
