@@ -26,7 +26,7 @@ describe('systemTool', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     t.after(() => { process.env.PATH = saved; });
-    assert.equal(systemTool('sh'), '/usr/bin/sh');
+    assert.match(systemTool('sh') ?? '', /^\/(usr\/)?bin\/sh$/);
     assert.deepEqual(toolEnv(), { PATH: SYSTEM_PATH });
   });
 });
