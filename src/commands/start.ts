@@ -50,6 +50,7 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
     insecure: argv.insecure,
     extraArgs: (argv['--'] ?? []).map(String),
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    umask: process.umask(),
   };
   if (argv.localhost !== undefined) req.localhost = argv.localhost === 'yes';
   if (argv.autokill !== undefined) req.autokill = argv.autokill === 'yes';

@@ -1,4 +1,4 @@
-import { homeOf } from '../state/state-dir.js';
+import { homeOf, isOwnDir } from '../state/state-dir.js';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { isCode } from '../tmp/safe-tmp.js';
@@ -12,8 +12,8 @@ export const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
 export const MANDATORY_CONFIG = '/etc/tsvnc/mandatory.conf';
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeOf(env), '.config');
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored; another user's (kept by su) is too.
+  const base = isOwnDir(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homeOf(env), '.config');
   return join(base, 'tsvnc', 'tsvnc.conf');
 }
 

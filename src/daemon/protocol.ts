@@ -29,6 +29,8 @@ export interface StartRequest {
   extraArgs: string[];
   /** The caller's environment: the server is found on its PATH and the session program inherits it, as with vncserver. */
   env: Record<string, string>;
+  /** The caller's umask, which the server and the session program get, as with vncserver; unset: the daemon's own (077). */
+  umask?: number;
 }
 
 export type Request =

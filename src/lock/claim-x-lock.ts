@@ -2,10 +2,10 @@ import { constants } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
+import { isCode, isDenied, removeIfSameInode } from '../tmp/safe-tmp.js';
 import { formatLock } from './x-lock-format.js';
 import { inspectLock, isStaleLock, type LockState } from './inspect-lock.js';
-import { withReclaimMutex } from './reclaim-mutex.js';
+import { mutexPath, withReclaimMutex } from './reclaim-mutex.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export type ClaimResult = { claimed: true } | { claimed: false; holder: Exclude<LockState, { state: 'absent' }> };
@@ -43,8 +43,30 @@ export async function claimXLock(path: string, pid: number): Promise<ClaimResult
   }
 }
 
+/**
+ * Removes the stale lock `ino` if it is still there and still stale. One of
+ * another user that appeared since the probe (only they or root can remove
+ * it from sticky /tmp) blocks the display, as it blocks the X server.
+ */
+async function reclaim(path: string, ino: number): Promise<LockState> {
+  const now = await inspectLock(path);
+  if (now.state !== 'stale' || now.ino !== ino) return now;
+  try {
+    await removeIfSameInode(path, now.ino, isStaleLock);
+    return now;
+  } catch (error) {
+    if (!isDenied(error)) throw error;
+    return { state: 'suspect', why: `${path} is stale (${now.why}), but it belongs to uid ${now.fileUid}: only they or root can remove it`, fileUid: now.fileUid };
+  }
+}
+
+/** A claimer holds the reclaim mutex for milliseconds: found held on this many attempts in a row, it is nobody's. */
+const BUSY_STREAK = ATTEMPTS / 2;
+
 /** link() leaves `temp` in place, so one complete file serves every attempt. */
 async function claimWith(temp: string, path: string): Promise<ClaimResult> {
+  let busy = 0;
+  let lastBusy = '';
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
       await link(temp, path);
@@ -55,19 +77,19 @@ async function claimWith(temp: string, path: string): Promise<ClaimResult> {
     const seen = await inspectLock(path);
     if (seen.state === 'live' || seen.state === 'suspect') return { claimed: false, holder: seen };
     if (seen.state === 'absent') continue;
-    const outcome = await withReclaimMutex(path, async () => {
-      const now = await inspectLock(path);
-      if (now.state === 'stale' && now.ino === seen.ino) await removeIfSameInode(path, now.ino, isStaleLock);
-      return now;
-    });
-    if (outcome === 'busy') await delay(RETRY_MS);
-    else if (outcome.state === 'live' || outcome.state === 'suspect') return { claimed: false, holder: outcome };
+    const outcome = await withReclaimMutex(path, () => reclaim(path, seen.ino), busy >= BUSY_STREAK);
+    if ('busy' in outcome) {
+      busy++;
+      lastBusy = outcome.busy;
+      await delay(RETRY_MS);
+      continue;
+    }
+    busy = 0;
+    if (outcome.done.state === 'live' || outcome.done.state === 'suspect') return { claimed: false, holder: outcome.done };
   }
   const holder = await inspectLock(path);
-  return {
-    claimed: false,
-    holder: holder.state === 'absent' ? { state: 'suspect', why: `${path} kept changing while tsvnc tried to claim it`, fileUid: -1 } : holder,
-  };
+  const why = busy > 0 ? `${mutexPath(path)} ${lastBusy} while tsvnc tried to reclaim ${path}` : `${path} kept changing while tsvnc tried to claim it`;
+  return { claimed: false, holder: holder.state === 'live' ? holder : { state: 'suspect', why, fileUid: holder.state === 'absent' ? -1 : holder.fileUid } };
 }
 
 /**

@@ -8,7 +8,7 @@ import { isXServer } from '../display/x-server.js';
  * resolution) with the lock's mtime: a pid reused within this window after
  * the lock was written is not detected.
  */
-const START_SLACK_MS = 1500;
+export const START_SLACK_MS = 1500;
 
 export type LockState =
   | { state: 'absent' }

@@ -65,9 +65,24 @@ export async function isRunning(id: ProcessIdentity): Promise<boolean> {
   return stat !== null && stat.startTicks === id.startTicks && stat.state !== 'Z';
 }
 
-/** Pids whose session id is `sid`: what is left of a session program after its leader exits. */
-export async function sessionMembers(sid: number): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  const stats = await Promise.all(pids.map(async (pid) => ({ pid, stat: await readStat(pid) })));
-  return stats.filter(({ stat }) => stat !== null && stat.session === sid && stat.state !== 'Z').map(({ pid }) => pid);
+/** What is read of /proc, so tests can play a pid reused between two reads. */
+export interface ProcReader {
+  pids(): Promise<number[]>;
+  stat(pid: number): Promise<StatFields | null>;
+}
+
+export const PROC: ProcReader = {
+  pids: async () => (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number),
+  stat: readStat,
+};
+
+/**
+ * The processes whose session id is `sid`: what is left of a session
+ * program after its leader exits. Each identity comes from the very read
+ * that found it in the session: reading the start time again later could
+ * name a process that took over the pid meanwhile and is no member at all.
+ */
+export async function sessionMembers(sid: number, proc: ProcReader = PROC): Promise<ProcessIdentity[]> {
+  const stats = await Promise.all((await proc.pids()).map(async (pid) => ({ pid, stat: await proc.stat(pid) })));
+  return stats.flatMap(({ pid, stat }) => (stat !== null && stat.session === sid && stat.state !== 'Z' ? [{ pid, startTicks: stat.startTicks }] : []));
 }

@@ -47,8 +47,9 @@ async function explicit(n: number, req: AllocationRequest, probe: (n: number) =>
   for (const risk of result.risks) req.log('warn', `:${n}: ${risk.detail}`);
   if (req.claim === false) return n;
   const claim = await claimXLock(lockPath(n), process.pid);
-  if (!claim.claimed) throw new TsvncError('DISPLAY_BUSY', `:${n} was taken while tsvnc claimed it: ${holderText(claim)}`, 'try again, or leave out :N');
-  return n;
+  if (claim.claimed) return n;
+  if (claim.holder.state === 'live') throw new TsvncError('DISPLAY_BUSY', `:${n} was taken while tsvnc claimed it: ${holderText(claim)}`, 'try again, or leave out :N');
+  throw new TsvncError('DISPLAY_BUSY', `:${n} cannot be claimed: ${holderText(claim)}`, `tsvnc doctor :${n} explains it; or leave out :${n} and tsvnc picks a free display`);
 }
 
 /** After the first candidate, this many are probed at once. */

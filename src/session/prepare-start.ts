@@ -6,11 +6,12 @@ import { loadLayers } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
-import { homeOf } from '../state/state-dir.js';
+import { homeOf, ownEnv } from '../state/state-dir.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
 import { findServer } from './find-server.js';
+import { checkUmask } from './spawn-detached.js';
 import type { SessionOptions } from './session-record.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions, usesPasswdFile } from './start-options.js';
@@ -29,8 +30,10 @@ export interface Prepared {
  * Everything a start judges before a display is chosen, shared by the
  * daemon's start and `start --dry-run` so the plan shows what a start runs.
  */
-export async function prepareStart(given: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
-  if (given.display !== undefined) parseDisplay(String(given.display));
+export async function prepareStart(asked: StartRequest, log: (level: Level, message: string) => void): Promise<Prepared> {
+  if (asked.display !== undefined) parseDisplay(String(asked.display));
+  if (asked.umask !== undefined) checkUmask(asked.umask);
+  const given = { ...asked, env: ownEnv(asked.env) };
   const { request: req, config, warnings } = applyConfig(given, await loadLayers(given.env));
   for (const warning of warnings) log('warn', warning);
   const home = homeOf(req.env);
@@ -73,5 +76,6 @@ export function sessionOptions(p: Prepared, display: number, host: string): Sess
   return {
     ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
+    ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
   };
 }

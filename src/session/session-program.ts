@@ -59,7 +59,7 @@ export interface SessionProgram {
  * Runs the session program with sh in a new session (setsid), so it and
  * everything it starts form one process group that `kill` can end together.
  */
-export async function spawnSessionProgram(command: string, spec: { env: Record<string, string>; cwd: string; logFd: number }): Promise<SessionProgram> {
+export async function spawnSessionProgram(command: string, spec: { env: Record<string, string>; cwd: string; logFd: number; umask?: number | undefined }): Promise<SessionProgram> {
   const child = spawnDetached('/bin/sh', ['-c', command], { ...spec, readyPipe: false });
   const { identity } = child;
   if (identity === null) {

@@ -19,6 +19,8 @@ export interface SessionOptions {
   restart: RestartPolicy;
   /** Absent in sessions saved before log rotation existed: the defaults apply. */
   logRotation?: LogRotation;
+  /** The starting command's umask, for the server and the session program; absent: the daemon's. */
+  umask?: number;
 }
 
 export interface ExitInfo {

@@ -20,6 +20,7 @@ export interface ServerSpec {
   log: string;
   env: Record<string, string>;
   cwd: string;
+  umask?: number | undefined;
   /** Called as soon as the pid exists, before readiness: the X lock must name the server at once. */
   onSpawn: (server: ProcessIdentity) => Promise<void>;
 }
@@ -65,7 +66,7 @@ export function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | nu
  * ready: the display number on -displayfd, then its RFB greeting. No sleeps.
  */
 export async function spawnServer(spec: ServerSpec): Promise<StartedServer> {
-  const child = spawnDetached(spec.binary, spec.args, { logFd: spec.logFd, env: spec.env, cwd: spec.cwd, readyPipe: true });
+  const child = spawnDetached(spec.binary, spec.args, { logFd: spec.logFd, env: spec.env, cwd: spec.cwd, umask: spec.umask, readyPipe: true });
   const { exited } = child;
   const { identity } = child;
   const fd = child.readyFd;

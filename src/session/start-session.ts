@@ -74,6 +74,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
       log: record.log,
       env: record.env,
       cwd: record.home,
+      umask: options.umask,
       onSpawn: async (id) => {
         spawned = id;
         if (!(await handOverXLock(lockPath(display), [process.pid], id.pid))) {
@@ -88,6 +89,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
       env: { ...record.env, DISPLAY: `:${display}`, XAUTHORITY: record.xauthority, VNCDESKTOP: options.desktop },
       cwd: record.home,
       logFd: logFile.fd,
+      umask: options.umask,
     });
     record.program = program?.identity ?? null;
     record.state = 'running';

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { identify, isRunning, readStat, sessionMembers, type ProcessIdentity } from '../proc/process-identity.js';
+import { isRunning, PROC, sessionMembers, type ProcessIdentity, type ProcReader } from '../proc/process-identity.js';
 
 const POLL_MS = 25;
 export const TERM_GRACE_MS = 5_000;
@@ -41,9 +41,8 @@ export async function terminate(ids: readonly ProcessIdentity[]): Promise<void> 
  * session with members, so if the leader's pid now runs another program, the
  * old session is empty.
  */
-export async function programProcesses(leader: ProcessIdentity): Promise<ProcessIdentity[]> {
-  const now = await readStat(leader.pid);
+export async function programProcesses(leader: ProcessIdentity, proc: ProcReader = PROC): Promise<ProcessIdentity[]> {
+  const now = await proc.stat(leader.pid);
   if (now !== null && now.startTicks !== leader.startTicks) return [];
-  const members = await Promise.all((await sessionMembers(leader.pid)).map(identify));
-  return members.filter((id) => id !== null);
+  return sessionMembers(leader.pid, proc);
 }

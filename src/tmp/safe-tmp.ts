@@ -100,6 +100,11 @@ export async function removeIfPresent(path: string): Promise<void> {
   }
 }
 
+/** The kernel refused: in sticky /tmp, another user's file that only they or root may rename or remove. */
+export function isDenied(error: unknown): boolean {
+  return isCode(error, 'EPERM') || isCode(error, 'EACCES');
+}
+
 export function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { TsvncError } from '../errors.js';
 import { isCode, readRegularNoFollow } from '../tmp/safe-tmp.js';
+import { systemTool, toolEnv } from '../tools/system-tools.js';
 
 /** vncpasswd writes 8 bytes; a second 8 follow when a view-only password is set. */
 const VALID_SIZES = [8, 16];
@@ -82,16 +83,12 @@ export async function writePasswdFile(path: string, password: string): Promise<v
  * node's OpenSSL 3 no longer ships single DES.
  */
 async function vncEncrypt(password: string): Promise<Uint8Array> {
-  let stdout: Uint8Array;
-  try {
-    // The output is binary: execa must not strip a final 0x0a byte from it.
-    // Loaded here, not at start-up: execa is most of the CLI's import time.
-    const { execa } = await import('execa');
-    ({ stdout } = await execa('vncpasswd', ['-f'], { input: `${password}\n`, encoding: 'buffer', stripFinalNewline: false }));
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) throw new TsvncError('TOOL_NOT_FOUND', 'vncpasswd is not installed', 'apt-get install tigervnc-tools', { cause: error });
-    throw error;
-  }
+  const program = systemTool('vncpasswd');
+  if (program === null) throw new TsvncError('TOOL_NOT_FOUND', 'vncpasswd is not installed', 'apt-get install tigervnc-tools');
+  // The output is binary: execa must not strip a final 0x0a byte from it.
+  // Loaded here, not at start-up: execa is most of the CLI's import time.
+  const { execa } = await import('execa');
+  const { stdout } = await execa(program, ['-f'], { input: `${password}\n`, encoding: 'buffer', stripFinalNewline: false, env: toolEnv(), extendEnv: false });
   if (stdout.length !== MAX_LENGTH) throw new TsvncError('INTERNAL', `vncpasswd -f wrote ${stdout.length} bytes, not ${MAX_LENGTH}`);
   return stdout;
 }

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, userConfigPath } from '../../src/config/load-config.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
@@ -20,10 +20,19 @@ async function writeUserConfig(configHome: string, text: string): Promise<string
   return path;
 }
 
-test('userConfigPath prefers XDG_CONFIG_HOME, else HOME/.config', () => {
-  assert.equal(userConfigPath({ HOME: '/home/a', XDG_CONFIG_HOME: '/xdg' }), '/xdg/tsvnc/tsvnc.conf');
-  assert.equal(userConfigPath({ HOME: '/home/a' }), '/home/a/.config/tsvnc/tsvnc.conf');
-  assert.equal(userConfigPath({ HOME: '/home/a', XDG_CONFIG_HOME: '' }), '/home/a/.config/tsvnc/tsvnc.conf');
+test('userConfigPath prefers XDG_CONFIG_HOME, else HOME/.config', async (t) => {
+  const home = await tempDir(t);
+  const xdg = await tempDir(t);
+  assert.equal(userConfigPath({ HOME: home, XDG_CONFIG_HOME: xdg }), `${xdg}/tsvnc/tsvnc.conf`);
+  assert.equal(userConfigPath({ HOME: home }), `${home}/.config/tsvnc/tsvnc.conf`);
+  assert.equal(userConfigPath({ HOME: home, XDG_CONFIG_HOME: '' }), `${home}/.config/tsvnc/tsvnc.conf`);
+  assert.equal(userConfigPath({ HOME: home, XDG_CONFIG_HOME: 'relative' }), `${home}/.config/tsvnc/tsvnc.conf`);
+});
+
+test("another user's XDG_CONFIG_HOME and HOME, kept by su, are not read", { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async (t) => {
+  const other = await tempDir(t);
+  await chown(other, 65534, 65534);
+  assert.equal(userConfigPath({ HOME: other, XDG_CONFIG_HOME: other }), `${userInfo().homedir}/.config/tsvnc/tsvnc.conf`);
 });
 
 test('without a user file the defaults apply', async (t) => {

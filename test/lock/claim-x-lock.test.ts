@@ -76,7 +76,7 @@ describe('claimXLock', () => {
       child.stdin.end();
     })));
     assert.equal(outputs.filter((o) => o === 'won').length, 1, outputs.join(', '));
-    assert.ok(outputs.filter((o) => o !== 'won').every((o) => /^lost (live|stale)$/.test(o)), outputs.join(', '));
+    assert.ok(outputs.filter((o) => o !== 'won').every((o) => /^lost (live|suspect)$/.test(o)), outputs.join(', '));
     assert.deepEqual(await leftovers(), []);
   });
 });

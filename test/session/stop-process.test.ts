@@ -4,7 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { identify, identifyChild, isRunning, sessionMembers, type ProcessIdentity } from '../../src/proc/process-identity.js';
+import { identify, identifyChild, isRunning, sessionMembers, type ProcessIdentity, type ProcReader } from '../../src/proc/process-identity.js';
+
+async function memberPids(sid: number): Promise<number[]> {
+  return (await sessionMembers(sid)).map((member) => member.pid);
+}
 import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone } from '../../src/session/stop-process.js';
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -122,7 +126,7 @@ test('programProcesses lists a detached session and terminate ends all of it', {
   assert.ok(leaderId);
   // The shell forks both sleeps, then waits for the second.
   await until(async () => {
-    const members = await sessionMembers(leader.pid ?? 0);
+    const members = await memberPids(leader.pid ?? 0);
     const names = await Promise.all(members.map((pid) => comm(pid).catch(() => '')));
     return members.length === 3 && names.filter((n) => n === 'sleep').length === 2;
   }, 'the shell and both sleeps');
@@ -136,7 +140,7 @@ test('programProcesses lists a detached session and terminate ends all of it', {
 
   await terminate(ids);
   for (const id of ids) assert.equal(await isRunning(id), false, `pid ${id.pid} survived`);
-  assert.deepEqual(await sessionMembers(leaderId.pid), []);
+  assert.deepEqual(await memberPids(leaderId.pid), []);
   assert.deepEqual(await programProcesses(leaderId), []);
 });
 
@@ -146,7 +150,27 @@ test('programProcesses is empty when the leader pid now names another process', 
   assert.ok(leader.pid !== undefined);
   const id = identifyChild(leader.pid);
   assert.ok(id);
-  await until(async () => (await sessionMembers(id.pid)).length === 1, 'the detached sleep to lead its session');
+  await until(async () => (await memberPids(id.pid)).length === 1, 'the detached sleep to lead its session');
   assert.deepEqual(await programProcesses(id), [id]);
   assert.deepEqual(await programProcesses({ pid: id.pid, startTicks: id.startTicks + 1 }), []);
+});
+
+test('programProcesses reads each member once: a pid reused after it was found in the session is never signalled', async () => {
+  const leader: ProcessIdentity = { pid: 4000, startTicks: 100 };
+  const fields = (session: number, startTicks: number) => ({ state: 'S', pgrp: session, session, startTicks });
+  // pid 4001 is a member at the first read; by any later read it exited and
+  // its pid went to an unrelated process (another session, later start).
+  const reads = new Map<number, number>();
+  const proc: ProcReader = {
+    pids: async () => [4000, 4001],
+    stat: async (pid) => {
+      const n = (reads.get(pid) ?? 0) + 1;
+      reads.set(pid, n);
+      if (pid === 4000) return fields(4000, 100);
+      return n === 1 ? fields(4000, 200) : fields(1, 900);
+    },
+  };
+  const members = await programProcesses(leader, proc);
+  assert.deepEqual(members, [leader, { pid: 4001, startTicks: 200 }], 'the identity found in the session, not a later read');
+  assert.equal(reads.get(4001), 1);
 });

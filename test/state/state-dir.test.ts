@@ -1,9 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { homedir, hostname, tmpdir } from 'node:os';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { TsvncError } from '../../src/errors.js';
-import { ensureStateDir, hasSessionFiles, homeOf, stateDirFor, statePaths } from '../../src/state/state-dir.js';
+import { ensureStateDir, hasSessionFiles, homeOf, ownEnv, stateDirFor, statePaths } from '../../src/state/state-dir.js';
 
 function unsafePath(error: unknown): boolean {
   assert.ok(error instanceof TsvncError, `expected a TsvncError, got ${String(error)}`);
@@ -16,27 +17,48 @@ async function modeOf(path: string): Promise<number> {
   return (await stat(path)).mode & 0o777;
 }
 
-describe('stateDirFor', () => {
-  const env = { TSVNC_STATE_DIR: '/s/tsvnc', XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/me' };
+const asRoot = process.getuid?.() === 0 ? false : 'needs root to give a directory to another user';
 
-  it('prefers TSVNC_STATE_DIR', () => {
-    assert.equal(stateDirFor(env), '/s/tsvnc');
+describe('stateDirFor and homeOf', () => {
+  let home = '';
+  beforeEach(async () => {
+    home = await mkdtemp(`${tmpdir()}/tsvnc-home-`);
+  });
+  afterEach(() => rm(home, { recursive: true, force: true }));
+
+  it('prefers TSVNC_STATE_DIR, made absolute', () => {
+    assert.equal(stateDirFor({ TSVNC_STATE_DIR: '/s/tsvnc', XDG_RUNTIME_DIR: '/run/user/1000', HOME: home }), '/s/tsvnc');
+    assert.equal(stateDirFor({ TSVNC_STATE_DIR: 'rel' }), resolve('rel'));
   });
 
-  it('then XDG_RUNTIME_DIR/tsvnc', () => {
-    assert.equal(stateDirFor({ ...env, TSVNC_STATE_DIR: undefined }), '/run/user/1000/tsvnc');
-    assert.equal(stateDirFor({ ...env, TSVNC_STATE_DIR: '' }), '/run/user/1000/tsvnc');
+  it('else $HOME/.vnc/tsvnc-<hostname>, never under XDG_RUNTIME_DIR, which logind removes at logout', () => {
+    assert.equal(stateDirFor({ HOME: home, XDG_RUNTIME_DIR: '/run/user/1000' }), `${home}/.vnc/tsvnc-${hostname()}`);
+    assert.equal(stateDirFor({ HOME: home, XDG_RUNTIME_DIR: '', TSVNC_STATE_DIR: '' }), `${home}/.vnc/tsvnc-${hostname()}`);
   });
 
-  it('then $HOME/.vnc/tsvnc-<hostname>', () => {
-    assert.equal(stateDirFor({ HOME: '/home/me' }), `/home/me/.vnc/tsvnc-${hostname()}`);
-    assert.equal(stateDirFor({ HOME: '/home/me', XDG_RUNTIME_DIR: '', TSVNC_STATE_DIR: '' }), `/home/me/.vnc/tsvnc-${hostname()}`);
+  it('takes the password database home without HOME, or when HOME is not a directory of ours', async () => {
+    const passwdHome = userInfo().homedir;
+    assert.equal(homeOf({}), passwdHome);
+    assert.equal(homeOf({ HOME: home }), home);
+    assert.equal(homeOf({ HOME: `${home}/missing` }), passwdHome);
+    assert.equal(homeOf({ HOME: 'relative' }), passwdHome);
+    await writeFile(`${home}/file`, '');
+    assert.equal(homeOf({ HOME: `${home}/file` }), passwdHome);
+    assert.equal(stateDirFor({}), `${passwdHome}/.vnc/tsvnc-${hostname()}`);
   });
 
-  it('falls back to the password database home without HOME', () => {
-    assert.equal(homeOf({}), homedir());
-    assert.equal(homeOf({ HOME: '/h' }), '/h');
-    assert.equal(stateDirFor({}), `${homedir()}/.vnc/tsvnc-${hostname()}`);
+  it("ignores another user's HOME, as root keeps it after su", { skip: asRoot }, async () => {
+    await chown(home, 65534, 65534);
+    assert.equal(homeOf({ HOME: home }), userInfo().homedir);
+    assert.equal(stateDirFor({ HOME: home, XDG_RUNTIME_DIR: home }), `${userInfo().homedir}/.vnc/tsvnc-${hostname()}`);
+  });
+
+  it("ownEnv sets HOME to ours and drops XDG base directories that are not ours", { skip: asRoot }, async () => {
+    const theirs = `${home}/theirs`;
+    await mkdir(theirs);
+    await chown(theirs, 65534, 65534);
+    const env = ownEnv({ HOME: theirs, XDG_RUNTIME_DIR: theirs, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: `${home}/missing`, PATH: '/usr/bin' });
+    assert.deepEqual(env, { HOME: userInfo().homedir, XDG_CONFIG_HOME: home, PATH: '/usr/bin' });
   });
 });
 
@@ -107,6 +129,40 @@ describe('ensureStateDir', () => {
     await assert.rejects(ensureStateDir(`${root}/dangling`), unsafePath);
     await writeFile(`${root}/file`, '');
     await assert.rejects(ensureStateDir(`${root}/file`), unsafePath);
+  });
+
+  it('refuses a path through a directory of another user, naming it, and creates nothing', { skip: asRoot }, async () => {
+    await mkdir(`${root}/theirs`);
+    await chown(`${root}/theirs`, 65534, 65534);
+    await assert.rejects(ensureStateDir(`${root}/theirs/.vnc/state`), (error: unknown) => {
+      unsafePath(error);
+      assert.match((error as Error).message, new RegExp(`${root}/theirs belongs to uid 65534`));
+      return true;
+    });
+    assert.deepEqual(await readdir(`${root}/theirs`), []);
+  });
+
+  it('refuses a path through a directory others may write to, unless it is sticky', async () => {
+    await mkdir(`${root}/shared/mine`, { recursive: true });
+    await chmod(`${root}/shared`, 0o777);
+    await assert.rejects(ensureStateDir(`${root}/shared/mine/state`), (error: unknown) => {
+      unsafePath(error);
+      assert.match((error as Error).message, new RegExp(`${root}/shared can be written by other users \\(mode 0777\\)`));
+      assert.match((error as TsvncError).hint ?? '', /chmod go-w/);
+      return true;
+    });
+    await chmod(`${root}/shared`, 0o1777);
+    assert.deepEqual(await ensureStateDir(`${root}/shared/mine/state`), statePaths(`${root}/shared/mine/state`));
+  });
+
+  it('judges the resolved path: a symlink above the state dir leads where it is checked', async () => {
+    await mkdir(`${root}/open`, { mode: 0o777 });
+    await chmod(`${root}/open`, 0o777);
+    await symlink(`${root}/open`, `${root}/link`);
+    await assert.rejects(ensureStateDir(`${root}/link/state`), /open can be written by other users/);
+    await chmod(`${root}/open`, 0o755);
+    await ensureStateDir(`${root}/link/state`);
+    assert.equal((await lstat(`${root}/open/state`)).isDirectory(), true);
   });
 
   it('refuses a dir whose control socket path is too long for a Unix socket, creating nothing', async () => {

@@ -1,12 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TsvncError } from '../../src/errors.js';
-import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../../src/xauth/user-xauthority.js';
+import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath, xauthorityProblem } from '../../src/xauth/user-xauthority.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../../src/xauth/xauth-file.js';
 
 const HOST = 'tsvnc-test-host';
@@ -33,10 +32,32 @@ async function serverAuthFiles(dir: string, displays: number[]): Promise<{ authF
   );
 }
 
-test('userXauthorityPath prefers a non-empty $XAUTHORITY, then $HOME', () => {
-  assert.equal(userXauthorityPath({ XAUTHORITY: '/run/x/auth', HOME: '/home/u' }), '/run/x/auth');
-  assert.equal(userXauthorityPath({ XAUTHORITY: '', HOME: '/home/u' }), '/home/u/.Xauthority');
-  assert.equal(userXauthorityPath({}), `${homedir()}/.Xauthority`);
+test('userXauthorityPath prefers a non-empty $XAUTHORITY of ours, then ~/.Xauthority', async (t) => {
+  const home = await tempHome(t);
+  assert.equal(userXauthorityPath({ XAUTHORITY: `${home}/auth`, HOME: home }), `${home}/auth`);
+  assert.equal(userXauthorityPath({ XAUTHORITY: '', HOME: home }), `${home}/.Xauthority`);
+  // xauth renames its new file over a symlink rather than writing through it: one of ours is fine.
+  await symlink('/nonexistent', join(home, 'link'));
+  assert.equal(xauthorityProblem(join(home, 'link')), null);
+  assert.equal(userXauthorityPath({}), `${userInfo().homedir}/.Xauthority`);
+});
+
+test("userXauthorityPath and the merge refuse a file we may not own alone", { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async (t) => {
+  const home = await tempHome(t);
+  const theirs = join(home, 'theirs');
+  await mkdir(theirs);
+  await chown(theirs, 65534, 65534);
+  await writeFile(join(home, 'foreign'), '');
+  await chown(join(home, 'foreign'), 65534, 65534);
+  assert.equal(userXauthorityPath({ XAUTHORITY: join(theirs, '.Xauthority'), HOME: home }), `${home}/.Xauthority`);
+  assert.equal(userXauthorityPath({ XAUTHORITY: join(home, 'foreign'), HOME: home }), `${home}/.Xauthority`);
+  assert.match(xauthorityProblem(join(theirs, '.Xauthority')) ?? '', /theirs belongs to uid 65534/);
+  const [server] = await serverAuthFiles(home, [5]);
+  assert.ok(server);
+  await addToUserXauthority(join(theirs, '.Xauthority'), server.authFile);
+  await addToUserXauthority(join(home, 'foreign'), server.authFile);
+  assert.deepEqual(await readdir(theirs), [], 'nothing written in the other user\'s directory');
+  assert.equal((await stat(join(home, 'foreign'))).uid, 65534, 'the other user\'s file is not taken over');
 });
 
 test('ten concurrent adds all land, quickly, and remove drops one', async (t) => {
@@ -67,21 +88,4 @@ test('a failed xauth call rejects without failing the calls queued after it', as
   await assert.rejects(failing, /xauth merge on .* failed: .*unable to open file/);
   await next;
   assert.deepEqual(list(file), [server.line]);
-});
-
-test('a missing xauth binary is TOOL_NOT_FOUND', async (t) => {
-  const home = await tempHome(t);
-  const [server] = await serverAuthFiles(home, [1]);
-  assert.ok(server);
-  const path = process.env.PATH;
-  process.env.PATH = join(home, 'empty');
-  t.after(() => {
-    process.env.PATH = path;
-  });
-  await assert.rejects(addToUserXauthority(join(home, '.Xauthority'), server.authFile), (error) => {
-    assert.ok(error instanceof TsvncError);
-    assert.equal(error.code, 'TOOL_NOT_FOUND');
-    assert.equal(error.hint, 'apt-get install xauth');
-    return true;
-  });
 });

@@ -1,0 +1,30 @@
+import { accessSync, constants, statSync } from 'node:fs';
+
+/**
+ * Where the daemon looks for the helper programs it runs itself (xauth,
+ * vncpasswd): the system's directories, never the PATH of whatever command
+ * happened to launch the daemon (`env PATH=/usr/local/sbin tsvnc list`
+ * would otherwise leave every later start without xauth). The X server and
+ * the session program are the caller's and follow the caller's PATH.
+ */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The absolute path of an installed helper program, or null when none of the system directories has it. */
+export function systemTool(name: string, path: string = SYSTEM_PATH): string | null {
+  for (const dir of path.split(':')) {
+    const file = `${dir}/${name}`;
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // Not here: the next directory.
+    }
+  }
+  return null;
+}
+
+/** The environment a helper runs with: nothing of the daemon's own, which may be anyone's. */
+export function toolEnv(): Record<string, string> {
+  return { PATH: SYSTEM_PATH };
+}
