@@ -1,4 +1,6 @@
 import { constants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { mkdir, open } from 'node:fs/promises';
 import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { lockPath } from '../display/display-number.js';
@@ -6,16 +8,20 @@ import { handOverXLock } from '../lock/claim-x-lock.js';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { StatePaths } from '../state/state-dir.js';
+import { unwritable } from '../state/session-store.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { rotateLog, sessionLogPath } from './log-file.js';
+import { linesSince, rotateLog, sessionLogPath } from './log-file.js';
 import { serverArgs } from './start-options.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from './session-record.js';
 import { spawnServer, type StartedServer } from './spawn-server.js';
 import { spawnSessionProgram } from './session-program.js';
 import { releaseDisplay, releaseSocketFile } from './release-display.js';
 import { terminate } from './stop-process.js';
+import { exitText } from './failure-summary.js';
+import { openXConnection, type XConnection } from '../x11/x-connection.js';
+import { TAG_VARIABLE, taggedProcesses } from './tagged-processes.js';
 
 export interface Launch {
   display: number;
@@ -30,7 +36,18 @@ export interface Started {
   record: SessionRecord;
   serverExited: Promise<ExitInfo>;
   programExited: Promise<ExitInfo> | null;
+  /** Held for the server's life: it made the server load its cookie first, and it closes when the server dies. */
+  x: XConnection;
 }
+
+/**
+ * How long a fresh start watches its session program before answering: a
+ * program that cannot run (not found, `exit 3`) ends within a few
+ * milliseconds of sh starting (measured: 2-6 ms for both on a 2-core VM), a
+ * real desktop runs for hours. The wait overlaps the server's first
+ * client, the program connecting; it adds this much to start at most.
+ */
+export const PROGRAM_GRACE_MS = 150;
 
 export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
   return {
@@ -40,6 +57,7 @@ export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
     xauthority: userXauthorityPath(l.env),
     startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
     binary: l.binary, env: l.env, home: l.home, failures: [],
+    tag: `${l.host}:${l.display}:${randomBytes(9).toString('base64url')}`,
   };
 }
 
@@ -58,12 +76,20 @@ export async function startSession(record: SessionRecord, host: string, persist:
   let spawned: ProcessIdentity | null = null;
   let server: StartedServer | null = null;
   let merged: Promise<void> | null = null;
+  let x: XConnection | null = null;
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
   const truncate = await rotateLog(record.log, !restart, options.logRotation);
   const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (truncate ? constants.O_TRUNC : 0), 0o600);
+  // Everything this session starts carries its tag, so whatever it leaves (even after a daemon died before recording it) can be found.
+  const env = { ...record.env, [TAG_VARIABLE]: record.tag };
   try {
+    // Before anything is spawned: a successor finds the tag.
+    await persist(record);
     await removeIfPresent(record.authFile);
-    await writeAuthFile(record.authFile, cookieEntries(host, display, newCookie()));
+    const cookie = newCookie();
+    await writeAuthFile(record.authFile, cookieEntries(host, display, cookie)).catch((error: unknown) => {
+      throw unwritable(record.authFile, error);
+    });
     merged = addToUserXauthority(record.xauthority, record.authFile);
     server = await spawnServer({
       binary: record.binary,
@@ -72,7 +98,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
       rfbPort: options.rfbPort,
       logFd: logFile.fd,
       log: record.log,
-      env: record.env,
+      env,
       cwd: record.home,
       onSpawn: async (id) => {
         spawned = id;
@@ -83,19 +109,27 @@ export async function startSession(record: SessionRecord, host: string, persist:
         await persist(record);
       },
     });
+    x = await openXConnection(display, cookie).catch((error: Error) => {
+      throw new TsvncError('SERVER_FAILED', `tsvnc cannot connect to its X server on :${display}: ${error.message}`, `see ${record.log}; extra server options must leave its Unix socket on`);
+    });
     await merged;
+    const programFrom = (await logFile.stat()).size;
     const program = options.xstartup === null ? null : await spawnSessionProgram(options.xstartup, {
-      env: { ...record.env, DISPLAY: `:${display}`, XAUTHORITY: record.xauthority, VNCDESKTOP: options.desktop },
+      env: { ...env, DISPLAY: `:${display}`, XAUTHORITY: record.xauthority, VNCDESKTOP: options.desktop },
       cwd: record.home,
       logFd: logFile.fd,
     });
     record.program = program?.identity ?? null;
+    if (program && !restart) await failIfEndedAtOnce(program.exited, options.autokill, record.log, programFrom);
     record.state = 'running';
     record.reason = null;
-    return { record, serverExited: server.exited, programExited: program?.exited ?? null };
+    return { record, serverExited: server.exited, programExited: program?.exited ?? null, x };
   } catch (error) {
     // spawnServer kills a server that never got ready; one that did is stopped here.
     if (server) await terminate([server.identity]);
+    x?.close();
+    // A program that failed may have left children; they carry the tag.
+    await terminate(await taggedProcesses(record.tag));
     const ours = ourPids(spawned);
     if (restart) {
       await keepReserved(display, ours);
@@ -111,6 +145,24 @@ export async function startSession(record: SessionRecord, host: string, persist:
   } finally {
     await logFile.close();
   }
+}
+
+/**
+ * A session program that ended within the grace, with a failure status or
+ * taking the session with it (autokill), is a failed start: the caller
+ * gets its status and its last words instead of "New desktop" for a desktop
+ * about to vanish.
+ */
+async function failIfEndedAtOnce(exited: Promise<ExitInfo>, autokill: boolean, log: string, from: number): Promise<void> {
+  const info = await Promise.race([exited, delay(PROGRAM_GRACE_MS, null)]);
+  if (info === null || (info.code === 0 && !autokill)) return;
+  // The server shares the log; its lines are " Component: text" (and "[mi] ..."), the program's are anything else.
+  const last = (await linesSince(log, from)).filter((l) => !/^( \w+:|\[\w+\] )/.test(l)).at(-1)?.trim();
+  throw new TsvncError(
+    'SESSION_PROGRAM_FAILED',
+    `the session program ended at once (${exitText(info)})${last ? `: ${last}` : ''}`,
+    `see ${log}; check --xstartup or ~/.vnc/xstartup, or use --no-xstartup`,
+  );
 }
 
 /** The pids the display's lock may name for a session: its server's, or this daemon's around it. */
