@@ -24,7 +24,12 @@ async function readDaemons(path: string): Promise<ProcessIdentity[]> {
 export async function reclaimDeadDaemonClaims(path: string, skip: ReadonlySet<number>): Promise<number[]> {
   const previous = await readDaemons(path).catch(() => []);
   const dead: number[] = [];
-  for (const id of previous) if (id.pid !== process.pid && !(await isRunning(id))) dead.push(id.pid);
+  // A daemon that stopped answering (SIGSTOP) but lives may still die with claims: it stays listed.
+  const living: ProcessIdentity[] = [];
+  for (const id of previous) {
+    if (await isRunning(id)) living.push(id);
+    else dead.push(id.pid);
+  }
   const released: number[] = [];
   if (dead.length > 0) {
     const uid = process.getuid?.();
@@ -42,7 +47,7 @@ export async function reclaimDeadDaemonClaims(path: string, skip: ReadonlySet<nu
   // Written whole and renamed: a torn file would lose the record of a live daemon's claims.
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(self ? [self] : [])}\n`, { mode: 0o600 });
+    await writeFile(temp, `${JSON.stringify([...living.filter((id) => id.pid !== process.pid), ...(self ? [self] : [])])}\n`, { mode: 0o600 });
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

@@ -43,3 +43,15 @@ describe('the server loads its cookie before anyone else connects (issue 12, ite
     assert.match(run.stderr, /unable to open display/);
   });
 });
+
+describe("the cookie read back from a server's -auth file", () => {
+  it('decodes what encodeXauth wrote, and stops at a truncated entry', async () => {
+    const { cookieEntries, decodeXauth, encodeXauth, newCookie } = await import('../../src/xauth/xauth-file.js');
+    const cookie = newCookie();
+    const entries = [...cookieEntries('vm', 7, cookie), ...cookieEntries('other', 12, newCookie())];
+    const encoded = encodeXauth(entries);
+    assert.deepEqual(decodeXauth(encoded), entries);
+    assert.deepEqual(decodeXauth(encoded.subarray(0, encoded.length - 3)), entries.slice(0, 1));
+    assert.deepEqual(decodeXauth(Buffer.alloc(0)), []);
+  });
+});
