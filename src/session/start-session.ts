@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mkdir, open } from 'node:fs/promises';
 import { removeIfPresent } from '../tmp/safe-tmp.js';
-import { lockPath } from '../display/display-number.js';
+import { lockPath, X11_UNIX_DIR } from '../display/display-number.js';
 import { handOverXLock } from '../lock/claim-x-lock.js';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
@@ -113,7 +113,11 @@ export async function startSession(record: SessionRecord, host: string, persist:
       },
     });
     x = await openXConnection(display, cookie).catch((error: Error) => {
-      throw new TsvncError('SERVER_FAILED', `tsvnc cannot connect to its X server on :${display}: ${error.message}`, `see ${record.log}; extra server options must leave its Unix socket on`);
+      throw new TsvncError(
+        'SERVER_FAILED',
+        `the X server on :${display} is up, but tsvnc cannot connect to it with its cookie: ${error.message}`,
+        `see ${record.log}; ${X11_UNIX_DIR} must be root's with mode 1777, and extra server options must leave the server's Unix socket on`,
+      );
     });
     await merged;
     const programFrom = (await logFile.stat()).size;

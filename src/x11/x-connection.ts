@@ -48,16 +48,19 @@ export interface XConnection {
  * a process that is not our child gives no other way in node.
  *
  * Only the filesystem socket (node cannot connect to abstract names), and
- * only when it is a socket of ours in a directory that is not a symlink:
- * /tmp is shared with everyone.
+ * only when it is a socket of ours in a directory nobody else can change:
+ * /tmp is shared with everyone, and the cookie must reach only our server.
  */
 export async function openXConnection(display: number, cookie: Buffer): Promise<XConnection> {
   const path = unixSocketPath(display);
+  const uid = process.getuid?.();
   const dir = await lstatOrNull(X11_UNIX_DIR);
-  const file = await lstatOrNull(path);
-  if (!dir?.isDirectory() || !file?.isSocket() || file.uid !== process.getuid?.()) {
-    throw new Error(`${path} is not this user's X socket`);
+  // Only root or we may swap files in the directory (a sticky one keeps others from renaming ours): the cookie must not reach a socket planted after the check.
+  if (!dir?.isDirectory() || (dir.uid !== 0 && dir.uid !== uid) || ((dir.mode & 0o022) !== 0 && (dir.mode & 0o1000) === 0)) {
+    throw new Error(`${X11_UNIX_DIR} is not a directory of root's (or yours) that others cannot change`);
   }
+  const file = await lstatOrNull(path);
+  if (!file?.isSocket() || file.uid !== uid) throw new Error(`${path} is not this user's X socket`);
   const socket = connect({ path });
   await new Promise<void>((resolve, reject) => {
     let received = Buffer.alloc(0);

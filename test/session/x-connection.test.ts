@@ -42,6 +42,23 @@ describe('the server loads its cookie before anyone else connects (issue 12, ite
     assert.equal(run.step('other').code, 1, 'bob reached the desktop');
     assert.match(run.stderr, /unable to open display/);
   });
+
+  it('the cookie goes to no socket in a /tmp/.X11-unix another user can change: the start fails and leaves nothing', async () => {
+    // As root the X server takes the directory over itself; as a user it only warns and serves there.
+    const run = await sandbox(`private_system
+      useradd -m bob; useradd -m alice
+      rmdir /tmp/.X11-unix
+      as_user bob mkdir -m 777 /tmp/.X11-unix
+      export AS="as_user alice"
+      echo secret12 | tsvnc passwd >/dev/null
+      step start tsvnc start --no-xstartup
+      step list tsvnc list --json
+      step left bash -c 'pgrep -a -x Xtigervnc; ls -A /tmp | grep lock; ls -A /tmp/.X11-unix'`);
+    assert.equal(run.step('start').code, 1);
+    assert.match(run.stderr, /^tsvnc: the X server on :1 is up, but tsvnc cannot connect to it with its cookie: \/tmp\/.X11-unix is not a directory of root's \(or yours\) that others cannot change \(see /m);
+    assert.deepEqual(run.json('list'), []);
+    assert.equal(run.step('left').out, '');
+  });
 });
 
 describe("the cookie read back from a server's -auth file", () => {
