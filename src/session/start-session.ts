@@ -1,6 +1,5 @@
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { mkdir, open } from 'node:fs/promises';
 import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { lockPath, X11_UNIX_DIR } from '../display/display-number.js';
@@ -12,14 +11,13 @@ import { unwritable } from '../state/session-store.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { linesSince, rotateLog, sessionLogPath } from './log-file.js';
+import { rotateLog, sessionLogPath } from './log-file.js';
 import { serverArgs } from './start-options.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from './session-record.js';
 import { spawnServer, type StartedServer } from './spawn-server.js';
-import { spawnSessionProgram } from './session-program.js';
+import { failIfEndedAtOnce, spawnSessionProgram } from './session-program.js';
 import { releaseDisplay, releaseSocketFile } from './release-display.js';
 import { terminate } from './stop-process.js';
-import { exitText } from './failure-summary.js';
 import { openXConnection, type XConnection } from '../x11/x-connection.js';
 import { TAG_VARIABLE, taggedProcesses } from './tagged-processes.js';
 
@@ -39,18 +37,6 @@ export interface Started {
   /** Held for the server's life: it made the server load its cookie first, and it closes when the server dies. */
   x: XConnection;
 }
-
-/**
- * How long a fresh start watches its session program before answering. A
- * program that cannot run ends within milliseconds of sh starting
- * (measured on a 2-core VM at load 5, 15 runs each: `/nonexistent/prog`
- * median 1.8 ms, max 8 ms; `exit 3` median 1.3 ms, max 6 ms), a real desktop
- * runs for hours: 150 ms leaves room for a loaded machine. Nothing start
- * does after the spawn lasts long enough to hide it in (the record's save
- * takes a few ms), so a start with a session program takes up to this much
- * longer; a start with --no-xstartup (what the benchmark times) waits not at all.
- */
-export const PROGRAM_GRACE_MS = 150;
 
 export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
   return {
@@ -152,24 +138,6 @@ export async function startSession(record: SessionRecord, host: string, persist:
   } finally {
     await logFile.close();
   }
-}
-
-/**
- * A session program that ended within the grace, with a failure status or
- * taking the session with it (autokill), is a failed start: the caller
- * gets its status and its last words instead of "New desktop" for a desktop
- * about to vanish.
- */
-async function failIfEndedAtOnce(exited: Promise<ExitInfo>, autokill: boolean, log: string, from: number): Promise<void> {
-  const info = await Promise.race([exited, delay(PROGRAM_GRACE_MS, null)]);
-  if (info === null || (info.code === 0 && !autokill)) return;
-  // The server shares the log; its lines are " Component: text" (and "[mi] ..."), the program's are anything else.
-  const last = (await linesSince(log, from)).filter((l) => !/^( \w+:|\[\w+\] )/.test(l)).at(-1)?.trim();
-  throw new TsvncError(
-    'SESSION_PROGRAM_FAILED',
-    `the session program ended at once (${exitText(info)})${last ? `: ${last}` : ''}`,
-    `see ${log}; check --xstartup or ~/.vnc/xstartup, or use --no-xstartup`,
-  );
 }
 
 /** The pids the display's lock may name for a session: its server's, or this daemon's around it. */

@@ -2,14 +2,14 @@ import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { logger } from '../log.js';
 import type { SessionStore } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
-import { isRunning, sameProcess, type ProcessIdentity } from '../proc/process-identity.js';
+import { isRunning, sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
-import { programProcesses, terminate } from '../session/stop-process.js';
+import { terminate } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { exitText, failureSummary } from '../session/failure-summary.js';
 import { watchServer, watchExit } from '../session/watch-process.js';
-import { taggedProcesses } from '../session/tagged-processes.js';
+import { desktopProcesses } from '../session/desktop-processes.js';
 import { waitGone } from '../session/stop-process.js';
 import type { XConnection } from '../x11/x-connection.js';
 import { TsvncError } from '../errors.js';
@@ -177,7 +177,7 @@ export class Supervisor {
 
   /** The session program's session, and whatever else carries the desktop's tag (daemons that left the session). */
   private async endProgram(record: SessionRecord): Promise<void> {
-    await terminate(await sessionProcesses(record));
+    await terminate(await desktopProcesses(record));
     record.program = null;
   }
 
@@ -209,7 +209,7 @@ export class Supervisor {
     clearTimeout(live.timer);
     clearTimeout(live.saveRetry);
     const { record } = live;
-    await Promise.all([terminate(await sessionProcesses(record)), record.server ? terminate([record.server]) : undefined]);
+    await Promise.all([terminate(await desktopProcesses(record)), record.server ? terminate([record.server]) : undefined]);
     await this.cleanUp(record);
     await this.store.remove(record.display);
     if (clean && record.log !== '') await removeIfPresent(record.log);
@@ -258,12 +258,4 @@ export class Supervisor {
       clearTimeout(live.saveRetry);
     }
   }
-}
-
-/** Everything a session started except its server: the program's session and every process carrying its tag. */
-async function sessionProcesses(record: SessionRecord): Promise<ProcessIdentity[]> {
-  const [members, tagged] = await Promise.all([record.program ? programProcesses(record.program) : [], taggedProcesses(record.tag)]);
-  const all = new Map<string, ProcessIdentity>();
-  for (const id of [...members, ...tagged]) if (!sameProcess(id, record.server)) all.set(`${id.pid}:${id.startTicks}`, id);
-  return [...all.values()];
 }
