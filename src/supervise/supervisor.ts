@@ -256,6 +256,7 @@ export class Supervisor {
     for (const live of this.sessions.values()) {
       clearTimeout(live.timer);
       clearTimeout(live.saveRetry);
+      live.x?.close();
     }
   }
 }
