@@ -43,8 +43,8 @@ export async function connectAdopted(display: number, authFile: string): Promise
  * also sees its connection closed, and then connects again). Without a
  * connection (no cookie file, no socket) it falls back to watchExit.
  */
-export async function watchServer(id: ProcessIdentity, display: number, authFile: string, signal: AbortSignal, first?: XConnection): Promise<ExitInfo> {
-  let connection: XConnection | null = first ?? null;
+export async function watchServer(id: ProcessIdentity, display: number, authFile: string, signal: AbortSignal): Promise<ExitInfo> {
+  let connection: XConnection | null = null;
   while (!signal.aborted) {
     connection ??= await connectAdopted(display, authFile).catch(() => null);
     if (connection === null) return watchExit(id, signal);
