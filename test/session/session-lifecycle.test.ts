@@ -5,7 +5,7 @@ import type { SessionSummary } from '../../src/session/session-record.js';
 
 const SESSIONS = '"$HOME"/.vnc/tsvnc-*/sessions';
 
-describe('what a desktop starts, tsvnc finds again (issue 12)', { skip: sandboxUnavailable, concurrency: true }, () => {
+describe('what a desktop starts, tsvnc finds again (issue 12)', { skip: sandboxUnavailable }, () => {
   it("kill ends the default session's daemons that left its session, and ssh-agent takes its /tmp/ssh-* with it (item 11)", async () => {
     const run = await sandbox(`set_passwd
       tsvnc start >/dev/null
