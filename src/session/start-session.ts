@@ -52,9 +52,10 @@ export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
 
 /**
  * Starts the server on a display whose lock this daemon holds, then the
- * session program once the server is ready. `persist` records the server
- * the moment it exists, so a daemon that dies now leaves its successor a
- * server to adopt or clean up rather than an orphan. A fresh start undoes
+ * session program once the server is ready. `persist` records the session
+ * (with its tag) before anything is spawned and the server the moment it
+ * exists, so a daemon that dies now leaves its successor a server to adopt
+ * or clean up, and a tag to find the rest by, rather than orphans. A fresh start undoes
  * everything on failure (server, lock, socket file, cookies); a restart
  * keeps the display reserved for the next attempt and appends to the log,
  * which holds the reason of the crash.

@@ -5,12 +5,11 @@ import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
-import { terminate } from '../session/stop-process.js';
+import { terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { exitText, failureSummary } from '../session/failure-summary.js';
 import { watchServer, watchExit } from '../session/watch-process.js';
 import { desktopProcesses } from '../session/desktop-processes.js';
-import { waitGone } from '../session/stop-process.js';
 import type { XConnection } from '../x11/x-connection.js';
 import { TsvncError } from '../errors.js';
 import { BACKOFF_BASE_MS, backoffMs, decide, isFailure, recordFailure, wantsRestart } from './restart-policy.js';
@@ -204,7 +203,7 @@ export class Supervisor {
     await live.stopping;
   }
 
-  /** SIGTERM to the session program's whole session and to the server, SIGKILL after a bounded wait, then every file. */
+  /** SIGTERM to everything the desktop started (its program's session, its tag) and to the server, SIGKILL after a bounded wait, then every file. */
   private async end(live: Live, clean: boolean): Promise<void> {
     clearTimeout(live.timer);
     clearTimeout(live.saveRetry);
