@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'DISPLAY_BUSY'
   | 'NO_FREE_DISPLAY'
   | 'SERVER_FAILED'
+  | 'SESSION_PROGRAM_FAILED'
   | 'NOT_A_SESSION'
   | 'NO_LOG'
   | 'XVNC_NOT_FOUND'
@@ -21,6 +22,7 @@ export type ErrorCode =
   | 'UNSAFE_PATH'
   | 'DAEMON_UNAVAILABLE'
   | 'PROC_UNAVAILABLE'
+  | 'STATE_WRITE_FAILED'
   | 'INTERNAL';
 
 export class TsvncError extends Error {
@@ -51,6 +53,7 @@ const EXIT_STATUS: Record<ErrorCode, number> = {
   DISPLAY_BUSY: 1,
   NO_FREE_DISPLAY: 1,
   SERVER_FAILED: 1,
+  SESSION_PROGRAM_FAILED: 1,
   NOT_A_SESSION: 1,
   NO_LOG: 1,
   XVNC_NOT_FOUND: 3,
@@ -58,6 +61,7 @@ const EXIT_STATUS: Record<ErrorCode, number> = {
   UNSAFE_PATH: 3,
   DAEMON_UNAVAILABLE: 3,
   PROC_UNAVAILABLE: 3,
+  STATE_WRITE_FAILED: 3,
   INTERNAL: 70,
 };
 

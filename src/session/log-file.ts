@@ -59,6 +59,21 @@ export async function lastLines(path: string, count: number): Promise<string[]> 
   }
 }
 
+/** The lines written at or after byte `offset` (at most the last 64 KiB of them). */
+export async function linesSince(path: string, offset: number): Promise<string[]> {
+  const file = await open(path, 'r').catch(orMissing);
+  if (!file) return [];
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(offset, size - TAIL_BYTES);
+    const buffer = Buffer.alloc(Math.max(0, size - start));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    return buffer.toString('utf8', 0, bytesRead).split('\n').filter((line) => line !== '');
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * Like `tail -F`: follows the path, not the first file found there, because a
  * restarted session recreates its log. A truncation followed by writes past

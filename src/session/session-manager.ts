@@ -6,13 +6,14 @@ import { allocationFor, prepareStart, sessionOptions } from './prepare-start.js'
 import type { Request, StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
-import { parseDisplay, rfbPort } from '../display/display-number.js';
+import { parseDisplay } from '../display/display-number.js';
 import { Supervisor, type Live } from '../supervise/supervisor.js';
-import { DEFAULT_POLICY } from '../supervise/restart-policy.js';
 import { lastLines } from './log-file.js';
 import { allocateDisplay } from './allocate-display.js';
 import { newRecord, startSession, type Started } from './start-session.js';
-import { summarize, type SessionRecord } from './session-record.js';
+import { blankRecord, summarize } from './session-record.js';
+import { damagedSession } from './damaged-session.js';
+import { reclaimDeadDaemonClaims } from './daemon-claims.js';
 import { releaseDisplay } from './release-display.js';
 import { Mutex } from './mutex.js';
 
@@ -53,7 +54,8 @@ export class SessionManager {
     const { req, home, binary } = prepared;
     const live = await this.allocation.run(async () => {
       const n = await allocateDisplay({ ...allocationFor(prepared), ours: this.activeDisplays(), log });
-      const entry: Live = { record: this.placeholder(n), stopping: null };
+      // Until the server exists, a display being started shows as `starting` with its port.
+      const entry: Live = { record: blankRecord(n, 'starting', null), stopping: null };
       this.sessions.set(n, entry);
       return entry;
     });
@@ -69,7 +71,8 @@ export class SessionManager {
       started = await starting;
     } catch (error) {
       this.sessions.delete(display);
-      await this.store.remove(display);
+      // The start's own error is the one to report, even when the state directory cannot be written.
+      await this.store.remove(display).catch((e: Error) => logger.warn(`:${display}: ${e.message}`));
       await releaseDisplay(display, [process.pid]);
       throw error;
     }
@@ -83,16 +86,6 @@ export class SessionManager {
   /** Failed and stopped sessions stay listed until killed or started again on their display. */
   private activeDisplays(): Set<number> {
     return new Set([...this.sessions.values()].filter((l) => l.record.state !== 'failed' && l.record.state !== 'stopped').map((l) => l.record.display));
-  }
-
-  /** Until the server exists, a display being started shows as `starting` with its port. */
-  private placeholder(display: number): SessionRecord {
-    return {
-      display, state: 'starting',
-      options: { geometry: '', depth: 0, desktop: '', localhost: true, securityTypes: [], rfbPort: rfbPort(display), xstartup: null, autokill: true, extraArgs: [], restart: DEFAULT_POLICY },
-      server: null, program: null, log: '', authFile: '', xauthority: '', startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
-      binary: '', env: {}, home: '', failures: [],
-    };
   }
 
   list() {
@@ -125,11 +118,22 @@ export class SessionManager {
    * the socket is already up, so no client times out meanwhile.
    */
   resume(): void {
-    this.loaded = this.store.loadAll().then((records) =>
-      Promise.all(records.map((record) =>
-        this.supervisor.takeOver(record).catch((error: Error) => logger.error(`:${record.display}: cannot take over this session: ${error.message}`)),
-      )),
-    ).then(() => undefined, (error: Error) => logger.error(`cannot read the session state: ${error.message}`));
+    this.loaded = this.takeOverAll().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
+  }
+
+  private async takeOverAll(): Promise<void> {
+    const { records, damaged } = await this.store.loadAll();
+    await Promise.all(records.map((record) =>
+      this.supervisor.takeOver(record).catch((error: Error) => logger.error(`:${record.display}: cannot take over this session: ${error.message}`)),
+    ));
+    // Listed, never hidden: `kill :N` stops what still runs there and removes the file.
+    for (const bad of damaged) {
+      const record = await damagedSession(bad, this.paths.sessions);
+      logger.warn(`:${bad.display}: ${record.reason}`);
+      this.sessions.set(bad.display, { record, stopping: null });
+    }
+    await reclaimDeadDaemonClaims(`${this.paths.dir}/daemons.json`, new Set(this.sessions.keys()))
+      .catch((error: Error) => logger.warn(`cannot check earlier daemons' display claims: ${error.message}`));
   }
 
   /** Stops watching; the sessions keep running for the next daemon. */

@@ -1,5 +1,6 @@
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { RestartPolicy } from '../supervise/restart-policy.js';
+import { rfbPort } from '../display/display-number.js';
+import { DEFAULT_POLICY, type RestartPolicy } from '../supervise/restart-policy.js';
 import type { LogRotation } from './log-file.js';
 
 export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
@@ -53,6 +54,8 @@ export interface SessionRecord {
   home: string;
   /** When the server failed recently (epoch ms), for crash-loop detection. */
   failures: number[];
+  /** TSVNC_DESKTOP in everything the session starts (see tagged-processes.ts); '' in records saved before tags existed. */
+  tag: string;
 }
 
 /** The `list --json` shape: stable keys for scripts. */
@@ -82,5 +85,15 @@ export function summarize(record: SessionRecord, now: number): SessionSummary {
     lastExit: record.lastExit,
     reason: record.reason,
     log: record.log,
+  };
+}
+
+/** A record with nothing known but its display: a session still being set up, or one whose file is damaged. */
+export function blankRecord(display: number, state: SessionState, reason: string | null): SessionRecord {
+  return {
+    display, state,
+    options: { geometry: '', depth: 0, desktop: '', localhost: true, securityTypes: [], rfbPort: rfbPort(display), xstartup: null, autokill: true, extraArgs: [], restart: DEFAULT_POLICY },
+    server: null, program: null, log: '', authFile: '', xauthority: '', startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason,
+    binary: '', env: {}, home: '', failures: [], tag: '',
   };
 }

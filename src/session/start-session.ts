@@ -1,11 +1,13 @@
 import { constants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { removeIfPresent } from '../tmp/safe-tmp.js';
-import { lockPath } from '../display/display-number.js';
+import { lockPath, X11_UNIX_DIR } from '../display/display-number.js';
 import { handOverXLock } from '../lock/claim-x-lock.js';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { StatePaths } from '../state/state-dir.js';
+import { unwritable } from '../state/session-store.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
@@ -13,9 +15,11 @@ import { rotateLog, sessionLogPath } from './log-file.js';
 import { serverArgs } from './start-options.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from './session-record.js';
 import { spawnServer, type StartedServer } from './spawn-server.js';
-import { spawnSessionProgram } from './session-program.js';
+import { failIfEndedAtOnce, spawnSessionProgram } from './session-program.js';
 import { releaseDisplay, releaseSocketFile } from './release-display.js';
 import { terminate } from './stop-process.js';
+import { openXConnection, type XConnection } from '../x11/x-connection.js';
+import { TAG_VARIABLE, taggedProcesses } from './tagged-processes.js';
 
 export interface Launch {
   display: number;
@@ -30,6 +34,8 @@ export interface Started {
   record: SessionRecord;
   serverExited: Promise<ExitInfo>;
   programExited: Promise<ExitInfo> | null;
+  /** Held for the server's life: it made the server load its cookie first, and it closes when the server dies. */
+  x: XConnection;
 }
 
 export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
@@ -40,14 +46,16 @@ export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
     xauthority: userXauthorityPath(l.env),
     startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
     binary: l.binary, env: l.env, home: l.home, failures: [],
+    tag: `${l.host}:${l.display}:${randomBytes(9).toString('base64url')}`,
   };
 }
 
 /**
  * Starts the server on a display whose lock this daemon holds, then the
- * session program once the server is ready. `persist` records the server
- * the moment it exists, so a daemon that dies now leaves its successor a
- * server to adopt or clean up rather than an orphan. A fresh start undoes
+ * session program once the server is ready. `persist` records the session
+ * (with its tag) before anything is spawned and the server the moment it
+ * exists, so a daemon that dies now leaves its successor a server to adopt
+ * or clean up, and a tag to find the rest by, rather than orphans. A fresh start undoes
  * everything on failure (server, lock, socket file, cookies); a restart
  * keeps the display reserved for the next attempt and appends to the log,
  * which holds the reason of the crash.
@@ -58,12 +66,20 @@ export async function startSession(record: SessionRecord, host: string, persist:
   let spawned: ProcessIdentity | null = null;
   let server: StartedServer | null = null;
   let merged: Promise<void> | null = null;
+  let x: XConnection | null = null;
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
   const truncate = await rotateLog(record.log, !restart, options.logRotation);
   const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (truncate ? constants.O_TRUNC : 0), 0o600);
+  // Everything this session starts carries its tag, so whatever it leaves (even after a daemon died before recording it) can be found.
+  const env = { ...record.env, [TAG_VARIABLE]: record.tag };
   try {
+    // Before anything is spawned: a successor finds the tag.
+    await persist(record);
     await removeIfPresent(record.authFile);
-    await writeAuthFile(record.authFile, cookieEntries(host, display, newCookie()));
+    const cookie = newCookie();
+    await writeAuthFile(record.authFile, cookieEntries(host, display, cookie)).catch((error: unknown) => {
+      throw unwritable(record.authFile, error);
+    });
     merged = addToUserXauthority(record.xauthority, record.authFile);
     server = await spawnServer({
       binary: record.binary,
@@ -72,7 +88,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
       rfbPort: options.rfbPort,
       logFd: logFile.fd,
       log: record.log,
-      env: record.env,
+      env,
       cwd: record.home,
       umask: options.umask,
       onSpawn: async (id) => {
@@ -84,20 +100,32 @@ export async function startSession(record: SessionRecord, host: string, persist:
         await persist(record);
       },
     });
+    x = await openXConnection(display, cookie).catch((error: Error) => {
+      throw new TsvncError(
+        'SERVER_FAILED',
+        `the X server on :${display} is up, but tsvnc cannot connect to it with its cookie: ${error.message}`,
+        `see ${record.log}; ${X11_UNIX_DIR} must be root's with mode 1777, and extra server options must leave the server's Unix socket on`,
+      );
+    });
     await merged;
+    const programFrom = (await logFile.stat()).size;
     const program = options.xstartup === null ? null : await spawnSessionProgram(options.xstartup, {
-      env: { ...record.env, DISPLAY: `:${display}`, XAUTHORITY: record.xauthority, VNCDESKTOP: options.desktop },
+      env: { ...env, DISPLAY: `:${display}`, XAUTHORITY: record.xauthority, VNCDESKTOP: options.desktop },
       cwd: record.home,
       logFd: logFile.fd,
       umask: options.umask,
     });
     record.program = program?.identity ?? null;
+    if (program && !restart) await failIfEndedAtOnce(program.exited, options.autokill, record.log, programFrom);
     record.state = 'running';
     record.reason = null;
-    return { record, serverExited: server.exited, programExited: program?.exited ?? null };
+    return { record, serverExited: server.exited, programExited: program?.exited ?? null, x };
   } catch (error) {
     // spawnServer kills a server that never got ready; one that did is stopped here.
     if (server) await terminate([server.identity]);
+    x?.close();
+    // A program that failed may have left children; they carry the tag.
+    await terminate(await taggedProcesses(record.tag));
     const ours = ourPids(spawned);
     if (restart) {
       await keepReserved(display, ours);

@@ -5,11 +5,14 @@ import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
-import { programProcesses, terminate } from '../session/stop-process.js';
+import { terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { exitText, failureSummary } from '../session/failure-summary.js';
-import { watchExit } from '../session/watch-process.js';
-import { backoffMs, decide, isFailure, recordFailure, wantsRestart } from './restart-policy.js';
+import { watchServer, watchExit } from '../session/watch-process.js';
+import { desktopProcesses } from '../session/desktop-processes.js';
+import type { XConnection } from '../x11/x-connection.js';
+import { TsvncError } from '../errors.js';
+import { BACKOFF_BASE_MS, backoffMs, decide, isFailure, recordFailure, wantsRestart } from './restart-policy.js';
 import { displayBlocker } from './display-blocker.js';
 
 export interface Live {
@@ -22,7 +25,19 @@ export interface Live {
   timer?: NodeJS.Timeout;
   /** Restart attempts that found the display's ports taken, for their backoff. */
   waits?: number;
+  /** The authorized connection to our own server (see x-connection.ts). */
+  x?: XConnection;
+  /** A save that failed (full disk): retried until it works. */
+  saveRetry?: NodeJS.Timeout;
+  saveFailures?: number;
 }
+
+/**
+ * A session program that exits because its X server died (Xsession does)
+ * is no logout: the server's death decides. Its exit can be seen first,
+ * or in the same /proc poll, so the server gets this long to be seen gone.
+ */
+const DIES_WITH_SERVER_MS = 300;
 
 /**
  * What happens to a session after it started: its server's exits (restart
@@ -41,8 +56,9 @@ export class Supervisor {
    * the session's: an adopted program stopped by a restart is seen gone up
    * to half a second later, when the session already runs its successor.
    */
-  supervise(live: Live, started: Pick<Started, 'serverExited' | 'programExited'>): void {
+  supervise(live: Live, started: Pick<Started, 'serverExited' | 'programExited'> & { x?: XConnection }): void {
     const { server, program } = live.record;
+    live.x = started.x;
     this.react(started.serverExited, async (info) => {
       if (sameProcess(live.record.server, server)) await this.onServerExit(live, info);
     });
@@ -58,7 +74,7 @@ export class Supervisor {
     const { record } = live;
     if (!record.server) return;
     this.supervise(live, {
-      serverExited: watchExit(record.server, this.watchers.signal),
+      serverExited: watchServer(record.server, record.display, record.authFile, this.watchers.signal),
       programExited: record.program ? watchExit(record.program, this.watchers.signal) : null,
     });
   }
@@ -85,8 +101,8 @@ export class Supervisor {
     await this.endProgram(record);
     await keepReserved(record.display, ourPids(dead));
     record.server = null;
-    await this.store.save(record);
     this.schedule(live, decision.delayMs);
+    await this.save(live);
   }
 
   private schedule(live: Live, delayMs: number): void {
@@ -100,38 +116,67 @@ export class Supervisor {
     if (!this.current(live)) return;
     const { record } = live;
     const blocker = await displayBlocker(record.display, record.options);
-    if (blocker !== null) {
-      live.waits = (live.waits ?? 0) + 1;
-      const delay = backoffMs(live.waits + 1);
-      record.reason = `waiting for :${record.display}: ${blocker}; next try in ${delay / 1000} s`;
-      logger.warn(`:${record.display}: ${record.reason}`);
-      await this.store.save(record);
-      return this.schedule(live, delay);
-    }
-    live.waits = 0;
+    if (blocker !== null) return this.waitFor(live, blocker);
     let started: Started;
     try {
+      // Strict saves here: a server is started only once its record can say so.
       started = await startSession(record, this.host, (r) => this.store.save(r));
     } catch (error) {
+      // A full state directory is no server failure: wait for space, as for a taken port.
+      if (error instanceof TsvncError && error.code === 'STATE_WRITE_FAILED') return this.waitFor(live, error.message);
       return this.onServerExit(live, { code: null, signal: null, at: new Date().toISOString(), error: (error as Error).message });
     }
+    live.waits = 0;
     record.restarts += 1;
-    await this.store.save(record);
+    await this.save(live);
     logger.info(`:${record.display} restarted (server pid ${record.server?.pid}, restart ${record.restarts})`);
     this.supervise(live, started);
+  }
+
+  /** Taken ports or a full state directory: try again later, backing off, on the same display. */
+  private async waitFor(live: Live, why: string): Promise<void> {
+    const { record } = live;
+    live.waits = (live.waits ?? 0) + 1;
+    const delay = backoffMs(live.waits + 1);
+    record.reason = `waiting for :${record.display}: ${why}; next try in ${delay / 1000} s`;
+    logger.warn(`:${record.display}: ${record.reason}`);
+    this.schedule(live, delay);
+    await this.save(live);
+  }
+
+  /**
+   * Saves the session's state; a failure (a full disk) does not stop
+   * supervision: it is logged and retried, backing off, until a save works.
+   */
+  private async save(live: Live): Promise<void> {
+    clearTimeout(live.saveRetry);
+    try {
+      await this.store.save(live.record);
+      live.saveFailures = 0;
+    } catch (error) {
+      live.saveFailures = (live.saveFailures ?? 0) + 1;
+      logger.warn(`:${live.record.display}: ${(error as Error).message}; trying again`);
+      if (this.sessions.get(live.record.display) === live && !this.watchers.signal.aborted) {
+        live.saveRetry = setTimeout(() => void this.save(live), Math.max(backoffMs(live.saveFailures + 1), BACKOFF_BASE_MS));
+      }
+    }
   }
 
   private async onProgramExit(live: Live, info: ExitInfo): Promise<void> {
     // A logout, not a crash: never restarted.
     if (!this.current(live) || live.record.state !== 'running') return;
     const { record } = live;
+    // Unless it died with its server (Xsession does): then the server's death decides.
+    if (record.server && (await waitGone([record.server], DIES_WITH_SERVER_MS))) return;
+    if (!this.current(live) || record.state !== 'running') return;
     logger.info(`:${record.display}: the session program ended (${exitText(info)})${record.options.autokill ? '; ending the session' : ''}`);
     // Without autokill the leader's identity stays: kill still finds what it left in its session.
     if (record.options.autokill) await this.stop(record.display, false);
   }
 
+  /** The session program's session, and whatever else carries the desktop's tag (daemons that left the session). */
   private async endProgram(record: SessionRecord): Promise<void> {
-    if (record.program) await terminate(await programProcesses(record.program));
+    await terminate(await desktopProcesses(record));
     record.program = null;
   }
 
@@ -143,7 +188,7 @@ export class Supervisor {
     logger.warn(`:${record.display}: ${reason}`);
     await this.endProgram(record);
     await this.cleanUp(record);
-    await this.store.save(record);
+    await this.save(live);
   }
 
   async stop(display: number, clean: boolean): Promise<void> {
@@ -158,12 +203,12 @@ export class Supervisor {
     await live.stopping;
   }
 
-  /** SIGTERM to the session program's whole session and to the server, SIGKILL after a bounded wait, then every file. */
+  /** SIGTERM to everything the desktop started (its program's session, its tag) and to the server, SIGKILL after a bounded wait, then every file. */
   private async end(live: Live, clean: boolean): Promise<void> {
     clearTimeout(live.timer);
+    clearTimeout(live.saveRetry);
     const { record } = live;
-    const program = record.program ? await programProcesses(record.program) : [];
-    await Promise.all([terminate(program), record.server ? terminate([record.server]) : undefined]);
+    await Promise.all([terminate(await desktopProcesses(record)), record.server ? terminate([record.server]) : undefined]);
     await this.cleanUp(record);
     await this.store.remove(record.display);
     if (clean && record.log !== '') await removeIfPresent(record.log);
@@ -174,7 +219,7 @@ export class Supervisor {
   private async cleanUp(record: SessionRecord): Promise<void> {
     await releaseDisplay(record.display, ourPids(record.server));
     if (record.authFile !== '') await removeIfPresent(record.authFile);
-    await removeFromUserXauthority(record.xauthority, this.host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
+    if (record.xauthority !== '') await removeFromUserXauthority(record.xauthority, this.host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
   }
 
   /** A session an earlier daemon left, in whatever state it was. */
@@ -207,6 +252,10 @@ export class Supervisor {
   /** Stops watching and restarting; the sessions keep running for the next daemon. */
   close(): void {
     this.watchers.abort();
-    for (const live of this.sessions.values()) clearTimeout(live.timer);
+    for (const live of this.sessions.values()) {
+      clearTimeout(live.timer);
+      clearTimeout(live.saveRetry);
+      live.x?.close();
+    }
   }
 }

@@ -81,3 +81,25 @@ export async function writeAuthFile(path: string, entries: readonly XauthEntry[]
   }
   await handle.close();
 }
+
+/** The inverse of encodeXauth; a truncated entry ends the list, as libXau's XauReadAuth does. */
+export function decodeXauth(content: Buffer): XauthEntry[] {
+  const entries: XauthEntry[] = [];
+  let at = 0;
+  const field = (): Buffer | null => {
+    if (at + 2 > content.length) return null;
+    const length = content.readUInt16BE(at);
+    if (at + 2 + length > content.length) return null;
+    const value = content.subarray(at + 2, at + 2 + length);
+    at += 2 + length;
+    return value;
+  };
+  while (at + 2 <= content.length) {
+    const family = content.readUInt16BE(at);
+    at += 2;
+    const [address, display, name, data] = [field(), field(), field(), field()];
+    if (address === null || display === null || name === null || data === null) break;
+    entries.push({ family, address, display: display.toString(), name: name.toString(), data });
+  }
+  return entries;
+}

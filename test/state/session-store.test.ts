@@ -44,6 +44,7 @@ function record(display: number, fields: Partial<SessionRecord> = {}): SessionRe
     home: '/home/me',
     failures: [],
     reason: null,
+    tag: `host:${display}:abc`,
     ...fields,
   };
 }
@@ -52,14 +53,14 @@ describe('SessionStore', () => {
   it('saves records and loads them back sorted by display', async () => {
     const records = [record(10), record(2), record(1, { state: 'failed', reason: 'x', lastExit: { code: 1, signal: null, at: 'T' } })];
     for (const r of records) await store.save(r);
-    assert.deepEqual(await store.loadAll(), [records[2], records[1], records[0]]);
+    assert.deepEqual((await store.loadAll()).records, [records[2], records[1], records[0]]);
     assert.deepEqual((await readdir(dir)).sort(), ['1.json', '10.json', '2.json']);
   });
 
   it('overwrites the record of the same display', async () => {
     await store.save(record(3));
     await store.save(record(3, { state: 'stopped', restarts: 4 }));
-    assert.deepEqual(await store.loadAll(), [record(3, { state: 'stopped', restarts: 4 })]);
+    assert.deepEqual((await store.loadAll()).records, [record(3, { state: 'stopped', restarts: 4 })]);
   });
 
   it('writes owner-only files and leaves no temp or lock files', async () => {
@@ -76,26 +77,51 @@ describe('SessionStore', () => {
     await store.save(record(1));
     await store.save(record(2));
     await store.remove(1);
-    assert.deepEqual((await store.loadAll()).map((r) => r.display), [2]);
+    assert.deepEqual((await store.loadAll()).records.map((r) => r.display), [2]);
     await store.remove(1);
     await store.remove(99);
     assert.deepEqual(await readdir(dir), ['2.json']);
   });
 
-  it('skips a garbage or unreadable file instead of throwing', async () => {
+  it('reports a garbage or unreadable file with its path and never hides the others', async () => {
     await store.save(record(1));
     await writeFile(`${dir}/2.json`, '{"display": 2, "state": "runn');
     await writeFile(`${dir}/3.json`, '');
     await mkdir(`${dir}/4.json`);
     await store.save(record(5));
-    assert.deepEqual((await store.loadAll()).map((r) => r.display), [1, 5]);
+    const { records, damaged } = await store.loadAll();
+    assert.deepEqual(records.map((r) => r.display), [1, 5]);
+    assert.deepEqual(damaged.map((d) => [d.display, d.path]).sort(), [[2, `${dir}/2.json`], [3, `${dir}/3.json`], [4, `${dir}/4.json`]]);
+    assert.match(damaged.find((d) => d.display === 4)?.problem ?? '', /EISDIR/);
   });
 
-  it('skips a file holding JSON that is not a record', async () => {
+  it('reports JSON that is not a valid record, naming the bad field (issue 12, item 7)', async () => {
     await store.save(record(1));
     await writeFile(`${dir}/2.json`, 'null\n');
+    await writeFile(`${dir}/8.json`, '{"display":8,"state":"stopped"}');
+    await writeFile(`${dir}/6.json`, JSON.stringify({ ...record(6), display: '6' }));
+    await writeFile(`${dir}/9.json`, JSON.stringify(record(10)));
     await store.save(record(3));
-    assert.deepEqual((await store.loadAll()).map((r) => r.display), [1, 3]);
+    const { records, damaged } = await store.loadAll();
+    assert.deepEqual(records.map((r) => r.display), [1, 3]);
+    assert.deepEqual(Object.fromEntries(damaged.map((d) => [d.display, d.problem])), {
+      2: 'the content is null, not an object',
+      6: 'display is "6", not a whole number from 0 to 59535',
+      8: 'options is missing, not an object',
+      9: 'display is 10, not the 9 its file name says',
+    });
+  });
+
+  it('a record saved before tags existed loads with an empty tag', async () => {
+    const { tag: _, ...old } = record(4);
+    await writeFile(`${dir}/4.json`, JSON.stringify(old));
+    assert.equal((await store.loadAll()).records[0]?.tag, '');
+  });
+
+  it('a write that fails names the file and the fix', async () => {
+    const broken = new SessionStore(`${dir}/missing`);
+    await assert.rejects(broken.save(record(1)), (error: Error & { code?: string }) =>
+      error.code === 'STATE_WRITE_FAILED' && error.message.startsWith(`cannot write ${dir}/missing/1.json`));
   });
 
   it('ignores files that are not <N>.json', async () => {
@@ -104,14 +130,14 @@ describe('SessionStore', () => {
     await writeFile(`${dir}/notes.json`, '{}');
     await writeFile(`${dir}/-1.json`, '{}');
     await mkdir(`${dir}/8.json.lock`);
-    assert.deepEqual((await store.loadAll()).map((r) => r.display), [7]);
+    assert.deepEqual((await store.loadAll()).records.map((r) => r.display), [7]);
   });
 
   it('20 concurrent saves of one display end with one valid file', async () => {
     const saves = Array.from({ length: 20 }, (_, i) => record(4, { restarts: i }));
     await Promise.all(saves.map((r) => store.save(r)));
     assert.deepEqual(await readdir(dir), ['4.json']);
-    const loaded = await store.loadAll();
+    const loaded = (await store.loadAll()).records;
     assert.equal(loaded.length, 1);
     assert.ok(saves.some((r) => JSON.stringify(r) === JSON.stringify(loaded[0])), 'the file is one of the saved records, whole');
     assert.equal((await stat(`${dir}/4.json`)).mode & 0o777, 0o600);
@@ -121,7 +147,7 @@ describe('SessionStore', () => {
     const other = new SessionStore(dir);
     await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).save(record(6, { restarts: i }))));
     assert.deepEqual(await readdir(dir), ['6.json']);
-    const loaded = await store.loadAll();
+    const loaded = (await store.loadAll()).records;
     assert.equal(loaded.length, 1);
     assert.equal(loaded[0]?.display, 6);
   });

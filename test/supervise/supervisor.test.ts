@@ -90,6 +90,54 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
     assert.equal(run.step('programs').out.trim(), '1', 'the new session program runs, the old one is gone');
   });
 
+  // Adopted: its death seen by the held X connection closing; without the cookie file, by the /proc poll that sees both deaths at once.
+  for (const how of ['own child', 'adopted', 'adopted, polled'] as const) {
+    const adopted = how !== 'own child';
+    it(`Debian's default session dies with its SIGKILLed server (${how}): the server's death wins, the desktop is restarted, not logged out (issue 12, item 1)`, async () => {
+      const run = await sandbox(`set_passwd
+        tsvnc start >/dev/null
+        wait_until pgrep -x icewm
+        ${how === 'adopted, polled' ? 'rm "$HOME"/.vnc/tsvnc-*/sessions/1.xauth' : ''}
+        ${adopted ? 'kill -9 $(daemon_pid); step adopted tsvnc list --json' : ''}
+        old=$(pgrep -x Xtigervnc)
+        kill -9 $old
+        step restarted wait_until bash -c "pgrep -x Xtigervnc | grep -vx $old >/dev/null && timeout 1 xdpyinfo -display :1"
+        step wm wait_until pgrep -x icewm
+        step after tsvnc list --json
+        step agents pgrep -c -x ssh-agent`, { timeoutMs: 90_000 });
+      if (adopted) assert.equal(run.json<SessionSummary[]>('adopted')[0]?.state, 'running');
+      assert.equal(run.step('restarted').code, 0, run.stderr);
+      assert.equal(run.step('wm').code, 0, 'the session program runs again');
+      assert.deepEqual(run.json<SessionSummary[]>('after').map((s) => [s.display, s.state, s.restarts]), [[1, 'running', 1]]);
+      assert.equal(run.step('agents').out.trim(), '1', "the old desktop's ssh-agent was ended with it");
+    });
+  }
+
+  it('a restart on a full state directory waits for space and recovers once there is some (issue 12, item 4)', async () => {
+    const run = await sandbox(`set_passwd
+      mkdir /tmp/state && mount -t tmpfs -o size=256k tmpfs /tmp/state
+      export TSVNC_STATE_DIR=/tmp/state
+      tsvnc start --xstartup 'sleep 1000' >/dev/null
+      dd if=/dev/zero of=/tmp/state/filler bs=4k 2>/dev/null
+      old=$(pgrep -x Xtigervnc)
+      kill -9 $old
+      step waiting wait_until bash -c 'tsvnc status :1 | grep -q "no space left"'
+      step status tsvnc status :1 --json
+      rm /tmp/state/filler
+      step back bash -c 'for i in $(seq 100); do tsvnc list --json | grep -q running && exit 0; sleep 0.1; done; exit 1'
+      step after tsvnc list --json
+      step saved cat /tmp/state/sessions/1.json
+      step programs pgrep -c -x sleep`, { timeoutMs: 90_000 });
+    assert.equal(run.step('waiting').code, 0, run.stderr);
+    const status = run.json<Status>('status');
+    assert.equal(status.state, 'restarting');
+    assert.match(status.reason ?? '', /cannot write \/tmp\/state\/sessions\/1\.\w+: no space left on its file system/);
+    assert.equal(run.step('back').code, 0, run.stderr);
+    assert.deepEqual(run.json<SessionSummary[]>('after').map((s) => [s.display, s.state, s.restarts]), [[1, 'running', 1]]);
+    assert.equal(JSON.parse(run.step('saved').out).state, 'running', 'the record on disk caught up');
+    assert.equal(run.step('programs').out.trim(), '1');
+  });
+
   it('a port squatter while the server is down: no move to another display, the holder in status, and a restart once it is gone', async () => {
     const run = await sandbox(`set_passwd
       tsvnc start --no-xstartup >/dev/null
