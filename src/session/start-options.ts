@@ -189,6 +189,15 @@ export function cleartextWarning(options: Pick<SessionOptions, 'localhost' | 'se
     + 'keep --localhost yes and connect through an ssh tunnel, or use an encrypted type such as TLSVnc or TLSPlain';
 }
 
+/**
+ * Whether a process's command line is one serverArgs builds (its first
+ * options are tsvnc's, in tsvnc's order; vncserver never passes -displayfd).
+ * A hint only: anyone can start a process with this command line.
+ */
+export function looksLikeTsvncServer(command: string): boolean {
+  return /^(\S*\/)?(Xtigervnc|Xvnc) :\d+ -displayfd 3 -auth /.test(command);
+}
+
 /** The Xtigervnc command line: readiness on fd 3, the lock left to tsvnc. */
 export function serverArgs(display: number, options: SessionOptions, authFile: string, passwdFile: string): string[] {
   const args = [
