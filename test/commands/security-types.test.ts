@@ -26,7 +26,7 @@ describe('security types off localhost, against a real Xtigervnc', { skip: sandb
     assert.match(run.step('listening').out, /^(0\.0\.0\.0|\*):5901$/m, 'the server really listens on every address');
   });
 
-  it('X509 types are refused without a certificate and nothing is left; with one the desktop starts and offers it', async () => {
+  it('X509 types are refused without a certificate and nothing is left; with one a viewer completes the TLS handshake', async () => {
     const run = await sandbox(`set_passwd
       step nocert tsvnc start :1 --security-types X509Vnc --no-xstartup
       step nocertplain tsvnc start :1 --localhost no --security-types X509Plain --no-xstartup
@@ -36,8 +36,12 @@ describe('security types off localhost, against a real Xtigervnc', { skip: sandb
       mkdir -p /tmp/home/.config/tsvnc
       echo 'server-args = -X509Cert /tmp/home/cert.pem -X509Key /tmp/home/key.pem' > /tmp/home/.config/tsvnc/tsvnc.conf
       step cert tsvnc start :1 --security-types X509Vnc --no-xstartup --json
+      step viewer node $FIXTURES/vencrypt.js 5901 261
       step log cat /tmp/home/.vnc/$(hostname):1.log
-      step kill tsvnc kill :1`);
+      step kill tsvnc kill :1
+      start_x 5 -SecurityTypes X509Vnc -PasswordFile /tmp/home/.vnc/passwd
+      step bare node $FIXTURES/vencrypt.js 5905 261
+      step bare_log cat /tmp/x5.log`);
     for (const name of ['nocert', 'nocertplain']) {
       assert.equal(run.step(name).code, 2, name);
     }
@@ -48,6 +52,10 @@ describe('security types off localhost, against a real Xtigervnc', { skip: sandb
     assert.match(run.stderr, /tsvnc: cannot read \/tmp\/home\/nope\.pem, given to the server by -X509Cert or -X509Key: ENOENT/);
     assert.equal(run.step('cert').code, 0, run.stderr);
     assert.equal(run.json<SessionSummary>('cert').display, 1);
+    assert.equal(run.step('viewer').out.trim(), 'tls ok', 'a viewer completes the X509 handshake with the configured certificate');
     assert.doesNotMatch(run.step('log').out, /Error loading X509/);
+    // Why the refusal: a server started as before the check fails every viewer that picks the type.
+    assert.match(run.step('bare').out, /^failed: /);
+    assert.match(run.step('bare_log').out, /Authentication failure: Error loading X509/);
   });
 });
