@@ -97,7 +97,7 @@ function serverFinding(n: number, x: XServer, nameOf: NameOf, own: OwnSessions):
     return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is your tsvnc desktop: ${holder}`, fix: `nothing to do; tsvnc status :${n} shows it, tsvnc kill :${n} stops it` };
   }
   if (x.uid !== null && x.uid !== me && looksLikeTsvncServer(x.command)) {
-    return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is a tsvnc desktop of user ${nameOf(x.uid) ?? x.uid}: ${holder}`, fix: `nothing to do; it is theirs: use another display` };
+    return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is a tsvnc desktop of user ${nameOf(x.uid) ?? x.uid}: ${holder}`, fix: `it is theirs: use another display` };
   }
   return {
     display: n, cause: 'live-server', severity: 'error',

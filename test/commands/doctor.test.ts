@@ -124,7 +124,7 @@ describe('tsvnc doctor and start beside running desktops', { skip: sandboxUnavai
     assert.deepEqual(about(3), [['live-server', 'error']], 'an X server tsvnc did not start may be abandoned');
     const text = run.step('text').out;
     assert.match(text, /^note: :1 is your tsvnc desktop: \S*Xtigervnc :1 .*\(pid \d+, user root\)\n  fix: nothing to do; tsvnc status :1 shows it/m);
-    assert.match(text, /^note: :2 is a tsvnc desktop of user alice: \S*Xtigervnc :2 .*user alice\)\n  fix: nothing to do; it is theirs/m);
+    assert.match(text, /^note: :2 is a tsvnc desktop of user alice: \S*Xtigervnc :2 .*user alice\)\n  fix: it is theirs: use another display/m);
     assert.doesNotMatch(text, /error: :[12] /);
     const alice = run.json<Report>('alice_json');
     assert.deepEqual(alice.findings.filter((f) => f.display === 1 || f.display === 2).map((f) => [f.display, f.cause, f.severity]),
@@ -132,7 +132,7 @@ describe('tsvnc doctor and start beside running desktops', { skip: sandboxUnavai
     assert.equal(run.step('rfbport').code, 1);
     assert.match(run.stderr, /^tsvnc: port 5902 \(RFB\) on 127\.0\.0\.1 is the RFB port of :2, held by that server: \S*Xtigervnc :2 .*user alice\) \(give :4 another port with --rfbport, or none \(:4's own is 5904\); or leave out :4/m);
     assert.equal(run.step('theirs').code, 1);
-    assert.match(run.stderr, /^tsvnc: :2 is a tsvnc desktop of user alice: .*\(nothing to do; it is theirs: use another display; or leave out :2/m);
+    assert.match(run.stderr, /^tsvnc: :2 is a tsvnc desktop of user alice: .*\(it is theirs: use another display; or leave out :2/m);
     assert.equal(run.step('kill').code, 0);
     assert.equal(run.step('alice_kill').code, 0);
   });
