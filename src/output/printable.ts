@@ -31,10 +31,10 @@ export function printableJson(json: string): string {
   return json.replace(UNPRINTABLE, (c) => (c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
-/** The first such character in `text`, if any: names and commands given to tsvnc must have none. */
-export function firstUnprintable(text: string): { index: number; shown: string } | null {
+/** The first such character in `text`, escaped, if any: names and commands given to tsvnc must have none. */
+export function firstUnprintable(text: string): string | null {
   const match = ONE_UNPRINTABLE.exec(text);
-  return match ? { index: match.index, shown: escaped(match[0]) } : null;
+  return match ? escaped(match[0]) : null;
 }
 
 /** Quoted input in a message is cut: a 30 MB line must not come back as a 30 MB error. */

@@ -32,7 +32,7 @@ const MAX_SERVER_ARGS = 256;
 export function plainText(option: string, value: string, max: number): string {
   if (value.length > max) throw new TsvncError('BAD_ARGUMENT', `${option} is ${value.length} characters long`, `give at most ${max}`);
   const bad = firstUnprintable(value);
-  if (bad) throw new TsvncError('BAD_ARGUMENT', `${option} ${quote(value)} contains the control character ${bad.shown}`, 'give it without control characters');
+  if (bad !== null) throw new TsvncError('BAD_ARGUMENT', `${option} ${quote(value)} contains the control character ${bad}`, 'give it without control characters');
   return value;
 }
 
