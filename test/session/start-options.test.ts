@@ -11,6 +11,7 @@ import {
   MAX_DESKTOP_NAME,
   DEFAULT_DEPTH,
   DEFAULT_GEOMETRY,
+  looksLikeTsvncServer,
   parseDepth,
   parseGeometry,
   parseSecurityTypes,
@@ -307,6 +308,14 @@ describe('checkExtraArgs', () => {
 
   it('treats Object.prototype names as ordinary options', () => {
     assert.doesNotThrow(() => checkExtraArgs(['-constructor', '-toString']));
+  });
+});
+
+describe('looksLikeTsvncServer', () => {
+  it("recognizes the command line serverArgs builds, as /proc shows it, and not vncserver's", () => {
+    assert.equal(looksLikeTsvncServer(['/usr/bin/Xtigervnc', ...serverArgs(12, options(), '/s/auth', '/p')].join(' ')), true);
+    assert.equal(looksLikeTsvncServer('/usr/bin/Xtigervnc :1 -auth /home/a/.Xauthority -desktop x -rfbauth /home/a/.vnc/passwd -rfbport 5901'), false);
+    assert.equal(looksLikeTsvncServer('/usr/bin/python3 Xtigervnc :1 -displayfd 3 -auth x'), false);
   });
 });
 
