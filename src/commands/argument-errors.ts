@@ -18,6 +18,13 @@ export function argumentError(message: string, argv: readonly string[]): TsvncEr
     const option = `${missing[1].length === 1 ? '-' : '--'}${missing[1]}`;
     return new TsvncError('BAD_ARGUMENT', `${option} needs a value`, `write ${option} VALUE; --help lists the options`);
   }
+  // yargs writes the value given and the choices as JSON strings.
+  const invalid = /^Invalid values:\s*Argument: (\S+), Given: (".*"), Choices: (.*)$/s.exec(message);
+  if (invalid?.[1] && invalid[2] && invalid[3]) {
+    const given = JSON.parse(invalid[2]) as string;
+    const choices = invalid[3].split(', ').map((c) => c.replace(/^"|"$/g, ''));
+    return new TsvncError('BAD_ARGUMENT', `--${invalid[1]} ${quote(given)} is not accepted`, `use ${choices.join(', ')}`);
+  }
   if (/^Unknown arguments?: /.test(message)) {
     const end = argv.indexOf('--');
     const word = (end === -1 ? argv : argv.slice(0, end)).find((arg) => SINGLE_DASH_WORD.test(arg));

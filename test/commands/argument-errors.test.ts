@@ -15,6 +15,12 @@ describe('argumentError', () => {
     assert.match(error.hint ?? '', /--geometry/);
   });
 
+  it('says which value of a choice was not accepted, and the choices', () => {
+    const error = argumentError('Invalid values:\n  Argument: localhost, Given: "maybe", Choices: "yes", "no"', ['start', '--localhost', 'maybe']);
+    assert.equal(error.message, '--localhost "maybe" is not accepted');
+    assert.equal(error.hint, 'use yes, no');
+  });
+
   it('keeps other messages, and looks at nothing after --', () => {
     assert.equal(argumentError('Unknown argument: x', ['start', 'x', '--', '-dpi']).message, 'Unknown argument: x');
   });
@@ -32,6 +38,7 @@ describe('bad command lines get one line naming what was wrong', () => {
     [['start', '--desktop', 'a'.repeat(100_000)], /^tsvnc: --desktop is 100000 characters long \(give at most 256\)$/],
     [['start', '--xstartup', 'x'.repeat(100_000)], /^tsvnc: --xstartup is 100000 characters long \(give at most 4096\)$/],
     [['logs', ':1', '-n'], /^tsvnc: -n needs a value/],
+    [['start', '--localhost', 'maybe'], /^tsvnc: --localhost "maybe" is not accepted \(use yes, no\)$/],
   ];
   for (const [args, expected] of cases) {
     it(args.join(' ').slice(0, 60), async () => {
