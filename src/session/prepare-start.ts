@@ -1,6 +1,4 @@
-import { access, constants, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { TsvncError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseSessionsFile, SESSIONS_FILE } from '../system/sessions-file.js';
 import type { Config } from '../config/schema.js';
@@ -15,7 +13,8 @@ import type { AllocationRequest } from './allocate-display.js';
 import { findServer } from './find-server.js';
 import type { SessionOptions } from './session-record.js';
 import { chooseSessionProgram } from './session-program.js';
-import { certificateFiles, cleartextWarning, resolveOptions, usesPasswdFile } from './start-options.js';
+import { resolveOptions, usesPasswdFile } from './start-options.js';
+import { checkCertificateFiles, cleartextWarning } from './security-options.js';
 
 export interface Prepared {
   /** The request with the configuration layers applied. */
@@ -41,21 +40,9 @@ export async function prepareStart(given: StartRequest, log: (level: Level, mess
   if (clear !== null) log('warn', clear);
   const binary = await findServer(req.env);
   if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
-  if (checked.securityTypes.some((t) => t.startsWith('X509'))) await checkReadable(certificateFiles(req.extraArgs), home);
+  await checkCertificateFiles(checked.securityTypes, req.extraArgs, home);
   const xstartup = await chooseSessionProgram(req, home);
   return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log) };
-}
-
-/** The server reads its certificate only when a viewer connects: a wrong path must fail the start, not every viewer. */
-async function checkReadable(files: { cert: string; key: string } | null, home: string): Promise<void> {
-  for (const given of files === null ? [] : [files.cert, files.key]) {
-    const path = isAbsolute(given) ? given : join(home, given);
-    try {
-      await access(path, constants.R_OK);
-    } catch (error) {
-      throw new TsvncError('BAD_ARGUMENT', `cannot read ${path}, given to the server by -X509Cert or -X509Key: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'fix the path or its permissions');
-    }
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { TsvncError } from '../errors.js';
 import { firstUnprintable, quote } from '../output/printable.js';
+import { checkCertificate } from './security-options.js';
 import { rfbPort } from '../display/display-number.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import type { SessionOptions } from './session-record.js';
@@ -17,8 +18,6 @@ export const SECURITY_TYPES = ['None', 'VncAuth', 'Plain', 'TLSNone', 'TLSVnc', 
 const USES_PASSWD_FILE = new Set(['VncAuth', 'TLSVnc', 'X509Vnc']);
 /** Types that let anyone who reaches the port in without a secret. */
 const UNAUTHENTICATED = new Set(['None', 'TLSNone', 'X509None']);
-/** Types without TLS: the screen and the keystrokes cross the network as they are. */
-const CLEARTEXT = new Set(['None', 'VncAuth', 'Plain']);
 
 /**
  * Bounds on free text, so a start fails with a sentence rather than with
@@ -141,52 +140,6 @@ export function checkExtraArgs(args: readonly string[]): void {
       throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, instead.startsWith('none: ') ? `remove it: ${instead.slice(6)}` : `use ${instead} instead`);
     }
   }
-}
-
-/** The value of server option `name` (case-insensitive, as Xtigervnc reads it) in `args`: the last one given wins. */
-export function serverOptionValue(args: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  const form = new RegExp(`^--?${name}(?:=(.*))?$`, 'is');
-  args.forEach((arg, i) => {
-    const match = form.exec(arg);
-    if (match) value = match[1] ?? args[i + 1];
-  });
-  return value;
-}
-
-/** The certificate and key the X509 types need, as the server options give them. */
-export function certificateFiles(args: readonly string[]): { cert: string; key: string } | null {
-  const cert = serverOptionValue(args, 'X509Cert');
-  const key = serverOptionValue(args, 'X509Key');
-  return cert && key ? { cert, key } : null;
-}
-
-/**
- * Xtigervnc starts with an X509 type and no certificate, then fails every
- * viewer that picks it ("Error loading X509 certificate or key"): refused
- * here instead of a desktop nobody can reach.
- */
-function checkCertificate(types: readonly string[], args: readonly string[]): void {
-  const x509 = types.filter((t) => t.startsWith('X509'));
-  if (x509.length === 0 || certificateFiles(args) !== null) return;
-  throw new TsvncError(
-    'BAD_ARGUMENT',
-    `security type ${x509.join(', ')} needs a server certificate and none is configured, so no viewer could connect`,
-    'use TLSVnc (encrypted, no certificate) or VncAuth through an ssh tunnel; or give the server one: server-args = -X509Cert CERT.pem -X509Key KEY.pem in tsvnc.conf',
-  );
-}
-
-/**
- * What a start off localhost without TLS should say: a viewer's traffic, and
- * with Plain the password, crosses the network as it is. Null when nothing
- * needs saying.
- */
-export function cleartextWarning(options: Pick<SessionOptions, 'localhost' | 'securityTypes'>): string | null {
-  const clear = options.securityTypes.filter((t) => CLEARTEXT.has(t));
-  if (options.localhost || clear.length === 0) return null;
-  const password = clear.includes('Plain') ? ', and with Plain the password too' : '';
-  return `with security type ${clear.join(', ')} off localhost, the screen and every keystroke cross the network unencrypted${password}; `
-    + 'keep --localhost yes and connect through an ssh tunnel, or use an encrypted type such as TLSVnc or TLSPlain';
 }
 
 /**

@@ -5,9 +5,7 @@ import { TsvncError, type ErrorCode } from '../../src/errors.js';
 import type { StartRequest } from '../../src/daemon/protocol.js';
 import type { SessionOptions } from '../../src/session/session-record.js';
 import {
-  certificateFiles,
   checkExtraArgs,
-  cleartextWarning,
   MAX_DESKTOP_NAME,
   DEFAULT_DEPTH,
   DEFAULT_GEOMETRY,
@@ -316,23 +314,5 @@ describe('looksLikeTsvncServer', () => {
     assert.equal(looksLikeTsvncServer(['/usr/bin/Xtigervnc', ...serverArgs(12, options(), '/s/auth', '/p')].join(' ')), true);
     assert.equal(looksLikeTsvncServer('/usr/bin/Xtigervnc :1 -auth /home/a/.Xauthority -desktop x -rfbauth /home/a/.vnc/passwd -rfbport 5901'), false);
     assert.equal(looksLikeTsvncServer('/usr/bin/python3 Xtigervnc :1 -displayfd 3 -auth x'), false);
-  });
-});
-
-describe('certificateFiles', () => {
-  it('finds -X509Cert and -X509Key in either form; the last one given wins', () => {
-    assert.deepEqual(certificateFiles(['-X509Cert', '/a', '-X509Key=/k', '-x509cert=/b']), { cert: '/b', key: '/k' });
-    assert.equal(certificateFiles(['-X509Cert', '/a']), null);
-  });
-});
-
-describe('cleartextWarning', () => {
-  it('warns off localhost for types without TLS, and names the password for Plain', () => {
-    assert.equal(cleartextWarning({ localhost: true, securityTypes: ['VncAuth'] }), null);
-    assert.equal(cleartextWarning({ localhost: false, securityTypes: ['TLSVnc', 'X509Plain'] }), null);
-    const vnc = cleartextWarning({ localhost: false, securityTypes: ['VncAuth'] }) ?? '';
-    assert.match(vnc, /VncAuth .*unencrypted.*ssh tunnel.*TLSVnc/);
-    assert.doesNotMatch(vnc, /password/);
-    assert.match(cleartextWarning({ localhost: false, securityTypes: ['TLSVnc', 'Plain'] }) ?? '', /Plain .*unencrypted, and with Plain the password too/);
   });
 });
