@@ -37,7 +37,14 @@ describe('output of a real session', { skip: sandboxUnavailable }, () => {
       step json tsvnc status :1 --json
       step logs tsvnc logs :1
       step tail tsvnc logs :1 -n 5
-      step kill tsvnc kill :1`);
+      step kill tsvnc kill :1
+      step crash tsvnc start :2 --restart no --xstartup 'printf "(EE) \\033]0;PWNED\\007\\n"; sleep 1000' --json
+      wait_until grep -q PWNED /tmp/home/.vnc/$(hostname):2.log
+      kill -9 $(tsvnc status :2 --json | node -pe 'JSON.parse(require("fs").readFileSync(0)).pid')
+      wait_until bash -c 'tsvnc list --json | grep -q failed'
+      step list tsvnc list
+      step list_json tsvnc list --json
+      step kill2 tsvnc kill :2`);
     assert.equal(run.step('start').code, 0, run.stderr);
     assert.equal(run.step('raw').out.trim(), '1', 'the log itself holds the raw escape');
     for (const name of ['status', 'logs', 'tail']) {
@@ -46,6 +53,11 @@ describe('output of a real session', { skip: sandboxUnavailable }, () => {
       assert.doesNotMatch(out, RAW_CONTROL, name);
       assert.match(out, /\\x1b\]0;PWNED\\x07\\x1b\[2J/, name);
     }
+    // The server's death is explained by the last (EE) line of its log, which the session program wrote.
+    assert.equal(run.step('crash').code, 0, run.stderr);
+    assert.match(run.step('list').out, /:2 +failed .*\\x1b\]0;PWNED\\x07/);
+    assert.doesNotMatch(run.step('list').out, RAW_CONTROL);
+    assert.doesNotMatch(run.step('list_json').out, RAW_CONTROL);
     const json = run.json<{ lastLog: string[] }>('json');
     assert.ok(json.lastLog.some((l) => l.includes('\x1b]0;PWNED\x07')), 'the JSON values are unchanged');
     assert.doesNotMatch(run.step('json').out, RAW_CONTROL);
