@@ -93,10 +93,12 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
 function serverFinding(n: number, x: XServer, nameOf: NameOf, own: OwnSessions): Finding {
   const holder = who(x.command, x.pid, x.uid, nameOf);
   const me = process.getuid?.() ?? 0;
-  if (x.uid === me && own.get(n) === x.pid) {
+  // A lock may name any process: only a server started for this display is this display's desktop.
+  const forThis = serverDisplay(x.command) === n;
+  if (forThis && x.uid === me && own.get(n) === x.pid) {
     return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is your tsvnc desktop: ${holder}`, fix: `nothing to do; tsvnc status :${n} shows it, tsvnc kill :${n} stops it` };
   }
-  if (x.uid !== null && x.uid !== me && looksLikeTsvncServer(x.command)) {
+  if (forThis && x.uid !== null && x.uid !== me && looksLikeTsvncServer(x.command)) {
     return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is a tsvnc desktop of user ${nameOf(x.uid) ?? x.uid}: ${holder}`, fix: `it is theirs: use another display` };
   }
   return {

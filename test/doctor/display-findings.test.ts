@@ -287,3 +287,9 @@ test('the server of another display on this display\'s port is named as that dis
   includesAll(g.message, ['is the RFB port of :2']);
   includesAll(g.fix, ['use another display']);
 });
+
+test("a lock naming another display's tsvnc server is no desktop of this display", () => {
+  const f = only(displayFindings(result({ display: 5, reasons: [lock({ path: '/tmp/.X5-lock', command: TSVNC_XVNC(2), uid: OTHER })] }), nameOf));
+  assert.equal(f.cause, 'live-server');
+  assert.equal(f.severity, 'error');
+});
