@@ -50,7 +50,7 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
       ...base, cause: reason.blocking ? 'port-listener' : 'x11-port',
       message: `${where} is ${its ? `the RFB port of :${other}` : `a port the server of :${other} listens on`}, held by that server: ${who(listener.command, listener.pid, listener.uid, nameOf)}${x11Note}`,
       fix: reason.role === 'rfb' && reason.port !== own
-        ? `give :${n} another port with --rfbport, or none (:${n}'s own is ${own})`
+        ? `give :${n} another port with --rfbport, or leave --rfbport out to use ${own}, the port of :${n}`
         : `use another display, or give :${n} another port with --rfbport`,
     };
   }

@@ -130,7 +130,7 @@ describe('tsvnc doctor and start beside running desktops', { skip: sandboxUnavai
     assert.deepEqual(alice.findings.filter((f) => f.display === 1 || f.display === 2).map((f) => [f.display, f.cause, f.severity]),
       [[1, 'tsvnc-desktop', 'info'], [2, 'tsvnc-desktop', 'info']], "alice's view: hers and root's");
     assert.equal(run.step('rfbport').code, 1);
-    assert.match(run.stderr, /^tsvnc: port 5902 \(RFB\) on 127\.0\.0\.1 is the RFB port of :2, held by that server: \S*Xtigervnc :2 .*user alice\) \(give :4 another port with --rfbport, or none \(:4's own is 5904\); or leave out :4/m);
+    assert.match(run.stderr, /^tsvnc: port 5902 \(RFB\) on 127\.0\.0\.1 is the RFB port of :2, held by that server: \S*Xtigervnc :2 .*user alice\) \(give :4 another port with --rfbport, or leave --rfbport out to use 5904, the port of :4; or leave out :4/m);
     assert.equal(run.step('theirs').code, 1);
     assert.match(run.stderr, /^tsvnc: :2 is a tsvnc desktop of user alice: .*\(it is theirs: use another display; or leave out :2/m);
     assert.equal(run.step('kill').code, 0);

@@ -281,7 +281,7 @@ test('the server of another display on this display\'s port is named as that dis
   assert.equal(f.cause, 'port-listener');
   assert.equal(f.severity, 'error');
   includesAll(f.message, ['port 5902 (RFB) on 127.0.0.1 is the RFB port of :2, held by that server', 'pid 4242']);
-  assert.equal(f.fix, "give :3 another port with --rfbport, or none (:3's own is 5903)");
+  assert.equal(f.fix, 'give :3 another port with --rfbport, or leave --rfbport out to use 5903, the port of :3');
   const elsewhere = holder({ command: `${TSVNC_XVNC(2)} -rfbport 5903`, local: '127.0.0.1:5903' });
   const g = only(displayFindings(result({ display: 3, reasons: [tcp([elsewhere], { port: 5903 })] }), nameOf));
   includesAll(g.message, ['is the RFB port of :2']);
