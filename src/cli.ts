@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { TsvncError, exitStatusFor, userMessage } from './errors.js';
+import { exitStatusFor, userMessage } from './errors.js';
+import { argumentError } from './commands/argument-errors.js';
 import { setLogLevel } from './log.js';
 import { commandModules } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
+import { printError } from './output/print.js';
 
 function packageVersion(): string {
   // A bundle has no package.json beside it: the bundler writes the version in.
@@ -26,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(invocation.argv)
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
-      .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, describe: 'diagnostics on stderr' })
+      .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, requiresArg: true, describe: 'diagnostics on stderr' })
       .middleware((args) => {
         if (args.logLevel) setLogLevel(args.logLevel);
       })
@@ -41,12 +43,12 @@ export async function main(argv: string[]): Promise<number> {
       .fail((message, error) => {
         // yargs reports its own parse errors as YError; only our handlers' errors pass through as they are.
         if (error && error.name !== 'YError') throw error;
-        throw new TsvncError('BAD_ARGUMENT', message ?? error?.message ?? 'bad arguments', 'see tsvnc --help');
+        throw argumentError(message ?? error?.message ?? 'bad arguments', invocation.argv);
       })
       .parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    process.stderr.write(`${userMessage(error)}\n`);
+    printError(userMessage(error));
     return exitStatusFor(error);
   }
 }

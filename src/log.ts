@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'winston';
+import { printable } from './output/printable.js';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -31,7 +32,7 @@ function winstonLogger(): Logger {
       transports: [
         new winston.transports.Console({
           stderrLevels: [...LEVELS],
-          format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${String(message)}`),
+          format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${printable(String(message))}`),
         }),
       ],
     });
@@ -43,7 +44,7 @@ function emit(at: Level, message: string): void {
   if (LEVELS.indexOf(at) <= LEVELS.indexOf(level)) winstonLogger().log(at, message);
 }
 
-/** Diagnostics only, always on stderr: stdout carries results. */
+/** Diagnostics only, always on stderr: stdout carries results. Messages are escaped as printed output is (output/printable.ts). */
 export const logger = {
   error: (message: string) => emit('error', message),
   warn: (message: string) => emit('warn', message),
@@ -62,7 +63,7 @@ export function logToFile(path: string, maxBytes = 1 << 20, maxFiles = 3): void 
       tailable: true,
       format: winston.format.combine(
         winston.format.timestamp(),
-        winston.format.printf(({ level: name, message, timestamp }) => `${String(timestamp)} ${name}: ${String(message)}`),
+        winston.format.printf(({ level: name, message, timestamp }) => `${String(timestamp)} ${name}: ${printable(String(message))}`),
       ),
     }),
   );

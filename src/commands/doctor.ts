@@ -1,12 +1,16 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { parseDisplay } from '../display/display-number.js';
-import { TsvncError } from '../errors.js';
+import { TsvncError, userMessage } from '../errors.js';
+import { logger } from '../log.js';
 import { loadConfig } from '../config/load-config.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { passwdNames } from '../doctor/users.js';
 import { doctorText } from '../output/doctor-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { probeOptions, withProbeOptions } from './probe-options.js';
+import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
+import { hasSessionFiles } from '../state/state-dir.js';
+import type { SessionSummary } from '../session/session-record.js';
 
 export const command = 'doctor [display]';
 export const describe = 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)';
@@ -21,13 +25,30 @@ export function builder(yargs: Argv) {
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
+/**
+ * As tsvnc list finds them: no daemon and no saved session is none, without
+ * starting a daemon to say so. The doctor must work when the daemon does
+ * not: then your desktops are judged as any X server is.
+ */
+async function ownSessions(): Promise<Map<number, number | null>> {
+  try {
+    const paths = await userStatePaths();
+    if (!(await daemonRunning(paths)) && !(await hasSessionFiles(paths))) return new Map();
+    const sessions = (await callDaemon(paths, { op: 'list' })) as SessionSummary[];
+    return new Map(sessions.map((s) => [s.display, s.pid]));
+  } catch (error) {
+    logger.warn(`your tsvnc daemon did not list your sessions (${userMessage(error).replace(/^tsvnc: /, '')}), so they are judged as any X server`);
+    return new Map();
+  }
+}
+
 export async function handler(argv: Args): Promise<void> {
   const display = argv.display === undefined ? null : parseDisplay(String(argv.display));
   if (display === null && argv.rfbport !== undefined) {
     throw new TsvncError('BAD_ARGUMENT', '--rfbport needs a display', 'one port cannot serve :1-:99; write tsvnc doctor :N --rfbport P');
   }
   const report = await runDoctor({
-    display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(),
+    display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(), own: await ownSessions(),
   });
   if (argv.json) {
     const { results, ...rest } = report;

@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseDisplay } from '../display/display-number.js';
 import { TsvncError } from '../errors.js';
 import { followFile, lastLines, sessionLogPath } from '../session/log-file.js';
-import { printLines } from '../output/print.js';
+import { printLines, printableStream } from '../output/print.js';
+import { quote } from '../output/printable.js';
 
 export const command = 'logs <display>';
 export const describe = 'Print the log of session :N (server and session program output)';
@@ -16,7 +17,7 @@ export function builder(yargs: Argv) {
   return yargs
     .positional('display', { type: 'string', demandOption: true, describe: 'display, as :N' })
     .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing what is appended until interrupted, across session restarts' })
-    .option('lines', { alias: 'n', type: 'string', describe: 'print only the last N lines (those within the last 64 KiB)' });
+    .option('lines', { alias: 'n', type: 'string', requiresArg: true, describe: 'print only the last N lines (those within the last 64 KiB)' });
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
@@ -25,7 +26,7 @@ function parseLines(text: string | undefined): number | null {
   if (text === undefined) return null;
   const count = Number(text);
   if (!/^\d{1,9}$/.test(text) || count < 1) {
-    throw new TsvncError('BAD_ARGUMENT', `--lines "${text}" is not a positive integer`, 'give a number of lines, for example -n 50');
+    throw new TsvncError('BAD_ARGUMENT', `--lines ${quote(text)} is not a positive integer`, 'give a number of lines, for example -n 50');
   }
   return count;
 }
@@ -46,9 +47,9 @@ async function logSize(path: string, display: number): Promise<number> {
   }
 }
 
-/** Streams rather than reads: logs of long-lived sessions grow large. */
+/** Streams rather than reads: logs of long-lived sessions grow large. Escaped: a session program writes what it likes. */
 async function printRange(path: string, size: number): Promise<void> {
-  if (size > 0) await pipeline(createReadStream(path, { end: size - 1 }), process.stdout, { end: false });
+  if (size > 0) await pipeline(createReadStream(path, { end: size - 1 }), printableStream(), process.stdout, { end: false });
 }
 
 /** Until ^C, kill, or the reader of our pipe going away (tsvnc logs -f | head). */
@@ -60,7 +61,9 @@ async function follow(path: string, from: number): Promise<void> {
   // Never removed: a write still queued when we stop may fail after we return.
   process.stdout.on('error', abort);
   try {
-    await followFile(path, from, (chunk) => process.stdout.write(chunk), stop.signal);
+    const escaped = printableStream();
+    escaped.pipe(process.stdout, { end: false });
+    await followFile(path, from, (chunk) => escaped.write(chunk), stop.signal);
   } finally {
     for (const name of signals) process.off(name, abort);
   }

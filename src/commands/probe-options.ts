@@ -1,13 +1,14 @@
 import type { Argv } from 'yargs';
 import type { ProbeOptions } from '../probe/types.js';
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 
 /** The server settings that change what a probe must check: shared by probe and doctor. */
 export function withProbeOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('localhost', { choices: ['yes', 'no'] as const, default: 'yes' as const, describe: 'the server listens on loopback only (tsvnc default) or on all addresses' })
+    .option('localhost', { choices: ['yes', 'no'] as const, requiresArg: true, default: 'yes' as const, describe: 'the server listens on loopback only (tsvnc default) or on all addresses' })
     .option('listen-tcp', { type: 'boolean', default: false, describe: 'the server also accepts X11 clients on TCP 6000+N (-listen tcp)' })
-    .option('rfbport', { type: 'string', describe: 'RFB port when not 5900+N' })
+    .option('rfbport', { type: 'string', requiresArg: true, describe: 'RFB port when not 5900+N' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON' });
 }
 
@@ -15,7 +16,7 @@ export function withProbeOptions<T>(yargs: Argv<T>) {
 export function rfbPortOption(text: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535) {
-    throw new TsvncError('BAD_ARGUMENT', `--rfbport "${text}" is not a TCP port`, 'give a number from 1 to 65535');
+    throw new TsvncError('BAD_ARGUMENT', `--rfbport ${quote(text)} is not a TCP port`, 'give a number from 1 to 65535');
   }
   return port;
 }

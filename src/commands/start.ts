@@ -7,6 +7,7 @@ import { resolveOptions } from '../session/start-options.js';
 import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
 import { rfbPortOption } from './probe-options.js';
+import { quote } from '../output/printable.js';
 import { startText, type StartResult } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { planText } from '../output/plan-text.js';
@@ -20,18 +21,18 @@ export const describe = 'Start a VNC desktop on :N, or on the lowest free displa
 export function builder(yargs: Argv) {
   return yargs
     .positional('display', { type: 'string', describe: 'display, as :N or N (default: the lowest free one)' })
-    .option('geometry', { type: 'string', describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
-    .option('depth', { type: 'number', describe: 'pixel depth: 16, 24 or 32 (default 24)' })
-    .option('desktop', { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' })
-    .option('localhost', { choices: ['yes', 'no'] as const, describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' })
-    .option('security-types', { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
+    .option('geometry', { type: 'string', requiresArg: true, describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
+    .option('depth', { type: 'string', requiresArg: true, describe: 'pixel depth: 16, 24 or 32 (default 24)' })
+    .option('desktop', { type: 'string', requiresArg: true, describe: 'desktop name shown by viewers (default "host:N (user)")' })
+    .option('localhost', { choices: ['yes', 'no'] as const, requiresArg: true, describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' })
+    .option('security-types', { type: 'string', requiresArg: true, describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
     .option('insecure', { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' })
-    .option('rfbport', { type: 'string', describe: 'VNC port (default 5900+N)' })
-    .option('xstartup', { type: 'string', describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
-    .option('autokill', { choices: ['yes', 'no'] as const, describe: 'end the session when the session program exits (default yes)' })
-    .option('restart', { choices: ['on-failure', 'always', 'no'] as const, describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' })
-    .option('restart-limit', { type: 'number', describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
-    .option('restart-window', { type: 'number', describe: 'seconds over which --restart-limit counts failures (default 60)' })
+    .option('rfbport', { type: 'string', requiresArg: true, describe: 'VNC port (default 5900+N)' })
+    .option('xstartup', { type: 'string', requiresArg: true, describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
+    .option('autokill', { choices: ['yes', 'no'] as const, requiresArg: true, describe: 'end the session when the session program exits (default yes)' })
+    .option('restart', { choices: ['on-failure', 'always', 'no'] as const, requiresArg: true, describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' })
+    .option('restart-limit', { type: 'string', requiresArg: true, describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
+    .option('restart-window', { type: 'string', requiresArg: true, describe: 'seconds over which --restart-limit counts failures (default 60)' })
     .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
     .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
     .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
@@ -41,10 +42,15 @@ export function builder(yargs: Argv) {
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { '--'?: (string | number)[] };
 
+/** Digits only: yargs would make "abc" NaN and "0x18" 24. */
+function wholeNumber(option: string, text: string, hint: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new TsvncError('BAD_ARGUMENT', `${option} ${quote(text)} is not a number`, hint);
+  return Number(text);
+}
+
 export async function startRequest(argv: Args): Promise<StartRequest> {
   // yargs turns --no-xstartup into xstartup=false.
   const xstartup = argv.xstartup as string | boolean | undefined;
-  if (argv.depth !== undefined && !Number.isInteger(argv.depth)) throw new TsvncError('BAD_ARGUMENT', `--depth ${String(argv.depth)} is not a number`, 'use 16, 24 or 32');
   const req: StartRequest = {
     noXstartup: xstartup === false,
     insecure: argv.insecure,
@@ -56,14 +62,14 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.autokill !== undefined) req.autokill = argv.autokill === 'yes';
   if (argv.display !== undefined) req.display = parseDisplay(String(argv.display));
   if (argv.geometry !== undefined) req.geometry = argv.geometry;
-  if (argv.depth !== undefined) req.depth = argv.depth;
+  if (argv.depth !== undefined) req.depth = wholeNumber('--depth', argv.depth, 'use 16, 24 or 32');
   if (argv.desktop !== undefined) req.desktop = argv.desktop;
   if (argv.securityTypes !== undefined) req.securityTypes = argv.securityTypes;
   if (argv.rfbport !== undefined) req.rfbPort = rfbPortOption(argv.rfbport);
   if (typeof xstartup === 'string') req.xstartup = xstartup;
   if (argv.restart !== undefined) req.restart = argv.restart;
-  if (argv.restartLimit !== undefined) req.restartLimit = argv.restartLimit;
-  if (argv.restartWindow !== undefined) req.restartWindow = argv.restartWindow;
+  if (argv.restartLimit !== undefined) req.restartLimit = wholeNumber('--restart-limit', argv.restartLimit, 'give a number of failures from 1 to 1000');
+  if (argv.restartWindow !== undefined) req.restartWindow = wholeNumber('--restart-window', argv.restartWindow, 'give seconds from 1 to 86400');
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
   const { request, config } = applyConfig(req, await loadLayers());
   resolveOptions(request, request.display ?? 0, '', null, config.restart);

@@ -1,4 +1,5 @@
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 import { parseDisplay } from '../display/display-number.js';
 import { parseDepth, parseGeometry, parsePort, parseSecurityTypes } from '../session/start-options.js';
 import { booleanValue, findOption, miscased, type ClassicOption } from './vncserver-options.js';
@@ -28,12 +29,12 @@ function checked(option: ClassicOption, value: string, check: (v: string) => unk
     return value;
   } catch (error) {
     const hint = error instanceof TsvncError && error.hint ? `${error.hint}; ` : '';
-    throw bad(`-${option.name} ${JSON.stringify(value)} is not accepted`, `${hint}write ${option.form}`);
+    throw bad(`-${option.name} ${quote(value)} is not accepted`, `${hint}write ${option.form}`);
   }
 }
 
 function integer(text: string): number {
-  if (!/^\d+$/.test(text)) throw bad(`"${text}" is not a number`, 'give a number');
+  if (!/^\d+$/.test(text)) throw bad(`${quote(text)} is not a number`, 'give a number');
   return Number(text);
 }
 
@@ -70,13 +71,13 @@ function apply(option: ClassicOption, value: string | undefined, p: Parsed): voi
     case 'desktop': case 'name': p.start.push(`--desktop=${v}`); break;
     case 'localhost': case 'autokill': {
       const on = booleanValue(v);
-      if (on === undefined) throw bad(`-${option.name} ${JSON.stringify(v)} is not accepted`, `write ${option.form}`);
+      if (on === undefined) throw bad(`-${option.name} ${quote(v)} is not accepted`, `write ${option.form}`);
       p.start.push(`--${option.name.toLowerCase()}=${on ? 'yes' : 'no'}`);
       break;
     }
     case 'xstartup': p.xstartup = v; break;
     case 'noxstartup': p.xstartup = null; break;
-    case 'display': if (!displayArg(v, p)) throw bad(`-display ${JSON.stringify(v)} is not a display`, `write ${option.form}`); break;
+    case 'display': if (!displayArg(v, p)) throw bad(`-display ${quote(v)} is not a display`, `write ${option.form}`); break;
     case 'pixelformat': case 'fp': case 'auth': p.extra.push({ name: option.name, args: [`-${option.name}`, v] }); break;
     case 'passwd': throw bad('-passwd is managed by tsvnc', 'remove it: tsvnc uses ~/.vnc/passwd, set with tsvnc passwd');
     case 'xdisplaydefaults': case 'wmdecoration': throw bad(`-${option.name} is not supported by tsvnc`, `give the size instead: ${option.form}`);
@@ -101,7 +102,8 @@ export function parseVncserverArgs(args: readonly string[], hosts: readonly stri
       continue;
     }
     if (!option) {
-      if (!pending) throw bad(`"${arg}" is neither a vncserver option nor a display`, 'write the display as :N; options start with -');
+      if (!pending && arg.startsWith(':')) throw bad(`${quote(arg)} is not a display`, 'write it as :N with a number, e.g. :1');
+      if (!pending) throw bad(`${quote(arg)} is neither a vncserver option nor a display`, 'write the display as :N; options start with -');
       pending.push(arg);
       pending = undefined;
       continue;

@@ -45,11 +45,12 @@ const OWN_SINGLE_DASH = new Set(['-h']);
 
 /**
  * Whether a `tsvnc` command line is in vncserver's form: it starts with a
- * display (`:1`) or with a single-dash option that tsvnc does not have
+ * display (`:1`, or anything else that starts with a colon) or with a single-dash option that tsvnc does not have
  * itself (`-geometry`, `-kill`; not `-h`).
  */
 export function isClassicForm(args: readonly string[]): boolean {
   const first = args[0];
   if (first === undefined) return false;
-  return /^:(\d+(\.\d+)?|\*)$/.test(first) || (/^-[^-]/.test(first) && !OWN_SINGLE_DASH.has(first));
+  // No tsvnc command starts with a colon: `:abc` is a display mistyped, and the classic parser says so.
+  return first.startsWith(':') || (/^-[^-]/.test(first) && !OWN_SINGLE_DASH.has(first));
 }

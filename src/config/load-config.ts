@@ -1,6 +1,6 @@
 import { homeOf, isOwnDir } from '../state/state-dir.js';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { isCode } from '../tmp/safe-tmp.js';
 import { TsvncError } from '../errors.js';
 import { DEFAULT_CONFIG, mergeConfig, type Config } from './schema.js';
@@ -21,15 +21,41 @@ export function vncConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(homeOf(env), '.vnc', 'config');
 }
 
-async function readLayer(path: string, parse: (text: string, file: string) => Partial<Config>): Promise<Partial<Config>> {
-  let text: string;
+/** A configuration file is a few lines: anything this large is not one, and is not read whole. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/** The file's text, null when it does not exist; at most MAX_CONFIG_BYTES are read. */
+async function readBounded(path: string): Promise<string | null> {
+  let handle;
   try {
-    text = await readFile(path, 'utf8');
+    handle = await open(path, 'r');
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return {};
+    if (isCode(error, 'ENOENT')) return null;
+    throw error;
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) return buffer.toString('utf8', 0, length);
+      length += bytesRead;
+      if (length > MAX_CONFIG_BYTES) throw new TsvncError('BAD_CONFIG', `${path} is larger than ${MAX_CONFIG_BYTES / 1024} KiB, so it is not a tsvnc configuration file`, 'remove it, or keep only its key = value lines');
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readLayer(path: string, parse: (text: string, file: string) => Partial<Config>): Promise<Partial<Config>> {
+  let text: string | null;
+  try {
+    text = await readBounded(path);
+  } catch (error) {
+    if (error instanceof TsvncError) throw error;
     throw new TsvncError('BAD_CONFIG', `cannot read ${path}: ${(error as Error).message}`, 'fix its permissions or remove it');
   }
-  return parse(text, path);
+  return text === null ? {} : parse(text, path);
 }
 
 export interface ConfigLayers {

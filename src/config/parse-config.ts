@@ -1,4 +1,5 @@
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 import { mergeConfig, type Config } from './schema.js';
 import { SETTINGS } from './settings.js';
 
@@ -12,12 +13,12 @@ export function parseConfig(text: string, file: string): Partial<Config> {
     const where = `${file}:${index + 1}`;
     const match = /^([A-Za-z][\w-]*)\s*=\s*(.*)$/.exec(line);
     if (!match?.[1]) {
-      throw new TsvncError('BAD_CONFIG', `${where}: cannot read "${line}"`, 'write settings as key = value');
+      throw new TsvncError('BAD_CONFIG', `${where}: cannot read ${quote(line)}`, 'write settings as key = value');
     }
     const key = match[1].toLowerCase();
     const parse = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : undefined;
     if (!parse) {
-      throw new TsvncError('BAD_CONFIG', `${where}: unknown setting "${key}"`, `accepted settings: ${Object.keys(SETTINGS).join(', ')}`);
+      throw new TsvncError('BAD_CONFIG', `${where}: unknown setting ${quote(key)}`, `accepted settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
     try {
       result = mergeConfig(result, parse((match[2] ?? '').trim()));

@@ -1,6 +1,7 @@
 import type { PortRange } from '../risks/port-range.js';
 import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
-import { checkExtraArgs, parseDepth, parseGeometry, parseSecurityTypes } from '../session/start-options.js';
+import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../session/start-options.js';
+import { quote } from '../output/printable.js';
 import type { Config, LogLevel } from './schema.js';
 
 /** Parses one value or throws a message that lists what is accepted. */
@@ -10,7 +11,7 @@ export type ValueParser = (value: string) => Partial<Config>;
 export const MAX_DISPLAY = 59535;
 
 function notAccepted(value: string, accepted: string): Error {
-  return new Error(`"${value}" is not accepted; accepted: ${accepted}`);
+  return new Error(`${quote(value)} is not accepted; accepted: ${accepted}`);
 }
 
 function rangeList(what: string, max: number, key: 'reservedDisplays' | 'reservedPorts'): ValueParser {
@@ -21,7 +22,7 @@ function rangeList(what: string, max: number, key: 'reservedDisplays' | 'reserve
       const low = Number(match?.[1]);
       const high = match?.[2] === undefined ? low : Number(match[2]);
       if (!match || low > high || high > max) {
-        throw new Error(`"${item}" is not a ${what} or range; accepted: numbers 0-${max} and ranges like 10-19, comma-separated`);
+        throw new Error(`${quote(item)} is not a ${what} or range; accepted: numbers 0-${max} and ranges like 10-19, comma-separated`);
       }
       ranges.push([low, high]);
     }
@@ -90,15 +91,13 @@ export const SETTINGS: Record<string, ValueParser> = {
   'restart-window': restartField('windowSeconds', (value) => count(value, 1, 86_400)),
   geometry: (value) => ({ geometry: viaOption(parseGeometry)(value) }),
   depth: (value) => ({ depth: viaOption((v) => parseDepth(Number(v)))(value) }),
-  desktop: (value) => {
-    if (value === '') throw notAccepted(value, 'a desktop name');
-    return { desktop: value };
-  },
+  desktop: (value) => ({ desktop: viaOption(parseDesktop)(value) }),
   'security-types': (value) => ({ securityTypes: viaOption(parseSecurityTypes)(value).join(',') }),
   localhost: (value) => ({ localhost: yesNo(value) }),
   autokill: (value) => ({ autokill: yesNo(value) }),
   xstartup: (value) => {
     if (value === '') throw notAccepted(value, 'a command run by sh, or none');
+    viaOption((v) => plainText('xstartup', v, MAX_COMMAND))(value);
     // Whichever of xstartup and session a later layer sets wins over the other.
     return { xstartup: value === 'none' ? null : value, session: undefined };
   },

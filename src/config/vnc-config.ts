@@ -1,6 +1,8 @@
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 import { mergeConfig, type Config } from './schema.js';
 import { SETTINGS } from './settings.js';
+import { checkExtraArgs } from '../session/start-options.js';
 
 /** TigerVNC's names for the settings tsvnc manages itself (lower case). */
 const MAPPED: Record<string, string> = {
@@ -28,20 +30,23 @@ export function parseVncConfig(text: string, file: string): Partial<Config> {
     if (line === '' || line.startsWith('#')) return;
     const where = `${file}:${index + 1}`;
     const match = /^([A-Za-z][\w]*)\s*(?:=\s*(.*))?$/.exec(line);
-    if (!match?.[1]) throw new TsvncError('BAD_CONFIG', `${where}: cannot read "${line}"`, 'write TigerVNC settings as key=value, or a bare key to turn an option on');
+    if (!match?.[1]) throw new TsvncError('BAD_CONFIG', `${where}: cannot read ${quote(line)}`, 'write TigerVNC settings as key=value, or a bare key to turn an option on');
     const key = match[1].toLowerCase();
     const value = match[2]?.trim();
     const refused = Object.hasOwn(REFUSED, key) ? REFUSED[key] : undefined;
     if (refused) throw new TsvncError('BAD_CONFIG', `${where}: ${match[1]} is managed by tsvnc`, `remove this line: ${refused}`);
     const mapped = Object.hasOwn(MAPPED, key) ? MAPPED[key] : undefined;
-    if (mapped === undefined) {
-      // Two words, as vncserver passes them: X server options such as -dpi take no -name=value form.
-      result = mergeConfig(result, { serverArgs: value === undefined ? [`-${match[1]}`] : [`-${match[1]}`, value] });
-      return;
-    }
     try {
+      if (mapped === undefined) {
+        // Two words, as vncserver passes them: X server options such as -dpi take no -name=value form.
+        const serverArgs = value === undefined ? [`-${match[1]}`] : [`-${match[1]}`, value];
+        checkExtraArgs(serverArgs);
+        result = mergeConfig(result, { serverArgs });
+        return;
+      }
       result = mergeConfig(result, SETTINGS[mapped]!(value ?? (key === 'localhost' ? 'yes' : '')));
     } catch (error) {
+      if (error instanceof TsvncError) throw new TsvncError('BAD_CONFIG', `${where}: ${error.message}`, error.hint);
       throw new TsvncError('BAD_CONFIG', `${where}: bad value for ${match[1]}`, (error as Error).message);
     }
   });

@@ -1,4 +1,5 @@
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 
 /** Highest display whose X11 port (6000+n) is still a valid TCP port. */
 export const MAX_DISPLAY = 65535 - 6000;
@@ -13,7 +14,7 @@ export function parseDisplay(input: string): number {
   if (digits === undefined || digits.length > 6) {
     throw new TsvncError(
       'BAD_DISPLAY',
-      `"${input}" is not a display`,
+      `${quote(input)} is not a display`,
       `write it as :N with N a number from 0 to ${MAX_DISPLAY}, for example :1`,
     );
   }

@@ -2,27 +2,38 @@ import type { ProbeResult, Reason, TcpReason } from '../probe/types.js';
 import { isOutgoing } from '../ports/port-holders.js';
 import { who, type Finding, type NameOf } from './finding.js';
 import { isXServer, serverDisplay } from '../display/x-server.js';
+import { rfbPort } from '../display/display-number.js';
+import { looksLikeTsvncServer } from '../session/start-options.js';
+
+/** The caller's own tsvnc sessions, from its daemon: display to server pid. */
+export type OwnSessions = ReadonlyMap<number, number | null>;
 
 const STOP_HINT = (n: number, pid: number) =>
   `if it is a tsvnc session of yours, stop it with "tsvnc kill :${n}"; an abandoned vncserver of yours, with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
 
-function xServerOf(result: ProbeResult): { pid: number; command: string; uid: number | null } | null {
+type XServer = { pid: number; command: string; uid: number | null };
+
+/** The X server of this display: one that holds its lock, or a socket of it and was started for it. */
+function xServerOf(result: ProbeResult): XServer | null {
   for (const reason of result.reasons.filter((r) => r.blocking)) {
     if (reason.kind === 'lock' && reason.pid !== null && isXServer(reason.command)) {
       return { pid: reason.pid, command: reason.command ?? '', uid: reason.uid };
     }
     const holders: Array<{ pid: number | null; command: string | null; uid?: number | null }> =
       reason.kind === 'lock' ? [] : reason.holders;
-    const x = holders.find((h) => h.pid !== null && isXServer(h.command));
+    // The server of another display on one of our ports is that port's problem, not our display's server.
+    const x = holders.find((h) => h.pid !== null && isXServer(h.command) && (serverDisplay(h.command ?? '') ?? result.display) === result.display);
     if (x?.pid != null) return { pid: x.pid, command: x.command ?? '', uid: x.uid ?? null };
   }
   return null;
 }
 
-function holdsOnly(reason: Reason, pid: number): boolean {
-  if (reason.kind === 'lock') return reason.pid === pid;
+function holdsOnly(reason: Reason, x: XServer): boolean {
+  if (reason.kind === 'lock') return reason.pid === x.pid;
   // Sockets no process owns (a closed client's TIME_WAIT) do not make another holder.
-  return reason.holders.some((h) => h.pid === pid) && reason.holders.every((h) => h.pid === pid || h.pid === null);
+  const none = reason.holders.every((h) => h.pid === x.pid || h.pid === null);
+  // Another user's sockets are hidden from us: where nothing else is seen, they are their server's.
+  return none && (reason.holders.some((h) => h.pid === x.pid) || x.uid !== (process.getuid?.() ?? 0));
 }
 
 function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
@@ -30,6 +41,19 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
   const base = { display: n, severity: reason.blocking ? 'error' as const : 'info' as const };
   const x11Note = reason.blocking ? '' : `; it would make vncserver refuse :${n}, but tsvnc's server does not listen for X11 on TCP, so it does not block tsvnc`;
   const listener = reason.holders.find((h) => h.state === 'LISTEN');
+  const other = listener && isXServer(listener.command) ? serverDisplay(listener.command ?? '') : null;
+  if (listener && other !== null && other !== n) {
+    const command = listener.command ?? '';
+    const its = reason.port === rfbPort(other) || command.includes(` -rfbport ${reason.port} `) || command.endsWith(` -rfbport ${reason.port}`);
+    const own = rfbPort(n);
+    return {
+      ...base, cause: reason.blocking ? 'port-listener' : 'x11-port',
+      message: `${where} is ${its ? `the RFB port of :${other}` : `a port the server of :${other} listens on`}, held by that server: ${who(listener.command, listener.pid, listener.uid, nameOf)}${x11Note}`,
+      fix: reason.role === 'rfb' && reason.port !== own
+        ? `give :${n} another port with --rfbport, or leave --rfbport out to use ${own}, the port of :${n}`
+        : `use another display, or give :${n} another port with --rfbport`,
+    };
+  }
   if (listener) {
     return {
       ...base, cause: reason.blocking ? 'port-listener' : 'x11-port',
@@ -60,20 +84,43 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
   };
 }
 
+/**
+ * A desktop in use is information, not an error: the caller's own tsvnc
+ * session (its daemon lists the server's pid), or another user's, told from
+ * the kernel's uid and the command line tsvnc gives its servers. An X
+ * server of ours tsvnc does not know, or anything else, may be abandoned.
+ */
+function serverFinding(n: number, x: XServer, nameOf: NameOf, own: OwnSessions): Finding {
+  const holder = who(x.command, x.pid, x.uid, nameOf);
+  const me = process.getuid?.() ?? 0;
+  // A lock may name any process: only a server started for this display is this display's desktop.
+  const forThis = serverDisplay(x.command) === n;
+  if (forThis && x.uid === me && own.get(n) === x.pid) {
+    return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is your tsvnc desktop: ${holder}`, fix: `nothing to do; tsvnc status :${n} shows it, tsvnc kill :${n} stops it` };
+  }
+  if (forThis && x.uid !== null && x.uid !== me && looksLikeTsvncServer(x.command)) {
+    return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `:${n} is a tsvnc desktop of user ${nameOf(x.uid) ?? x.uid}: ${holder}`, fix: `it is theirs: use another display` };
+  }
+  return {
+    display: n, cause: 'live-server', severity: 'error',
+    message: `:${n} is in use by a running X server: ${holder}${x.uid === me && looksLikeTsvncServer(x.command) ? ', started by tsvnc but not one of your sessions' : ''}`,
+    fix: STOP_HINT(serverDisplay(x.command) ?? n, x.pid),
+  };
+}
+
+/** Whether a finding is a reason the display cannot be had: a start that was refused it names the first. */
+export function blocks(finding: Finding): boolean {
+  return finding.severity === 'error' || finding.cause === 'tsvnc-desktop';
+}
+
 /** What holds display :n, in sentences; stale leftovers and harmless TIME_WAITs as warnings and notes. */
-export function displayFindings(result: ProbeResult, nameOf: NameOf): Finding[] {
+export function displayFindings(result: ProbeResult, nameOf: NameOf, own: OwnSessions = new Map()): Finding[] {
   const n = result.display;
   const findings: Finding[] = [];
   const x = xServerOf(result);
-  if (x) {
-    findings.push({
-      display: n, cause: 'live-server', severity: 'error',
-      message: `:${n} is in use by a running X server: ${who(x.command, x.pid, x.uid, nameOf)}`,
-      fix: STOP_HINT(serverDisplay(x.command) ?? n, x.pid),
-    });
-  }
+  if (x) findings.push(serverFinding(n, x, nameOf, own));
   for (const reason of result.reasons) {
-    if (x && holdsOnly(reason, x.pid)) continue;
+    if (x && holdsOnly(reason, x)) continue;
     if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf));
     else if (reason.kind === 'lock') {
       findings.push(reason.pid === null

@@ -1,7 +1,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 export type Cause =
-  | 'live-server' | 'lock-held' | 'suspect-file'
+  | 'live-server' | 'tsvnc-desktop' | 'lock-held' | 'suspect-file'
   | 'port-listener' | 'port-outgoing' | 'port-unknown' | 'time-wait' | 'x11-port'
   | 'unix-socket' | 'abstract-socket'
   | 'stale-lock' | 'stale-socket' | 'stale-temp-lock'

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { createProbeContext } from '../probe/probe-context.js';
 import { displayRange, probeMany } from '../probe/probe-many.js';
 import type { ProbeOptions, ProbeResult } from '../probe/types.js';
-import { displayFindings } from './display-findings.js';
+import { displayFindings, type OwnSessions } from './display-findings.js';
 import { riskFindings } from './risk-findings.js';
 import { fixStale, type FixOutcome } from './fix-stale.js';
 import type { Finding, NameOf } from './finding.js';
@@ -27,6 +27,8 @@ export interface DoctorRequest {
   options: ProbeOptions;
   config: Config;
   nameOf: NameOf;
+  /** The caller's tsvnc sessions: their servers are desktops, not errors. */
+  own?: OwnSessions;
 }
 
 async function probeAll(request: DoctorRequest, displays: number[]) {
@@ -45,7 +47,7 @@ export async function runDoctor(request: DoctorRequest): Promise<DoctorReport> {
     ({ ctx, results } = await probeAll(request, displays));
   }
   const findings = [
-    ...results.flatMap((r) => displayFindings(r, request.nameOf)),
+    ...results.flatMap((r) => displayFindings(r, request.nameOf, request.own)),
     ...riskFindings(results, ctx.risks.ephemeral, request.display),
   ];
   return {

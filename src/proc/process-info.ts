@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ProcessInfo } from '../probe/types.js';
 import { parseStat } from './process-identity.js';
+import { printable } from '../output/printable.js';
 
 /** Clock ticks per second in /proc counters: 100 on every mainstream Linux ABI, whatever CONFIG_HZ is. */
 const USER_HZ = 100;
@@ -63,15 +64,8 @@ export async function processCommand(pid: number): Promise<string | null> {
     if (comm === null) return null;
     command = `[${comm.replace(/\n$/, '')}]`;
   }
-  return truncate(escapeControls(command), MAX_COMMAND_LENGTH);
-}
-
-/** Any user chooses their argv: control characters must not forge lines or terminal escapes in root's output. */
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code === 10 ? '\\n' : code === 9 ? '\\t' : `\\x${code.toString(16).padStart(2, '0')}`;
-  });
+  // Any user chooses their argv: escaped here already, so the probe's JSON carries no forged lines either.
+  return truncate(printable(command), MAX_COMMAND_LENGTH);
 }
 
 function truncate(text: string, max: number): string {

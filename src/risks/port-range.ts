@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsvncError } from '../errors.js';
+import { quote } from '../output/printable.js';
 
 /** Inclusive [first, last], the way the kernel writes port ranges. */
 export type PortRange = [number, number];
@@ -14,7 +15,7 @@ const MAX_PORT = 65535;
 
 function parsePort(text: string, source: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > MAX_PORT) {
-    throw new Error(`${source}: "${text}" is not a TCP port`);
+    throw new Error(`${source}: ${quote(text)} is not a TCP port`);
   }
   return Number(text);
 }
@@ -28,7 +29,7 @@ function checkedRange(first: number, last: number, source: string): PortRange {
 export function parseLocalPortRange(text: string): PortRange {
   const source = 'ip_local_port_range';
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(text);
-  if (match === null) throw new Error(`${source}: expected two ports, got "${text.trim()}"`);
+  if (match === null) throw new Error(`${source}: expected two ports, got ${quote(text.trim())}`);
   const [, first = '', last = ''] = match;
   return checkedRange(parsePort(first, source), parsePort(last, source), source);
 }
@@ -40,7 +41,7 @@ export function parseReservedPorts(text: string): PortRange[] {
   if (trimmed === '') return [];
   return trimmed.split(',').map((item) => {
     const [first = '', last = first, ...extra] = item.trim().split('-');
-    if (extra.length > 0) throw new Error(`${source}: "${item}" is not a port or range`);
+    if (extra.length > 0) throw new Error(`${source}: ${quote(item)} is not a port or range`);
     return checkedRange(parsePort(first, source), parsePort(last, source), source);
   });
 }

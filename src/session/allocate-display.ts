@@ -7,7 +7,7 @@ import { createProbeContext, type ProbeContext } from '../probe/probe-context.js
 import { probeDisplay } from '../probe/probe-display.js';
 import { displayRange, probeMany } from '../probe/probe-many.js';
 import type { ProbeOptions, ProbeResult } from '../probe/types.js';
-import { displayFindings } from '../doctor/display-findings.js';
+import { blocks, displayFindings } from '../doctor/display-findings.js';
 import { passwdNames } from '../doctor/users.js';
 
 export interface AllocationRequest {
@@ -27,7 +27,7 @@ export interface AllocationRequest {
 
 /** The probe's first blocking cause as one sentence, with its fix. */
 export function busyReason(result: ProbeResult): { message: string; fix: string } {
-  const finding = displayFindings(result, passwdNames()).find((f) => f.severity === 'error');
+  const finding = displayFindings(result, passwdNames()).find(blocks);
   return finding ?? { message: `:${result.display} is taken`, fix: `tsvnc doctor :${result.display} explains it` };
 }
 

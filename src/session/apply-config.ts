@@ -1,4 +1,5 @@
 import { TsvncError } from '../errors.js';
+import { QUOTE_MAX, quote } from '../output/printable.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { mergeConfig, type Config } from '../config/schema.js';
 import { MANDATORY_CONFIG, type ConfigLayers } from '../config/load-config.js';
@@ -31,6 +32,12 @@ function shown(value: unknown): string {
   return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 }
 
+/** As the warning shows a value: as typed, unless it is too long to echo. */
+function brief(value: unknown): string {
+  const text = shown(value);
+  return text.length > QUOTE_MAX ? quote(text) : text;
+}
+
 /**
  * The layers around the command line: what it leaves out comes from the
  * configuration files, and what /etc/tsvnc/mandatory.conf sets wins over
@@ -41,7 +48,7 @@ export function applyConfig(req: StartRequest, layers: ConfigLayers): Applied {
   const config = mergeConfig(base, mandatory);
   const warnings: string[] = [];
   const overridden = (option: string, given: unknown, key: string, value: unknown) => {
-    if (given !== undefined && shown(given) !== shown(value)) warnings.push(`${option} ${shown(given)} ignored: ${MANDATORY_CONFIG} sets ${key} = ${shown(value)}`);
+    if (given !== undefined && shown(given) !== shown(value)) warnings.push(`${option} ${brief(given)} ignored: ${MANDATORY_CONFIG} sets ${key} = ${brief(value)}`);
   };
   const request: StartRequest = { ...req };
   for (const [field, option, key] of FIELDS) {

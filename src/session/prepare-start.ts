@@ -15,6 +15,7 @@ import { checkUmask } from './spawn-detached.js';
 import type { SessionOptions } from './session-record.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions, usesPasswdFile } from './start-options.js';
+import { checkCertificateFiles, cleartextWarning } from './security-options.js';
 
 export interface Prepared {
   /** The request with the configuration layers applied. */
@@ -38,8 +39,11 @@ export async function prepareStart(asked: StartRequest, log: (level: Level, mess
   for (const warning of warnings) log('warn', warning);
   const home = homeOf(req.env);
   const checked = resolveOptions(req, req.display ?? 0, '', null, config.restart);
+  const clear = cleartextWarning(checked);
+  if (clear !== null) log('warn', clear);
   const binary = await findServer(req.env);
   if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
+  await checkCertificateFiles(checked.securityTypes, req.extraArgs, home);
   const xstartup = await chooseSessionProgram(req, home);
   return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log) };
 }

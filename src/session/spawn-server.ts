@@ -6,6 +6,7 @@ import type { ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo } from './session-record.js';
 import { failureSummary } from './failure-summary.js';
 import { spawnDetached } from './spawn-detached.js';
+import { localConnectFailure } from '../probe/local-failure.js';
 
 /** A leftover .tXn-lock alone costs the server 6 s; anything beyond this is a hang. */
 const READY_TIMEOUT_MS = 30_000;
@@ -42,9 +43,12 @@ function displayFdLine(stream: Readable): Promise<string> {
   });
 }
 
-/** An RFB server greets first with "RFB xxx.yyy\n": proof that the port is the server's, not a squatter's. */
+/**
+ * An RFB server greets first with "RFB xxx.yyy\n": proof that the port is the server's, not a squatter's.
+ * A connection that fails on this machine (no free local port) is no answer about the server: it rejects.
+ */
 export function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | null> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     let text = '';
     const done = (value: string | null) => {
@@ -56,7 +60,12 @@ export function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | nu
       text += chunk.toString('latin1');
       if (text.length >= 12) done(/^RFB \d{3}\.\d{3}\n/.test(text) ? text.slice(0, 11) : null);
     });
-    socket.once('error', () => done(null));
+    socket.once('error', (error) => {
+      const local = localConnectFailure(error);
+      if (local === null) return done(null);
+      socket.destroy();
+      reject(new TsvncError('SERVER_FAILED', `tsvnc could not connect to port ${port} to check its new server: ${local.code}, ${local.why}`, `the server was stopped; ${local.fix}`));
+    });
   });
 }
 

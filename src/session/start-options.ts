@@ -1,4 +1,6 @@
 import { TsvncError } from '../errors.js';
+import { firstUnprintable, quote } from '../output/printable.js';
+import { checkCertificate } from './security-options.js';
 import { rfbPort } from '../display/display-number.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import type { SessionOptions } from './session-record.js';
@@ -17,12 +19,33 @@ const USES_PASSWD_FILE = new Set(['VncAuth', 'TLSVnc', 'X509Vnc']);
 /** Types that let anyone who reaches the port in without a secret. */
 const UNAUTHENTICATED = new Set(['None', 'TLSNone', 'X509None']);
 
+/**
+ * Bounds on free text, so a start fails with a sentence rather than with
+ * spawn's E2BIG (128 KiB per argument) or a viewer's title bar of a megabyte.
+ */
+export const MAX_DESKTOP_NAME = 256;
+export const MAX_COMMAND = 4096;
+const MAX_SERVER_ARGS = 256;
+
+/** Free text that ends up in a command line, a window title and tsvnc's output: bounded, no control characters. */
+export function plainText(option: string, value: string, max: number): string {
+  if (value.length > max) throw new TsvncError('BAD_ARGUMENT', `${option} is ${value.length} characters long`, `give at most ${max}`);
+  const bad = firstUnprintable(value);
+  if (bad !== null) throw new TsvncError('BAD_ARGUMENT', `${option} ${quote(value)} contains the control character ${bad}`, 'give it without control characters');
+  return value;
+}
+
+export function parseDesktop(text: string): string {
+  if (text === '') throw new TsvncError('BAD_ARGUMENT', '--desktop is empty', 'give the name viewers show, e.g. --desktop work');
+  return plainText('--desktop', text, MAX_DESKTOP_NAME);
+}
+
 export function parseGeometry(text: string): string {
   const match = /^(\d{1,5})x(\d{1,5})$/.exec(text);
   const width = Number(match?.[1]);
   const height = Number(match?.[2]);
   if (!match || width < 32 || height < 32 || width > MAX_SIDE || height > MAX_SIDE) {
-    throw new TsvncError('BAD_ARGUMENT', `--geometry "${text}" is not a screen size`, `give WIDTHxHEIGHT, each from 32 to ${MAX_SIDE}, e.g. 1920x1080`);
+    throw new TsvncError('BAD_ARGUMENT', `--geometry ${quote(text)} is not a screen size`, `give WIDTHxHEIGHT, each from 32 to ${MAX_SIDE}, e.g. 1920x1080`);
   }
   return `${width}x${height}`;
 }
@@ -40,7 +63,7 @@ export function parseDepth(value: number): number {
 export function parseSecurityTypes(text: string): string[] {
   const types = text.split(',').map((t) => t.trim()).filter(Boolean).map((given) => {
     const known = SECURITY_TYPES.find((t) => t.toLowerCase() === given.toLowerCase());
-    if (!known) throw new TsvncError('BAD_ARGUMENT', `unknown security type "${given}"`, `use a comma-separated list of ${SECURITY_TYPES.join(', ')}`);
+    if (!known) throw new TsvncError('BAD_ARGUMENT', `unknown security type ${quote(given)}`, `use a comma-separated list of ${SECURITY_TYPES.join(', ')}`);
     return known;
   });
   if (types.length === 0) throw new TsvncError('BAD_ARGUMENT', '--security-types is empty', `use a comma-separated list of ${SECURITY_TYPES.join(', ')}`);
@@ -58,7 +81,7 @@ export function usesPasswdFile(types: readonly string[]): boolean {
  */
 export function parseRestart(req: Pick<StartRequest, 'restart' | 'restartLimit' | 'restartWindow'>, defaults: RestartPolicy): RestartPolicy {
   const mode = req.restart ?? defaults.mode;
-  if (!RESTART_MODES.includes(mode as RestartMode)) throw new TsvncError('BAD_ARGUMENT', `--restart ${mode} is not a restart policy`, `use one of ${RESTART_MODES.join(', ')}`);
+  if (!RESTART_MODES.includes(mode as RestartMode)) throw new TsvncError('BAD_ARGUMENT', `--restart ${quote(String(mode))} is not a restart policy`, `use one of ${RESTART_MODES.join(', ')}`);
   const limit = req.restartLimit ?? defaults.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new TsvncError('BAD_ARGUMENT', `--restart-limit ${limit} is not accepted`, 'give a number of failures from 1 to 1000');
   const windowSeconds = req.restartWindow ?? defaults.windowSeconds;
@@ -78,10 +101,12 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     );
   }
   checkExtraArgs(req.extraArgs);
+  checkCertificate(securityTypes, req.extraArgs);
+  if (req.xstartup !== undefined) plainText('--xstartup', req.xstartup, MAX_COMMAND);
   return {
     geometry: parseGeometry(req.geometry ?? DEFAULT_GEOMETRY),
     depth: parseDepth(req.depth ?? DEFAULT_DEPTH),
-    desktop: req.desktop ?? desktopDefault,
+    desktop: req.desktop === undefined ? desktopDefault : parseDesktop(req.desktop),
     localhost,
     securityTypes,
     rfbPort: req.rfbPort === undefined ? rfbPort(display) : parsePort(req.rfbPort),
@@ -97,7 +122,7 @@ const MANAGED: Record<string, string> = {
   displayfd: 'none: tsvnc needs it for readiness', auth: 'none: tsvnc gives each server its own cookie',
   desktop: '--desktop', geometry: '--geometry', depth: '--depth', rfbport: '--rfbport', localhost: '--localhost',
   securitytypes: '--security-types', passwordfile: 'none: tsvnc uses ~/.vnc/passwd', rfbauth: 'none: tsvnc uses ~/.vnc/passwd',
-  interface: '--localhost', inetd: 'none',
+  interface: '--localhost', inetd: 'none: tsvnc runs each server itself',
 };
 
 /**
@@ -106,13 +131,24 @@ const MANAGED: Record<string, string> = {
  * silently undo the checks on security and readiness.
  */
 export function checkExtraArgs(args: readonly string[]): void {
+  if (args.length > MAX_SERVER_ARGS) throw new TsvncError('BAD_ARGUMENT', `${args.length} server options are too many`, `give at most ${MAX_SERVER_ARGS}`);
   for (const arg of args) {
+    plainText('a server option', arg, MAX_COMMAND);
     const name = /^--?([A-Za-z]+)/.exec(arg)?.[1]?.toLowerCase();
-    const instead = name === undefined ? undefined : MANAGED[name];
+    const instead = name !== undefined && Object.hasOwn(MANAGED, name) ? MANAGED[name] : undefined;
     if (instead !== undefined) {
-      throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, instead.startsWith('none') ? `remove it (${instead.slice(6)})` : `use ${instead} instead`);
+      throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, instead.startsWith('none: ') ? `remove it: ${instead.slice(6)}` : `use ${instead} instead`);
     }
   }
+}
+
+/**
+ * Whether a process's command line is one serverArgs builds (its first
+ * options are tsvnc's, in tsvnc's order; vncserver never passes -displayfd).
+ * A hint only: anyone can start a process with this command line.
+ */
+export function looksLikeTsvncServer(command: string): boolean {
+  return /^(\S*\/)?(Xtigervnc|Xvnc) :\d+ -displayfd 3 -auth /.test(command);
 }
 
 /** The Xtigervnc command line: readiness on fd 3, the lock left to tsvnc. */

@@ -99,6 +99,45 @@ describe('tsvnc doctor against real faults', { skip: sandboxUnavailable, concurr
   });
 });
 
+describe('tsvnc doctor and start beside running desktops', { skip: sandboxUnavailable }, () => {
+  it("your tsvnc desktop and another user's are information; an unknown X server stays an error; a port of another display is named as its", async () => {
+    const run = await sandbox(`private_system
+      useradd -m -s /bin/bash alice
+      echo secret12 | as_user alice $TSVNC passwd >/dev/null
+      set_passwd
+      step mine tsvnc start :1 --xstartup 'sleep 1000' --json
+      step alice as_user alice $TSVNC start :2 --xstartup 'sleep 1000' --json
+      start_x 3
+      step json tsvnc doctor --json
+      step text tsvnc doctor
+      step alice_json as_user alice $TSVNC doctor --json
+      step rfbport tsvnc start :4 --rfbport 5902 --no-xstartup
+      step theirs tsvnc start :2 --no-xstartup
+      step kill tsvnc kill :1
+      step alice_kill as_user alice $TSVNC kill :2`, { timeoutMs: 90_000 });
+    assert.equal(run.step('mine').code, 0, run.stderr);
+    assert.equal(run.step('alice').code, 0, run.stderr);
+    const report = run.json<Report>('json');
+    const about = (display: number) => report.findings.filter((f) => f.display === display).map((f) => [f.cause, f.severity]);
+    assert.deepEqual(about(1), [['tsvnc-desktop', 'info']]);
+    assert.deepEqual(about(2), [['tsvnc-desktop', 'info']]);
+    assert.deepEqual(about(3), [['live-server', 'error']], 'an X server tsvnc did not start may be abandoned');
+    const text = run.step('text').out;
+    assert.match(text, /^note: :1 is your tsvnc desktop: \S*Xtigervnc :1 .*\(pid \d+, user root\)\n  fix: nothing to do; tsvnc status :1 shows it/m);
+    assert.match(text, /^note: :2 is a tsvnc desktop of user alice: \S*Xtigervnc :2 .*user alice\)\n  fix: it is theirs: use another display/m);
+    assert.doesNotMatch(text, /error: :[12] /);
+    const alice = run.json<Report>('alice_json');
+    assert.deepEqual(alice.findings.filter((f) => f.display === 1 || f.display === 2).map((f) => [f.display, f.cause, f.severity]),
+      [[1, 'tsvnc-desktop', 'info'], [2, 'tsvnc-desktop', 'info']], "alice's view: hers and root's");
+    assert.equal(run.step('rfbport').code, 1);
+    assert.match(run.stderr, /^tsvnc: port 5902 \(RFB\) on 127\.0\.0\.1 is the RFB port of :2, held by that server: \S*Xtigervnc :2 .*user alice\) \(give :4 another port with --rfbport, or leave --rfbport out to use 5904, the port of :4; or leave out :4/m);
+    assert.equal(run.step('theirs').code, 1);
+    assert.match(run.stderr, /^tsvnc: :2 is a tsvnc desktop of user alice: .*\(it is theirs: use another display; or leave out :2/m);
+    assert.equal(run.step('kill').code, 0);
+    assert.equal(run.step('alice_kill').code, 0);
+  });
+});
+
 describe('tsvnc doctor input', () => {
   it('rejects a bad display with one line and exit 2', async () => {
     const result = await runCli(['doctor', ':x']);

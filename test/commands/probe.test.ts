@@ -196,7 +196,7 @@ describe('tsvnc probe input', () => {
   for (const [args, pattern] of [
     [['--rfbport', '0x1700'], /--rfbport "0x1700" is not a TCP port/],
     [['--rfbport', '70000'], /--rfbport "70000" is not a TCP port/],
-    [['--localhost', 'maybe'], /Invalid values: .*maybe/],
+    [['--localhost', 'maybe'], /--localhost "maybe" is not accepted \(use yes, no\)/],
   ] as const) {
     it(`rejects ${args.join(' ')} with one line and exit 2`, async () => {
       const result = await runCli(['probe', ':1', ...args]);

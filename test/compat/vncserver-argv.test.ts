@@ -107,6 +107,7 @@ describe('vncserver command lines translated to tsvnc', () => {
     refused([':*'], 'BAD_ARGUMENT', /:\* names every display/, /:N/);
     refused([':99999'], 'BAD_DISPLAY', /out of range/, /display from 0/);
     refused(['start'], 'BAD_ARGUMENT', /^"start" is neither a vncserver option nor a display$/, /:N/);
+    refused([':abc', '-geometry', '1280x800'], 'BAD_ARGUMENT', /^":abc" is not a display$/, /:N with a number/);
     refused(['-passwd', '/x'], 'BAD_ARGUMENT', /-passwd is managed by tsvnc/, /~\/\.vnc\/passwd/);
     refused(['-xdisplaydefaults'], 'BAD_ARGUMENT', /not supported/, /-geometry/);
   });
@@ -114,7 +115,7 @@ describe('vncserver command lines translated to tsvnc', () => {
 
 describe('isClassicForm', () => {
   it('is a display or a single-dash option that tsvnc does not have', () => {
-    for (const args of [[':1'], [':1', '-geometry', '800x600'], ['-kill', ':1'], ['-list'], ['-version'], ['-geometry', '800x600'], [':*'], ['-help']]) {
+    for (const args of [[':1'], [':1', '-geometry', '800x600'], ['-kill', ':1'], ['-list'], ['-version'], ['-geometry', '800x600'], [':*'], ['-help'], [':abc', '-geometry', '800x600']]) {
       assert.equal(isClassicForm(args), true, args.join(' '));
     }
     for (const args of [[], ['start', ':1'], ['--version'], ['--help'], ['-h'], ['list'], ['kill', ':1'], ['--log-level', 'info', 'list']]) {

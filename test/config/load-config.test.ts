@@ -86,3 +86,20 @@ test('a user config path that is a directory is a BAD_CONFIG error', async (t) =
     return true;
   });
 });
+
+test('a file larger than any configuration is refused in one short line, without echoing it', async (t) => {
+  const home = await tempDir(t);
+  const path = await writeUserConfig(join(home, '.config'), `desktop = ${'a'.repeat(30 * 1024 * 1024)}`);
+  await assert.rejects(loadConfig({ HOME: home }), (error: unknown) => {
+    assert.ok(error instanceof TsvncError);
+    assert.equal(error.code, 'BAD_CONFIG');
+    assert.equal(error.message, `${path} is larger than 64 KiB, so it is not a tsvnc configuration file`);
+    return true;
+  });
+});
+
+test('a file just under the bound is read whole', async (t) => {
+  const home = await tempDir(t);
+  await writeUserConfig(join(home, '.config'), `${'#'.repeat(60 * 1024)}\nlog-keep = 7\n`);
+  assert.equal((await loadConfig({ HOME: home })).logKeep, 7);
+});

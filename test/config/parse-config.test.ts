@@ -171,3 +171,21 @@ test('server arguments from several layers add up', () => {
   const merged = mergeConfig(DEFAULT_CONFIG, parseConfig('server-args = -AlwaysShared', FILE), parseConfig('server-args = -dpi 96', FILE));
   assert.deepEqual(merged.serverArgs, ['-AlwaysShared', '-dpi', '96']);
 });
+
+test('a long line of random bytes comes back cut and escaped, not whole and raw', () => {
+  const line = `\x1b]0;PWNED\x07${'\x00\x9b\xff'.repeat(20_000)}`;
+  assert.throws(() => parseConfig(line, FILE), (error: unknown) => {
+    assert.ok(error instanceof TsvncError);
+    assert.ok(error.message.length < 400, `${error.message.length} characters`);
+    assert.match(error.message, /cannot read "\\x1b\]0;PWNED\\x07\\x00\\x9b.*\.\.\." \(60010 characters\)$/);
+    assert.doesNotMatch(error.message, /[\x00-\x1f\x7f-\x9f]/);
+    return true;
+  });
+});
+
+test('a desktop name is bounded and has no control characters', () => {
+  assertBadConfig(`desktop = ${'a'.repeat(200_000)}`, 1, ['at most 256']);
+  assertBadConfig('desktop = b\x1b[2J', 1, ['without control characters']);
+  assertBadConfig(`xstartup = ${'x'.repeat(5000)}`, 1, ['at most 4096']);
+  assert.deepEqual(parseConfig('desktop = Büro\tdesk', FILE), { desktop: 'Büro\tdesk' });
+});

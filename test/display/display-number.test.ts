@@ -68,3 +68,7 @@ test('lock and socket paths are the X server\'s', () => {
   assert.equal(unixSocketPath(1), '/tmp/.X11-unix/X1');
   assert.equal(unixSocketPath(12), '/tmp/.X11-unix/X12');
 });
+
+test('a display given as a huge or hostile word is quoted cut and escaped', () => {
+  assert.throws(() => parseDisplay(`\x1b]0;x\x07${'9'.repeat(100_000)}`), (error: Error) => error.message.length < 150 && error.message.startsWith('"\\x1b]0;x\\x07999'));
+});

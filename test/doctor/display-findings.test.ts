@@ -243,3 +243,53 @@ test('TIME_WAITs left on the port of a running server add no port-listener findi
   const findings = displayFindings(result({ reasons: [lock(), tcp([holder(), wait])] }), nameOf);
   assert.deepEqual(findings.map((f) => f.cause), ['live-server']);
 });
+
+const TSVNC_XVNC = (n: number) => `/usr/bin/Xtigervnc :${n} -displayfd 3 -auth /home/a/.vnc/tsvnc-h/sessions/${n}.xauth -desktop d`;
+const ME = process.getuid?.() ?? 0;
+const OTHER = ME + 1000;
+
+test('your own tsvnc session is a desktop, information, not an error', () => {
+  const server = { command: TSVNC_XVNC(1), uid: ME };
+  const f = only(displayFindings(result({ reasons: [lock(server), tcp([holder(server)])] }), nameOf, new Map([[1, 4242]])));
+  assert.equal(f.cause, 'tsvnc-desktop');
+  assert.equal(f.severity, 'info');
+  includesAll(f.message, [':1 is your tsvnc desktop', 'pid 4242']);
+  includesAll(f.fix, ['nothing to do', 'tsvnc status :1']);
+});
+
+test("another user's tsvnc desktop is information, told from the kernel's uid and the command line, and its hidden sockets are its own", () => {
+  const server = { command: TSVNC_XVNC(1), uid: OTHER };
+  const hidden = holder({ pid: null, command: null, uid: null });
+  const f = only(displayFindings(result({ reasons: [lock(server), tcp([hidden]), { kind: 'unix-socket', blocking: true, path: '/tmp/.X11-unix/X1', holders: [], detail: 'accepts' }] }), nameOf));
+  assert.equal(f.cause, 'tsvnc-desktop');
+  assert.equal(f.severity, 'info');
+  includesAll(f.message, [`tsvnc desktop of user ${OTHER}`]);
+});
+
+test('an X server of yours that is not one of your sessions, or that tsvnc did not start, stays an error with the kill advice', () => {
+  for (const [command, own] of [[TSVNC_XVNC(1), new Map<number, number>()], [XVNC, new Map([[1, 999]])]] as const) {
+    const f = only(displayFindings(result({ reasons: [lock({ command, uid: ME })] }), nameOf, own));
+    assert.equal(f.cause, 'live-server');
+    assert.equal(f.severity, 'error');
+    includesAll(f.fix, ['kill 4242']);
+  }
+});
+
+test('the server of another display on this display\'s port is named as that display\'s, with the --rfbport fix', () => {
+  const other = holder({ command: TSVNC_XVNC(2), local: '127.0.0.1:5902' });
+  const f = only(displayFindings(result({ display: 3, rfbPort: 5902, reasons: [tcp([other], { port: 5902 })] }), nameOf));
+  assert.equal(f.cause, 'port-listener');
+  assert.equal(f.severity, 'error');
+  includesAll(f.message, ['port 5902 (RFB) on 127.0.0.1 is the RFB port of :2, held by that server', 'pid 4242']);
+  assert.equal(f.fix, 'give :3 another port with --rfbport, or leave --rfbport out to use 5903, the port of :3');
+  const elsewhere = holder({ command: `${TSVNC_XVNC(2)} -rfbport 5903`, local: '127.0.0.1:5903' });
+  const g = only(displayFindings(result({ display: 3, reasons: [tcp([elsewhere], { port: 5903 })] }), nameOf));
+  includesAll(g.message, ['is the RFB port of :2']);
+  includesAll(g.fix, ['use another display']);
+});
+
+test("a lock naming another display's tsvnc server is no desktop of this display", () => {
+  const f = only(displayFindings(result({ display: 5, reasons: [lock({ path: '/tmp/.X5-lock', command: TSVNC_XVNC(2), uid: OTHER })] }), nameOf));
+  assert.equal(f.cause, 'live-server');
+  assert.equal(f.severity, 'error');
+});

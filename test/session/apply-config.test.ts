@@ -58,3 +58,12 @@ test('a display outside display-range is refused with the range', () => {
   });
   assert.equal(applyConfig({ ...REQ, display: 12 }, layers({ displayRange: [10, 19] })).request.display, 12);
 });
+
+test("a long value mandatory.conf overrides is cut in the warning, which is still given", () => {
+  const long = 'a'.repeat(100_000);
+  const { request, warnings } = applyConfig({ ...REQ, desktop: long }, layers({}, { desktop: 'lab' }));
+  assert.equal(request.desktop, 'lab');
+  assert.equal(warnings.length, 1);
+  assert.ok((warnings[0] ?? '').length < 200, warnings[0]?.slice(0, 300));
+  assert.match(warnings[0] ?? '', /^--desktop "a+\.\.\." \(100000 characters\) ignored: \/etc\/tsvnc\/mandatory.conf sets desktop = lab$/);
+});

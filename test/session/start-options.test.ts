@@ -6,8 +6,10 @@ import type { StartRequest } from '../../src/daemon/protocol.js';
 import type { SessionOptions } from '../../src/session/session-record.js';
 import {
   checkExtraArgs,
+  MAX_DESKTOP_NAME,
   DEFAULT_DEPTH,
   DEFAULT_GEOMETRY,
+  looksLikeTsvncServer,
   parseDepth,
   parseGeometry,
   parseSecurityTypes,
@@ -174,13 +176,43 @@ describe('resolveOptions', () => {
   });
 
   it('allows unauthenticated types on localhost', () => {
-    assert.deepEqual(resolveOptions(request({ localhost: true, securityTypes: 'None,X509None' }), 1, '', null).securityTypes, ['None', 'X509None']);
+    assert.deepEqual(resolveOptions(request({ localhost: true, securityTypes: 'None,TLSNone' }), 1, '', null).securityTypes, ['None', 'TLSNone']);
   });
 
   it('allows authenticated types off localhost', () => {
+    const cert = ['-X509Cert', '/etc/ssl/vnc.pem', '-X509Key', '/etc/ssl/vnc.key'];
     for (const types of ['VncAuth', 'Plain', 'TLSVnc', 'TLSPlain', 'X509Vnc', 'X509Plain']) {
-      assert.deepEqual(resolveOptions(request({ localhost: false, securityTypes: types }), 1, '', null).securityTypes, [types], types);
+      assert.deepEqual(resolveOptions(request({ localhost: false, securityTypes: types, extraArgs: cert }), 1, '', null).securityTypes, [types], types);
     }
+  });
+
+  it('refuses X509 types without a certificate and key, which no viewer could connect to', () => {
+    for (const [types, extraArgs] of [['X509Vnc', []], ['X509Plain', []], ['VncAuth,X509None', []], ['X509Vnc', ['-X509Cert', '/c.pem']], ['X509Vnc', ['-X509Key=/k.pem']]] as const) {
+      assert.throws(
+        () => resolveOptions(request({ securityTypes: types, extraArgs: [...extraArgs] }), 1, '', null),
+        (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /needs a server certificate/.test(error.message) && /TLSVnc/.test(error.hint ?? '') && /-X509Cert/.test(error.hint ?? ''),
+        `${types} ${extraArgs.join(' ')}`,
+      );
+    }
+    assert.deepEqual(resolveOptions(request({ securityTypes: 'X509Vnc', extraArgs: ['-x509cert=/c.pem', '-X509KEY', '/k.pem'] }), 1, '', null).securityTypes, ['X509Vnc']);
+  });
+
+  it('refuses control characters and overlong text in the desktop name, the session program and server options', () => {
+    for (const fields of [
+      { desktop: 'b\x1b]0;PWNED\x07\x1b[2J' }, { desktop: 'two\nlines' }, { desktop: 'x\u009bm' }, { desktop: 'a'.repeat(MAX_DESKTOP_NAME + 1) }, { desktop: '' },
+      { xstartup: 'xterm\rx' }, { xstartup: 'x'.repeat(200_000) },
+      { extraArgs: ['-dpi', '96\x1b[2J'] }, { extraArgs: ['-x'.repeat(100_000)] }, { extraArgs: Array.from({ length: 1000 }, () => '-AlwaysShared') },
+    ] as Partial<StartRequest>[]) {
+      assert.throws(() => resolveOptions(request(fields), 1, '', null), fails('BAD_ARGUMENT'), JSON.stringify(fields).slice(0, 80));
+    }
+    assert.equal(resolveOptions(request({ desktop: 'Büro\tdesk ✓' }), 1, '', null).desktop, 'Büro\tdesk ✓');
+  });
+
+  it('names the control character and quotes the name escaped, so the error itself is safe to print', () => {
+    assert.throws(() => resolveOptions(request({ desktop: 'b\x1b]0;PWNED\x07' }), 1, '', null), (error: TsvncError) => {
+      assert.equal(error.message, '--desktop "b\\x1b]0;PWNED\\x07" contains the control character \\x1b');
+      return true;
+    });
   });
 
   it('refuses bad geometry, depth and security types from the request', () => {
@@ -264,5 +296,23 @@ describe('checkExtraArgs', () => {
     for (const [arg, hint] of [['-SecurityTypes', /--security-types/], ['-securitytypes=None', /--security-types/], ['--localhost=0', /--localhost/], ['-rfbport', /--rfbport/], ['-displayfd', /readiness/], ['-PasswordFile=/x', /passwd/], ['-interface', /--localhost/]] as const) {
       assert.throws(() => checkExtraArgs([arg]), (error: TsvncError) => error.code === 'BAD_ARGUMENT' && hint.test(error.hint ?? ''), arg);
     }
+  });
+
+  it('says why an option with no tsvnc counterpart must go, never an empty reason', () => {
+    for (const arg of ['-inetd', '-auth', '-displayfd', '-rfbauth', '-PasswordFile']) {
+      assert.throws(() => checkExtraArgs([arg]), (error: TsvncError) => /^remove it: \S/.test(error.hint ?? '') && !error.hint?.includes('()'), arg);
+    }
+  });
+
+  it('treats Object.prototype names as ordinary options', () => {
+    assert.doesNotThrow(() => checkExtraArgs(['-constructor', '-toString']));
+  });
+});
+
+describe('looksLikeTsvncServer', () => {
+  it("recognizes the command line serverArgs builds, as /proc shows it, and not vncserver's", () => {
+    assert.equal(looksLikeTsvncServer(['/usr/bin/Xtigervnc', ...serverArgs(12, options(), '/s/auth', '/p')].join(' ')), true);
+    assert.equal(looksLikeTsvncServer('/usr/bin/Xtigervnc :1 -auth /home/a/.Xauthority -desktop x -rfbauth /home/a/.vnc/passwd -rfbport 5901'), false);
+    assert.equal(looksLikeTsvncServer('/usr/bin/python3 Xtigervnc :1 -displayfd 3 -auth x'), false);
   });
 });

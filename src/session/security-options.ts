@@ -1,0 +1,70 @@
+import { access, constants } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { TsvncError } from '../errors.js';
+import type { SessionOptions } from './session-record.js';
+
+/** Types without TLS: the screen and the keystrokes cross the network as they are. */
+const CLEARTEXT = new Set(['None', 'VncAuth', 'Plain']);
+
+function isX509(type: string): boolean {
+  return type.startsWith('X509');
+}
+
+/** The value of server option `name` (case-insensitive, as Xtigervnc reads it) in `args`: the last one given wins. */
+function serverOptionValue(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  const form = new RegExp(`^--?${name}(?:=(.*))?$`, 'is');
+  args.forEach((arg, i) => {
+    const match = form.exec(arg);
+    if (match) value = match[1] ?? args[i + 1];
+  });
+  return value;
+}
+
+/** The certificate and key the X509 types need, as the server options give them. */
+export function certificateFiles(args: readonly string[]): { cert: string; key: string } | null {
+  const cert = serverOptionValue(args, 'X509Cert');
+  const key = serverOptionValue(args, 'X509Key');
+  return cert && key ? { cert, key } : null;
+}
+
+/**
+ * Xtigervnc starts with an X509 type and no certificate, then fails every
+ * viewer that picks it ("Error loading X509 certificate or key"): refused
+ * here instead of a desktop nobody can reach.
+ */
+export function checkCertificate(types: readonly string[], args: readonly string[]): void {
+  const x509 = types.filter(isX509);
+  if (x509.length === 0 || certificateFiles(args) !== null) return;
+  throw new TsvncError(
+    'BAD_ARGUMENT',
+    `security type ${x509.join(', ')} needs a server certificate and none is configured, so no viewer could connect`,
+    'use TLSVnc (encrypted, no certificate) or VncAuth through an ssh tunnel; or give the server one: server-args = -X509Cert CERT.pem -X509Key KEY.pem in tsvnc.conf',
+  );
+}
+
+/** The server reads its certificate only when a viewer connects: a wrong path must fail the start, not every viewer. */
+export async function checkCertificateFiles(types: readonly string[], args: readonly string[], home: string): Promise<void> {
+  const files = types.some(isX509) ? certificateFiles(args) : null;
+  for (const given of files === null ? [] : [files.cert, files.key]) {
+    const path = isAbsolute(given) ? given : join(home, given);
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      throw new TsvncError('BAD_ARGUMENT', `cannot read ${path}, given to the server by -X509Cert or -X509Key: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'fix the path or its permissions');
+    }
+  }
+}
+
+/**
+ * What a start off localhost without TLS should say: a viewer's traffic, and
+ * with Plain the password, crosses the network as it is. Null when nothing
+ * needs saying.
+ */
+export function cleartextWarning(options: Pick<SessionOptions, 'localhost' | 'securityTypes'>): string | null {
+  const clear = options.securityTypes.filter((t) => CLEARTEXT.has(t));
+  if (options.localhost || clear.length === 0) return null;
+  const password = clear.includes('Plain') ? ', and with Plain the password too' : '';
+  return `with security type ${clear.join(', ')} off localhost, the screen and every keystroke cross the network unencrypted${password}; `
+    + 'keep --localhost yes and connect through an ssh tunnel, or use an encrypted type such as TLSVnc or TLSPlain';
+}
