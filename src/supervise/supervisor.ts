@@ -5,7 +5,7 @@ import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
-import { terminate, waitGone } from '../session/stop-process.js';
+import { programProcesses, terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { exitText, failureSummary } from '../session/failure-summary.js';
 import { watchServer, watchExit } from '../session/watch-process.js';
@@ -98,7 +98,10 @@ export class Supervisor {
     record.state = 'restarting';
     record.reason = `${why}; restarting${decision.delayMs > 0 ? ` in ${decision.delayMs / 1000} s` : ''}`;
     logger.warn(`:${record.display}: ${record.reason}`);
-    await this.endProgram(record);
+    // Only the session program's own session: what the user detached from the
+    // desktop (a nohup'd computation) outlives a server crash, as it would
+    // under vncserver; kill and the end of the desktop still find it by its tag.
+    await this.endProgram(record, 'session');
     await keepReserved(record.display, ourPids(dead));
     record.server = null;
     this.schedule(live, decision.delayMs);
@@ -174,9 +177,10 @@ export class Supervisor {
     if (record.options.autokill) await this.stop(record.display, false);
   }
 
-  /** The session program's session, and whatever else carries the desktop's tag (daemons that left the session). */
-  private async endProgram(record: SessionRecord): Promise<void> {
-    await terminate(await desktopProcesses(record));
+  /** The session program's session, and unless only that is asked for, whatever else carries the desktop's tag (daemons that left the session). */
+  private async endProgram(record: SessionRecord, reach: 'session' | 'desktop' = 'desktop'): Promise<void> {
+    if (reach === 'desktop') await terminate(await desktopProcesses(record));
+    else if (record.program) await terminate(await programProcesses(record.program));
     record.program = null;
   }
 
