@@ -36,6 +36,27 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
     assert.equal(run.step('others').out.trim(), 'X1', 'no other display was used');
   });
 
+  it('a restart ends the session program but not what the user detached from the desktop; kill ends that too', async () => {
+    const run = await sandbox(`set_passwd
+      tsvnc start --xstartup 'setsid -f sleep 2000; exec sleep 1000' >/dev/null
+      wait_until pgrep -x -f 'sleep 2000'
+      first=$(pgrep -x -f 'sleep 2000')
+      old=$(pgrep -x Xtigervnc)
+      kill -9 $old
+      step restarted wait_until bash -c "pgrep -x Xtigervnc | grep -vx $old >/dev/null && pgrep -x -f 'sleep 1000' >/dev/null"
+      step detached kill -0 $first
+      step detached_count pgrep -c -x -f 'sleep 2000'
+      step programs pgrep -c -x -f 'sleep 1000'
+      step kill tsvnc kill :1
+      step after bash -c 'pgrep -a -x sleep; true'`);
+    assert.equal(run.step('restarted').code, 0, run.stderr);
+    assert.equal(run.step('detached').code, 0, 'the detached process survived the restart');
+    assert.equal(run.step('detached_count').out.trim(), '2', 'the new session program detached its own');
+    assert.equal(run.step('programs').out.trim(), '1', 'the old session program was ended and a new one started');
+    assert.equal(run.step('kill').code, 0, run.stderr);
+    assert.equal(run.step('after').out.trim(), '', 'kill ended the desktop and what it detached');
+  });
+
   it('a server that keeps dying at start ends failed after the configured limit, with the reason, and nothing left', async () => {
     const run = await sandbox(`set_passwd
       printf '#!/bin/sh\\n[ -e /tmp/home/healthy ] && exec Xtigervnc "$@"\\necho "(EE) fixture: this server always dies" >&2\\nexit 1\\n' > /tmp/home/xvnc && chmod +x /tmp/home/xvnc
