@@ -201,7 +201,7 @@ describe('control socket', () => {
     assert.equal(code, 0);
   });
 
-  it('a daemon that takes the connection but never accepts the request (stopped, hung) fails in a few seconds, naming its pid', async () => {
+  it('a daemon that takes the connection but never accepts the request (stopped, hung) fails in a few seconds, naming its pid', { timeout: 30_000 }, async () => {
     // The listener is this very process: the message names it, as it would a stopped daemon.
     // Reads (so it sees the client leave) and never answers.
     server = createServer((connection) => connection.resume());
@@ -215,7 +215,7 @@ describe('control socket', () => {
     });
   });
 
-  it('a request the daemon accepted but never answers is bounded too, for every op', async () => {
+  it('a request the daemon accepted but never answers is bounded too, for every op', { timeout: 30_000 }, async () => {
     await listen(() => new Promise(() => undefined));
     await assert.rejects(callDaemon(paths, { op: 'status', display: 3 }), /took the status request but did not answer within 10 s/);
   });
@@ -232,13 +232,13 @@ describe('control socket', () => {
       const socket = connect({ path: paths.socket });
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.write(encode(request));
-      while (seen.length === 0 || seen.at(-1)?.op !== request.op) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let i = 0; i < 200 && seen.at(-1)?.op !== request.op; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       socket.destroy();
       await new Promise((resolve) => setTimeout(resolve, 50));
       finish();
     };
     await leave({ op: 'start', start: { display: 7, noXstartup: true, insecure: false, extraArgs: [], env: {} } });
-    while (seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(seen[1], { op: 'kill', target: 7, clean: false });
     await leave({ op: 'kill', target: 8, clean: false });
     await new Promise((resolve) => setTimeout(resolve, 50));

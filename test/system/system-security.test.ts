@@ -39,9 +39,9 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       step list tsvnc list --all --json
       step evidence ls /tmp/evidence
       step cmdline bash -c 'tr "\\0" " " </proc/$(user_daemon mallory)/cmdline'`, { timeoutMs: 120_000 });
-    assert.deepEqual(run.json<Owned[]>('list').map((s) => [s.user, s.display, s.state]), [['mallory', 1, 'running']], run.stderr);
     const evidence = run.step('evidence').out.split('\n').filter((l) => l !== '');
     assert.deepEqual(evidence.filter((e) => /-euid-0-/.test(e)), [], 'nothing the login environment chose ran as uid 0');
+    assert.deepEqual(run.json<Owned[]>('list').map((s) => [s.user, s.display, s.state]), [['mallory', 1, 'running']], run.stderr);
     assert.ok(evidence.some((e) => /^preload-euid-[1-9]\d*-/.test(e)), `the login environment still reaches mallory's own processes: ${evidence.join(' ')}`);
     assert.doesNotMatch(run.step('cmdline').out, /LD_PRELOAD|evidence/, 'the environment is not on a command line');
   });
@@ -54,7 +54,7 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       step own_list as_user mallory $TSVNC list --json
       as_user mallory $TSVNC kill :1
       mkdir -p /home/mallory/.config/tsvnc
-      echo 'xstartup = id >/tmp/rootexec; exec sleep 1000' >/home/mallory/.config/tsvnc/tsvnc.conf
+      printf 'xstartup = id >/tmp/rootexec; exec sleep 1000\nsecurity-types = None\n' >/home/mallory/.config/tsvnc/tsvnc.conf
       chown -R mallory: /home/mallory/.config
       step swap as_user mallory bash -c "ln -s /run/tsvnc/users/0/control.sock /run/tsvnc/users/$M/.evil && mv -T /run/tsvnc/users/$M/.evil /run/tsvnc/users/$M/control.sock"
       pkill -9 -u mallory -f 'cli[.]js daemon --foreground'
@@ -62,13 +62,13 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       for i in $(seq 100); do [ -s /tmp/rootexec ] && break; sleep 0.1; done
       step rootexec cat /tmp/rootexec
       step lock stat -c %U /tmp/.X1-lock`, { timeoutMs: 120_000 });
+    assert.doesNotMatch(run.step('rootexec').out, /uid=0\b/, 'her session program did not run as root');
     assert.deepEqual(run.step('layout').out.trim().split('\n').map((l) => l.replace(/^\S+ /, '')), [
       'root 755 directory', 'mallory 600 socket', 'mallory 700 directory',
     ], 'root owns the directory it connects through; the socket and the state directory are hers');
     assert.deepEqual(run.json<SessionSummary[]>('own_list').map((s) => s.display), [1], 'her own commands find her daemon');
     assert.notEqual(run.step('swap').code, 0, 'she cannot replace her socket');
     assert.equal(run.step('root_start').code, 0, run.stderr);
-    assert.doesNotMatch(run.step('rootexec').out, /uid=0\b/, 'her session program did not run as root');
     assert.match(run.step('rootexec').out, /uid=\d+\(mallory\)/);
     assert.equal(run.step('lock').out.trim(), 'mallory');
   });
@@ -82,6 +82,7 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       inode=$(awk -v p=/run/tsvnc/users/$B/control.sock '$8 == p && $4 == "00010000" { print $7 }' /proc/net/unix)
       fd=$(for f in /proc/$BOBD/fd/*; do [ "$(readlink $f)" = "socket:[$inode]" ] && basename $f; done | head -1)
       CAROL_X=$(tr -d ' ' </tmp/.X9-lock); BOB_X=$(tr -d ' ' </tmp/.X2-lock)
+      echo "BOBD=$BOBD CAROL_X=$CAROL_X"
       as_user bob /tmp/steal-fd $BOBD $fd node "$TSVNC_ROOT/dist/test/system/fixtures/fake-daemon.js" 9 $CAROL_X >/tmp/fake.out &
       wait_until grep -q ready /tmp/fake.out
       kill -STOP $BOBD
@@ -97,8 +98,7 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       step bob_list as_user bob timeout 60 $TSVNC list
       step bob_start as_user bob timeout 60 $TSVNC start :5
       step kill9 timeout 60 $TSVNC kill :9
-      step carol_x bash -c "kill -0 $CAROL_X 2>/dev/null && echo running || echo gone"
-      echo "BOBD=$BOBD CAROL_X=$CAROL_X"`, { timeoutMs: 240_000 });
+      step carol_x bash -c "kill -0 $CAROL_X 2>/dev/null && echo running || echo gone"`, { timeoutMs: 240_000 });
     const ids = /BOBD=(\d+) CAROL_X=(\d+)/.exec(run.stdout);
     assert.ok(ids, run.stderr);
     const [, bobDaemon, carolServer] = ids;
