@@ -2,7 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { TsvncError } from '../../src/errors.js';
 import { listenControl, type Handler } from '../../src/daemon/control-server.js';
@@ -24,15 +24,25 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Connections still open end with the test, so a client that never gives up fails its test instead of hanging the file. */
+const connections = new Set<Socket>();
+
 async function closeServer(): Promise<void> {
   const current = server;
   server = undefined;
+  for (const connection of connections) connection.destroy();
+  connections.clear();
   if (current?.listening) await new Promise<void>((resolve) => current.close(() => resolve()));
 }
 
+function track(listening: Server): Server {
+  server = listening;
+  listening.on('connection', (connection: Socket) => connections.add(connection));
+  return listening;
+}
+
 async function listen(handler: Handler): Promise<Server> {
-  server = await listenControl(paths.socket, handler);
-  return server;
+  return track(await listenControl(paths.socket, handler));
 }
 
 /** A raw exchange: every message the daemon sends, in order, until it closes. */
@@ -204,8 +214,8 @@ describe('control socket', () => {
   it('a daemon that takes the connection but never accepts the request (stopped, hung) fails in a few seconds, naming its pid', { timeout: 30_000 }, async () => {
     // The listener is this very process: the message names it, as it would a stopped daemon.
     // Reads (so it sees the client leave) and never answers.
-    server = createServer((connection) => connection.resume());
-    await new Promise<void>((resolve) => server!.listen(paths.socket, resolve));
+    const silent = track(createServer((connection) => connection.resume()));
+    await new Promise<void>((resolve) => silent.listen(paths.socket, resolve));
     await assert.rejects(callDaemon(paths, { op: 'list' }), (error: unknown) => {
       assert.ok(error instanceof TsvncError);
       assert.equal(error.code, 'DAEMON_UNAVAILABLE');
