@@ -34,7 +34,7 @@ export async function handler(argv: Args): Promise<void> {
     if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
     // The daemon's code is most of tsvnc: only the daemon loads it.
     const { runDaemon } = await import('../daemon/run-daemon.js');
-    await runDaemon(argv.readyFd, { ...(argv.listenFd === undefined ? {} : { listenFd: argv.listenFd }), ...(argv.envFd === undefined ? {} : { envFd: argv.envFd }) });
+    await runDaemon(argv.readyFd, { listenFd: argv.listenFd, envFd: argv.envFd });
     return;
   }
   const { pid } = (await callDaemon(await userStatePaths(), { op: 'ping' })) as { pid: number };

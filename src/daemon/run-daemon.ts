@@ -32,7 +32,8 @@ export interface Handed {
 function takeEnvironment(fd: number): void {
   const keep = process.env.TSVNC_STATE_DIR;
   const env = JSON.parse(readFileSync(fd, 'utf8')) as Record<string, unknown>;
-  closeSync(fd);
+  // Standard input stays open, at its end: a free fd 0 would go to the next file opened.
+  if (fd > 2) closeSync(fd);
   for (const key of Object.keys(process.env)) delete process.env[key];
   for (const [key, value] of Object.entries(env)) if (typeof value === 'string') process.env[key] = value;
   if (keep !== undefined) process.env.TSVNC_STATE_DIR = keep;
