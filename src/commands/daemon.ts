@@ -11,7 +11,9 @@ export function builder(yargs: Argv) {
   return yargs
     .option('foreground', { type: 'boolean', default: false, describe: 'run attached instead of in the background' })
     .option('system', { type: 'boolean', default: false, describe: 'as root, attached: start every user\'s desktops listed in /etc/tsvnc/sessions and serve root\'s commands for all of them' })
-    .option('ready-fd', { type: 'number', hidden: true, describe: 'write "ready" to this file descriptor once listening' });
+    .option('ready-fd', { type: 'number', hidden: true, describe: 'write "ready" to this file descriptor once listening' })
+    .option('listen-fd', { type: 'number', hidden: true, describe: 'serve this listening socket (the system daemon binds it)' })
+    .option('env-fd', { type: 'number', hidden: true, describe: 'read the environment to run with, as JSON, from this file descriptor' });
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { logLevel?: string };
@@ -25,11 +27,14 @@ export async function handler(argv: Args): Promise<void> {
   }
   if (argv.foreground) {
     if (argv.readyFd !== undefined && (!Number.isInteger(argv.readyFd) || argv.readyFd < 3)) throw new TsvncError('BAD_ARGUMENT', '--ready-fd must be a file descriptor number from 3 up');
+    for (const [name, fd] of [['--listen-fd', argv.listenFd], ['--env-fd', argv.envFd]] as const) {
+      if (fd !== undefined && (!Number.isInteger(fd) || fd < 0)) throw new TsvncError('BAD_ARGUMENT', `${name} must be a file descriptor number`);
+    }
     // A daemon's events are worth keeping: info unless asked otherwise.
     if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
     // The daemon's code is most of tsvnc: only the daemon loads it.
     const { runDaemon } = await import('../daemon/run-daemon.js');
-    await runDaemon(argv.readyFd);
+    await runDaemon(argv.readyFd, { listenFd: argv.listenFd, envFd: argv.envFd });
     return;
   }
   const { pid } = (await callDaemon(await userStatePaths(), { op: 'ping' })) as { pid: number };

@@ -1,19 +1,39 @@
 import { connect, type Socket } from 'node:net';
-import { TsvncError } from '../errors.js';
-import { logger } from '../log.js';
 import { lstat } from 'node:fs/promises';
-import type { Level } from '../log.js';
+import { TsvncError } from '../errors.js';
+import { logger, type Level } from '../log.js';
 import { ensureStateDir, stateDirFor, type StatePaths } from '../state/state-dir.js';
-import { SYSTEM_DIR, SYSTEM_SOCKET, userStateDir } from '../system/system-paths.js';
-
-const SYSTEM_PATHS: StatePaths = { dir: SYSTEM_DIR, socket: SYSTEM_SOCKET, sessions: '', daemonLog: 'the journal (journalctl -u tsvnc)', system: true };
+import { SYSTEM_DIR, SYSTEM_SOCKET, userDaemonPaths, type DaemonPaths } from '../system/system-paths.js';
+import { isSocketOf } from '../system/trusted-path.js';
 import { launchDaemon } from './launch-daemon.js';
+import { describeListener } from './listener.js';
 import { encode, lineSplitter, parseMessage, type Request } from './protocol.js';
+
+const SYSTEM_PATHS: DaemonPaths = { dir: SYSTEM_DIR, socket: SYSTEM_SOCKET, sessions: '', daemonLog: 'the journal (journalctl -u tsvnc)', system: true };
+
+/**
+ * Every request is bounded, so a stopped or hung daemon costs seconds, not
+ * forever: a live daemon says `accepted` at once, then answers within its
+ * op's bound (kill waits out a 5 s grace, start a 30 s server readiness).
+ */
+const ACCEPT_MS = 3_000;
+const ANSWER_MS: Record<Request['op'], number> = { ping: 3_000, list: 10_000, status: 10_000, kill: 30_000, start: 120_000 };
+/** A start still going after this says so once. */
+const PROGRESS_MS = 10_000;
+/** How long a user of the system daemon waits for it to bring their daemon back. */
+const RELAUNCH_WAIT_MS = 3_000;
 
 function open(path: string): Promise<Socket | null> {
   return new Promise((resolve, reject) => {
     const socket = connect({ path });
-    socket.once('connect', () => resolve(socket));
+    socket.setTimeout(ACCEPT_MS, () => {
+      socket.destroy();
+      reject(new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon at ${path} does not take connections`, 'its backlog is full: it is stopped or hung'));
+    });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') resolve(null);
       else reject(new TsvncError('DAEMON_UNAVAILABLE', `cannot reach the tsvnc daemon at ${path}: ${error.message}`, 'check the permissions of that directory, or set TSVNC_STATE_DIR'));
@@ -23,18 +43,46 @@ function open(path: string): Promise<Socket | null> {
 
 type OnLog = (level: Level, message: string) => void;
 
-function exchange(socket: Socket, request: Request, daemonLog: string, onLog: OnLog): Promise<unknown> {
+export interface CallOptions {
+  /** Where the daemon's progress lines go: the logger unless a relay is given. */
+  onLog?: OnLog;
+  /** false: never start a missing daemon. */
+  launch?: false;
+  /** Abandons the request (the forwarder's own client went away): the daemon undoes a start it was not heard finishing. */
+  signal?: AbortSignal;
+  /** Below 1 for a forwarder, so it gives up on a daemon and says so before its own client gives up on it. */
+  boundScale?: number;
+}
+
+function exchange(socket: Socket, request: Request, paths: DaemonPaths, options: CallOptions): Promise<unknown> {
+  const onLog = options.onLog ?? ((level, message) => logger[level](message));
+  const scale = options.boundScale ?? 1;
   return new Promise((resolve, reject) => {
+    const timers: NodeJS.Timeout[] = [];
     let settled = false;
     const settle = (fn: () => void) => {
-      if (!settled) {
-        settled = true;
-        fn();
-      }
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      options.signal?.removeEventListener('abort', abandon);
+      fn();
     };
+    const fail = (error: TsvncError) => settle(() => {
+      socket.destroy();
+      reject(error);
+    });
+    const wedged = async (what: string) => fail(await wedgedError(paths, request.op, what));
+    const abandon = () => fail(new TsvncError('DAEMON_UNAVAILABLE', `the ${request.op} request was abandoned`));
+    options.signal?.addEventListener('abort', abandon);
+    timers.push(setTimeout(() => void wedged(`did not take the ${request.op} request within ${ACCEPT_MS * scale / 1000} s`), ACCEPT_MS * scale));
     const split = lineSplitter((line) => {
       const message = parseMessage(line);
-      if (message.type === 'log') onLog(message.level, String(message.message));
+      if (message.type === 'accepted') {
+        clearTimeout(timers[0]);
+        const bound = ANSWER_MS[request.op] * scale;
+        timers.push(setTimeout(() => void wedged(`took the ${request.op} request but did not answer within ${bound / 1000} s`), bound));
+        if (request.op === 'start') timers.push(setTimeout(() => onLog('warn', `still waiting for the tsvnc daemon (pid ${message.pid}) to start the desktop`), PROGRESS_MS));
+      } else if (message.type === 'log') onLog(message.level, String(message.message));
       else if (message.type === 'result') settle(() => resolve(message.result));
       else settle(() => reject(new TsvncError(message.code, message.message, message.hint)));
     });
@@ -42,42 +90,58 @@ function exchange(socket: Socket, request: Request, daemonLog: string, onLog: On
       try {
         split(chunk);
       } catch (error) {
-        settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon answered nonsense: ${(error as Error).message}`, `see ${daemonLog}`)));
-        socket.destroy();
+        fail(new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon answered nonsense: ${(error as Error).message}`, `see ${paths.daemonLog}`));
       }
     });
-    socket.once('error', (error) => settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', `lost the tsvnc daemon: ${error.message}`, `see ${daemonLog}`))));
-    socket.once('close', () => settle(() => reject(new TsvncError('DAEMON_UNAVAILABLE', 'the tsvnc daemon closed the connection without an answer', `see ${daemonLog}`))));
+    socket.once('error', (error) => fail(new TsvncError('DAEMON_UNAVAILABLE', `lost the tsvnc daemon: ${error.message}`, `see ${paths.daemonLog}`)));
+    socket.once('close', () => fail(new TsvncError('DAEMON_UNAVAILABLE', 'the tsvnc daemon closed the connection without an answer', `see ${paths.daemonLog}`)));
     socket.write(encode(request));
   });
 }
 
-export interface CallOptions {
-  /** Where the daemon's progress lines go: the logger unless a relay is given. */
-  onLog?: OnLog;
-  /** How to start a missing daemon: as a given user (the system daemon), or never. */
-  launch?: Parameters<typeof launchDaemon>[1] | false;
+/** One line naming the daemon that does not answer, and what its owner can do about it. */
+async function wedgedError(paths: DaemonPaths, op: Request['op'], what: string): Promise<TsvncError> {
+  const listener = await describeListener(paths.socket).catch(() => null);
+  const who = listener ? `the tsvnc daemon (${listener.text})` : `the tsvnc daemon at ${paths.socket}`;
+  const pid = listener?.pid ?? 'PID';
+  const hint = paths.system
+    ? `see ${paths.daemonLog}; if it is stuck, systemctl restart tsvnc (desktops keep running)`
+    : listener?.stopped
+      ? `it is stopped: kill -CONT ${pid} resumes it, or kill ${pid} ends it (desktops keep running${paths.managed ? ', the system daemon starts a new one' : ''})`
+      : `see ${paths.daemonLog}; if it stays stuck, kill ${pid} (desktops keep running${paths.managed ? ', the system daemon starts a new one' : ', the next tsvnc command starts a new one'})`;
+  const later = op === 'start' ? '; a start it finishes later is undone' : op === 'kill' ? '; it still carries the kill out if it resumes' : '';
+  return new TsvncError('DAEMON_UNAVAILABLE', `${who} ${what}${later}`, hint);
+}
+
+async function openManaged(paths: DaemonPaths): Promise<Socket | null> {
+  const deadline = Date.now() + RELAUNCH_WAIT_MS;
+  for (;;) {
+    const socket = await open(paths.socket);
+    if (socket !== null || Date.now() > deadline) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** One request to the user's daemon, started in the background first if none is running. */
-export async function callDaemon(paths: StatePaths, request: Request, options: CallOptions = {}): Promise<unknown> {
-  let socket = await open(paths.socket);
+export async function callDaemon(paths: DaemonPaths, request: Request, options: CallOptions = {}): Promise<unknown> {
+  let socket = paths.managed ? await openManaged(paths) : await open(paths.socket);
   if (socket === null) {
-    if (paths.system || options.launch === false) {
-      throw new TsvncError('DAEMON_UNAVAILABLE', `no tsvnc daemon answers at ${paths.socket}`, paths.system ? 'start it: systemctl start tsvnc' : `see ${paths.daemonLog}`);
+    if (paths.system || paths.managed || options.launch === false) {
+      const hint = paths.system ? 'start it: systemctl start tsvnc' : paths.managed ? 'the tsvnc system daemon starts it again; systemctl status tsvnc shows why not' : `see ${paths.daemonLog}`;
+      throw new TsvncError('DAEMON_UNAVAILABLE', `no tsvnc daemon answers at ${paths.socket}`, hint);
     }
-    await launchDaemon(paths, options.launch);
+    await launchDaemon(paths);
     socket = await open(paths.socket);
     if (socket === null) throw new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon started but ${paths.socket} does not answer`, `see ${paths.daemonLog}`);
   }
   try {
-    return await exchange(socket, request, paths.daemonLog, options.onLog ?? ((level, message) => logger[level](message)));
+    return await exchange(socket, request, paths, options);
   } finally {
     socket.destroy();
   }
 }
 
-/** True when a daemon answers on the socket: used to avoid starting one just to say "no sessions". */
+/** True when a daemon listens on the socket (it may still be wedged): used to avoid starting one just to say "no sessions". */
 export async function daemonRunning(paths: Pick<StatePaths, 'socket'>): Promise<boolean> {
   const socket = await open(paths.socket).catch(() => null);
   socket?.destroy();
@@ -87,15 +151,16 @@ export async function daemonRunning(paths: Pick<StatePaths, 'socket'>): Promise<
 /**
  * The daemon the calling user's commands talk to: TSVNC_STATE_DIR's; for
  * root, the system daemon when it runs; for a user the system daemon
- * serves, the daemon it started for them; else the user's own.
+ * serves, the daemon it started for them (only through a path root owns,
+ * to a socket that is theirs); else the user's own.
  */
-export async function userStatePaths(): Promise<StatePaths> {
+export async function userStatePaths(): Promise<DaemonPaths> {
   if (!process.env.TSVNC_STATE_DIR) {
     const uid = process.getuid?.() ?? -1;
     if (uid === 0 && (await daemonRunning(SYSTEM_PATHS))) return SYSTEM_PATHS;
-    const dir = userStateDir(uid);
-    const stat = await lstat(dir).catch(() => null);
-    if (stat?.isDirectory() && stat.uid === uid) return ensureStateDir(dir);
+    const managed = userDaemonPaths(uid);
+    const state = await lstat(managed.dir).catch(() => null);
+    if (state?.isDirectory() && state.uid === uid && (await isSocketOf(managed.socket, uid))) return managed;
   }
   return ensureStateDir(stateDirFor(process.env));
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { TsvncError } from '../errors.js';
 import type { StatePaths } from '../state/state-dir.js';
 
@@ -13,12 +13,29 @@ export const READY_LINE = 'ready';
  */
 const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--lite-mode'];
 
+/** The readiness pipe, and where the system daemon puts the user's listening control socket. */
+const READY_FD = 3;
+const LISTEN_FD = 4;
+
 /**
  * Descriptors our caller left open without close-on-exec (a job script's
  * flock, say) would otherwise live on in the daemon and in every server it
- * starts. bash, not sh: dash cannot name descriptors above 9.
+ * starts: all above the ones we pass. bash, not sh: dash cannot name
+ * descriptors above 9.
  */
-const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 3 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@"';
+function closeInheritedFds(highest: number): string {
+  return `for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${highest} ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@"`;
+}
+
+/** How the system daemon starts a user's daemon. */
+export interface LaunchAs {
+  /** setpriv to the user, from a fixed path. */
+  prefix: string[];
+  /** The user's login environment: handed to the daemon on a pipe once it runs as the user, never to what root executes. */
+  env: Record<string, string>;
+  /** The listening control socket root bound for the user: the daemon serves it instead of binding its own. */
+  listenFd: number;
+}
 
 /**
  * Starts `tsvnc daemon --foreground` detached (own session, no tie to this
@@ -26,19 +43,27 @@ const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt
  * on a pipe given as fd 3: readiness from the daemon itself, no polling.
  * node:child_process rather than execa: this runs on the CLI's short path,
  * where loading execa would cost more than the rest of the command.
+ *
+ * As the system daemon (`as`), root executes setpriv, bash and node from
+ * fixed paths with an environment of its own making: a user's PATH or
+ * LD_PRELOAD would otherwise pick or alter what runs as uid 0. The user's
+ * environment goes to the daemon on its stdin, not on a command line
+ * (anyone can read /proc/PID/cmdline).
  */
-export async function launchDaemon(paths: StatePaths, as?: { prefix: string[]; env: Record<string, string> }): Promise<void> {
+export async function launchDaemon(paths: StatePaths, as?: LaunchAs): Promise<ChildProcess> {
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
-  // The system daemon starts users' daemons through `as.prefix` (setpriv) with their login environment.
-  const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', CLOSE_INHERITED_FDS, process.execPath, ...DAEMON_NODE_FLAGS, cli, 'daemon', '--foreground', '--ready-fd', '3'];
+  const passed = as ? ['--listen-fd', String(LISTEN_FD), '--env-fd', '0'] : [];
+  const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', closeInheritedFds(as ? LISTEN_FD : READY_FD), process.execPath, ...DAEMON_NODE_FLAGS, cli, 'daemon', '--foreground', '--ready-fd', String(READY_FD), ...passed];
   const child = spawn(file!, args, {
     detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    stdio: [as ? 'pipe' : 'ignore', 'ignore', 'ignore', 'pipe', ...(as ? [as.listenFd] : [])],
     cwd: '/',
-    env: { ...(as?.env ?? process.env), TSVNC_STATE_DIR: paths.dir },
+    env: as ? { PATH: '/usr/bin:/bin', TSVNC_STATE_DIR: paths.dir } : { ...process.env, TSVNC_STATE_DIR: paths.dir },
   });
-  const ready = child.stdio[3];
+  if (as) child.stdin?.end(JSON.stringify(as.env));
+  child.stdin?.on('error', () => undefined);
+  const ready = child.stdio[READY_FD];
   if (ready === null || ready === undefined) throw new TsvncError('INTERNAL', 'no readiness pipe to the daemon');
   const said = await new Promise<string>((resolve) => {
     let text = '';
@@ -62,4 +87,5 @@ export async function launchDaemon(paths: StatePaths, as?: { prefix: string[]; e
     const why = said.trim().replace(/^tsvnc: /, '') || 'it exited without saying why';
     throw new TsvncError('DAEMON_UNAVAILABLE', `the tsvnc daemon did not start: ${why}`, `see ${paths.daemonLog}, or run: tsvnc daemon --foreground`);
   }
+  return child;
 }

@@ -1,4 +1,5 @@
 import { logger } from '../log.js';
+import { fixedProgram } from './fixed-program.js';
 
 /**
  * Under a Type=notify unit, tells systemd the daemon is ready. Node cannot
@@ -8,6 +9,13 @@ import { logger } from '../log.js';
 export async function notifySystemdReady(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!env.NOTIFY_SOCKET) return;
   const { execa } = await import('execa');
-  const result = await execa('systemd-notify', ['--ready', `--pid=${process.pid}`, `--status=serving ${env.TSVNC_STATE_DIR ?? ''}`.trim()], { reject: false, env: { NOTIFY_SOCKET: env.NOTIFY_SOCKET } });
+  let program: string;
+  try {
+    program = fixedProgram('systemd-notify');
+  } catch (error) {
+    logger.warn(`could not tell systemd the daemon is ready: ${(error as Error).message}`);
+    return;
+  }
+  const result = await execa(program, ['--ready', `--pid=${process.pid}`, `--status=serving ${env.TSVNC_STATE_DIR ?? ''}`.trim()], { reject: false, env: { NOTIFY_SOCKET: env.NOTIFY_SOCKET }, extendEnv: false });
   if (result.failed) logger.warn(`could not tell systemd the daemon is ready: ${result.shortMessage}`);
 }

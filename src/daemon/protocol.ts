@@ -4,9 +4,10 @@ import type { Level } from '../log.js';
 
 /**
  * The control protocol: one request per connection on the owner-only Unix
- * socket, as one JSON line; the daemon answers with any number of `log`
- * lines (progress the CLI shows at its log level) and then exactly one
- * `result` or `error` line, and closes.
+ * socket, as one JSON line; the daemon answers at once with `accepted`
+ * (its pid: a client tells a busy daemon from a wedged one), then any number
+ * of `log` lines (progress the CLI shows at its log level) and then exactly
+ * one `result` or `error` line, and closes.
  */
 export interface StartRequest {
   display?: number;
@@ -42,6 +43,7 @@ export type Request =
   | { op: 'kill'; target: number | 'all'; clean: boolean };
 
 export type Message =
+  | { type: 'accepted'; pid: number }
   | { type: 'log'; level: Level; message: string }
   | { type: 'result'; result: unknown }
   | { type: 'error'; code: ErrorCode; message: string; hint?: string };
@@ -71,7 +73,7 @@ const LEVELS = new Set(['error', 'warn', 'info', 'debug']);
 export function parseMessage(line: string): Message {
   const value = JSON.parse(line) as Message | null;
   const valid = value !== null && typeof value === 'object'
-    && (value.type === 'result' || (value.type === 'error' && typeof value.code === 'string') || (value.type === 'log' && LEVELS.has(value.level)));
+    && (value.type === 'result' || (value.type === 'accepted' && Number.isInteger(value.pid)) || (value.type === 'error' && typeof value.code === 'string') || (value.type === 'log' && LEVELS.has(value.level)));
   if (!valid) throw new Error(`unexpected daemon message: ${line.slice(0, 200)}`);
   return value;
 }

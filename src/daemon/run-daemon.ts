@@ -1,9 +1,10 @@
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { userMessage } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { ensureStateDir, stateDirFor } from '../state/state-dir.js';
 import { SessionManager } from '../session/session-manager.js';
-import { stopOnSignals, takeOverSocket } from './socket-takeover.js';
+import { stopOnSignals, takeOverSocket, type Serving } from './socket-takeover.js';
+import { serveControlFd, type Handler } from './control-server.js';
 import { READY_LINE } from './launch-daemon.js';
 import { notifySystemdReady } from './notify-systemd.js';
 import { loadConfig } from '../config/load-config.js';
@@ -20,14 +21,33 @@ function tellLauncher(readyFd: number | undefined, line: string): void {
   }
 }
 
+/** What the system daemon hands a user's daemon it starts. */
+export interface Handed {
+  /** The listening control socket root bound for this user. */
+  listenFd?: number;
+  /** The user's login environment as JSON, read to its end: never on a command line, never seen by what root runs. */
+  envFd?: number;
+}
+
+function takeEnvironment(fd: number): void {
+  const keep = process.env.TSVNC_STATE_DIR;
+  const env = JSON.parse(readFileSync(fd, 'utf8')) as Record<string, unknown>;
+  // Standard input stays open, at its end: a free fd 0 would go to the next file opened.
+  if (fd > 2) closeSync(fd);
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') process.env[key] = value;
+  if (keep !== undefined) process.env.TSVNC_STATE_DIR = keep;
+}
+
 /**
- * The per-user daemon: takes over the control socket, picks up the sessions
- * an earlier daemon left, serves until SIGTERM, and leaves the sessions
- * running when it stops.
+ * The per-user daemon: takes over the control socket (or serves the one the
+ * system daemon bound for it), picks up the sessions an earlier daemon left,
+ * serves until SIGTERM, and leaves the sessions running when it stops.
  */
-export async function runDaemon(readyFd: number | undefined): Promise<void> {
+export async function runDaemon(readyFd: number | undefined, handed: Handed = {}): Promise<void> {
   try {
-    await serve(readyFd);
+    if (handed.envFd !== undefined) takeEnvironment(handed.envFd);
+    await serve(readyFd, handed.listenFd);
   } catch (error) {
     logger.error(`tsvnc daemon cannot start: ${(error as Error).message}`);
     tellLauncher(readyFd, userMessage(error));
@@ -35,7 +55,7 @@ export async function runDaemon(readyFd: number | undefined): Promise<void> {
   }
 }
 
-async function serve(readyFd: number | undefined): Promise<void> {
+async function serve(readyFd: number | undefined, listenFd: number | undefined): Promise<void> {
   process.umask(0o077);
   const paths = await ensureStateDir(stateDirFor(process.env));
   // A broken config file must not keep the daemon down: every start reports it itself.
@@ -45,12 +65,20 @@ async function serve(readyFd: number | undefined): Promise<void> {
   });
   logToFile(paths.daemonLog, config.logMaxBytes, config.logKeep + 1);
   const manager = new SessionManager(paths);
-  const serving = await takeOverSocket(paths.socket, (request, log) => manager.handle(request, log), () => manager.resume());
-  if (serving === null) {
-    tellLauncher(readyFd, READY_LINE);
-    return;
+  const handler: Handler = (request, log) => manager.handle(request, log);
+  let serving: Serving | null;
+  if (listenFd === undefined) {
+    serving = await takeOverSocket(paths.socket, handler, () => manager.resume());
+    if (serving === null) {
+      tellLauncher(readyFd, READY_LINE);
+      return;
+    }
+  } else {
+    // The system daemon bound the socket and started only us on it: nobody to take over from.
+    serving = { server: await serveControlFd(listenFd, handler) };
+    manager.resume();
   }
-  logger.info(`tsvnc daemon ${process.pid} serving ${paths.socket}`);
+  logger.info(`tsvnc daemon ${process.pid} serving ${listenFd === undefined ? paths.socket : `the socket the system daemon bound (fd ${listenFd})`}`);
   tellLauncher(readyFd, READY_LINE);
   await notifySystemdReady();
   stopOnSignals(paths.socket, serving, () => manager.close());

@@ -8,7 +8,8 @@ import { daemonRunning } from './control-client.js';
 
 export interface Serving {
   server: Server;
-  ino: number;
+  /** The socket file we bound, removed when we stop; absent for one bound by the system daemon, which is root's to remove. */
+  ino?: number;
 }
 
 /**
@@ -39,7 +40,8 @@ export function stopOnSignals(socket: string, serving: Serving, close: () => voi
     close();
     serving.server.close();
     // Only our own socket: a successor may already have bound a new one there.
-    void removeIfSameInode(socket, serving.ino).catch(() => undefined).finally(() => process.exit(0));
+    const removed = serving.ino === undefined ? Promise.resolve() : removeIfSameInode(socket, serving.ino);
+    void removed.catch(() => undefined).finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

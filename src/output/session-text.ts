@@ -43,15 +43,15 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }
 
-/** Root's `list --all` adds whose each session is. */
-export function listText(sessions: readonly (SessionSummary & { user?: string })[]): string[] {
+/** Root's `list --all` adds whose each session is, and a claim the kernel does not back. */
+export function listText(sessions: readonly (SessionSummary & { user?: string; conflict?: string })[]): string[] {
   if (sessions.length === 0) return ['no sessions (tsvnc start starts one)'];
   const users = sessions.some((s) => s.user !== undefined);
   return table([
     [...(users ? ['USER'] : []), 'DISPLAY', 'STATE', 'PID', 'PORT', 'UPTIME', 'RESTARTS', 'NOTE'],
     ...sessions.map((s) => [
       ...(users ? [s.user ?? '-'] : []),
-      `:${s.display}`, s.state, s.pid === null ? '-' : String(s.pid), String(s.rfbPort), duration(s.uptimeSeconds), String(s.restarts), s.reason ?? '',
+      `:${s.display}`, s.state, s.pid === null ? '-' : String(s.pid), String(s.rfbPort), duration(s.uptimeSeconds), String(s.restarts), s.conflict ? `CONFLICT, ${s.user ?? 'its'} daemon's claim only: ${s.conflict}` : s.reason ?? '',
     ]),
   ]);
 }

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { isCode } from '../tmp/safe-tmp.js';
@@ -7,6 +7,7 @@ import { stopOnSignals, takeOverSocket } from '../daemon/socket-takeover.js';
 import { parseSessionsFile, SESSIONS_FILE, type SessionEntry } from './sessions-file.js';
 import { SystemManager } from './system-manager.js';
 import { SYSTEM_DIR, SYSTEM_SOCKET, USERS_DIR } from './system-paths.js';
+import { ensureRootDir } from './root-dir.js';
 
 const SWEEP_MS = 2000;
 
@@ -16,16 +17,6 @@ async function readSessionsFile(): Promise<SessionEntry[]> {
     throw new TsvncError('BAD_CONFIG', `cannot read ${SESSIONS_FILE}: ${(error as Error).message}`, 'fix its permissions');
   });
   return parseSessionsFile(text);
-}
-
-/** Root-owned directories users may pass through but not change: their own directories live inside. */
-async function ensureRootDir(path: string): Promise<void> {
-  await mkdir(path, { mode: 0o755 }).catch((error: unknown) => {
-    if (!isCode(error, 'EEXIST')) throw error;
-  });
-  const stat = await lstat(path);
-  if (!stat.isDirectory() || stat.uid !== 0) throw new TsvncError('UNSAFE_PATH', `${path} is not a directory owned by root`, 'remove it and start the system daemon again');
-  if ((stat.mode & 0o022) !== 0) await chmod(path, 0o755);
 }
 
 /**

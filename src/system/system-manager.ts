@@ -2,35 +2,46 @@ import { readdir } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import { logger, type Level } from '../log.js';
 import { parseDisplay } from '../display/display-number.js';
+import type { CallOptions } from '../daemon/control-client.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
 import type { SessionSummary } from '../session/session-record.js';
+import { waitGone } from '../session/stop-process.js';
 import type { SessionEntry } from './sessions-file.js';
 import { lookupUser, type Account } from './user-account.js';
 import { UserDaemons } from './user-daemons.js';
 import { USERS_DIR } from './system-paths.js';
+import { claimConflict, kernelOwner, type KernelOwner } from './display-owner.js';
 
 type Log = (level: Level, message: string) => void;
-type Owned = SessionSummary & { user: string };
+/** `conflict`: the user's daemon claims the session but the kernel says otherwise; shown as a claim, never as fact. */
+type Owned = SessionSummary & { user: string; conflict?: string };
+
+/** How long a killed server may take to be seen gone after its daemon said it ended it. */
+const KILL_CHECK_MS = 3_000;
+/** Forwarded requests give up before root's client does, so root hears which user's daemon is stuck. */
+const FORWARD_SCALE = 0.8;
 
 /**
  * Root's side of the system daemon. It runs no session itself: each user's
  * sessions live in that user's daemon, running as the user, so every file in
  * a home or /tmp is created and removed by its owner. Root's requests are
- * forwarded to the daemon that owns the display.
+ * forwarded to the daemon that owns the display by the kernel's word (the X
+ * lock's owner, the uid of the process it names), never by a daemon's.
  */
 export class SystemManager {
   readonly daemons = new UserDaemons();
   private entries: SessionEntry[] = [];
 
-  async handle(request: Request, log: Log): Promise<unknown> {
+  async handle(request: Request, log: Log, gone?: AbortSignal): Promise<unknown> {
+    const forward: CallOptions = { onLog: log, boundScale: FORWARD_SCALE, ...(gone ? { signal: gone } : {}) };
     switch (request.op) {
       case 'ping': return { pid: process.pid, system: true };
-      case 'start': return this.start(request.start, log);
-      case 'list': return request.all ? this.listAll() : this.own().then((root) => this.daemons.call(root, request));
-      case 'status': return this.daemons.call(await this.owner(parseDisplay(String(request.display))), request, log);
+      case 'start': return this.start(request.start, forward);
+      case 'list': return request.all ? this.listAll(log) : this.daemons.call(await this.own(), request, forward);
+      case 'status': return this.daemons.call((await this.owner(parseDisplay(String(request.display)), log)).account, request, forward);
       case 'kill': {
-        const owner = request.target === 'all' ? await this.own() : await this.owner(parseDisplay(String(request.target)));
-        return this.daemons.call(owner, request, log);
+        if (request.target === 'all') return this.daemons.call(await this.own(), request, forward);
+        return this.kill(parseDisplay(String(request.target)), request, log, forward);
       }
     }
   }
@@ -56,12 +67,22 @@ export class SystemManager {
     }));
   }
 
-  /** A display of /etc/tsvnc/sessions starts as its user, in their login environment; any other as root. */
-  private async start(req: StartRequest, log: Log): Promise<unknown> {
+  /** A display of /etc/tsvnc/sessions starts in its user's own daemon, in their login environment; any other in root's. */
+  private async start(req: StartRequest, forward: CallOptions): Promise<unknown> {
     const entry = req.display === undefined ? undefined : this.entries.find((e) => e.display === req.display);
     const account = entry ? await lookupUser(entry.user) : await this.own();
     const { env } = await this.daemons.ensure(account);
-    return { ...(await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, log)) as object, user: account.name };
+    return { ...(await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, forward)) as object, user: account.name };
+  }
+
+  /** Forwarded to the display's owner, and believed only once the server the kernel named is gone. */
+  private async kill(display: number, request: Request, log: Log, forward: CallOptions): Promise<unknown> {
+    const { account, kernel } = await this.owner(display, log);
+    const result = await this.daemons.call(account, request, forward);
+    if (kernel.kind === 'user' && kernel.holder !== null && !(await waitGone([kernel.holder], KILL_CHECK_MS))) {
+      throw new TsvncError('SERVER_FAILED', `${account.name}'s daemon says it ended :${display}, but pid ${kernel.pid}, which holds :${display}, still runs`, `see ${account.name}'s daemon log; kill ${kernel.pid} ends it`);
+    }
+    return result;
   }
 
   private own(): Promise<Account> {
@@ -75,26 +96,53 @@ export class SystemManager {
     return found.filter((a): a is Account => a !== null);
   }
 
-  /** Each user's sessions, from their daemon; a daemon that cannot answer counts as none, with a warning. */
-  private async everyone(): Promise<{ account: Account; sessions: SessionSummary[] }[]> {
+  /** Each user's sessions, from their daemon, each daemon bounded: one that cannot answer counts as none, and root hears why. */
+  private async everyone(log: Log): Promise<{ account: Account; sessions: SessionSummary[] }[]> {
     return Promise.all((await this.accounts()).map(async (account) => {
-      const sessions = (await this.daemons.call(account, { op: 'list' }).catch((error: Error) => {
-        logger.warn(`cannot list ${account.name}'s sessions: ${error.message}`);
+      const sessions = (await this.daemons.call(account, { op: 'list' }, { boundScale: FORWARD_SCALE }).catch((error: Error) => {
+        const why = `cannot list ${account.name}'s sessions: ${error.message}`;
+        logger.warn(why);
+        log('warn', why);
         return [];
       })) as SessionSummary[];
       return { account, sessions };
     }));
   }
 
-  private async listAll(): Promise<Owned[]> {
-    const owned = (await this.everyone()).flatMap(({ account, sessions }) => sessions.map((s) => ({ ...s, user: account.name })));
-    return owned.sort((a, b) => a.display - b.display);
+  /** Every user's claims, each checked against the kernel's X locks. */
+  private async listAll(log: Log): Promise<Owned[]> {
+    const everyone = await this.everyone(log);
+    const names = new Map(everyone.map(({ account }) => [account.uid, account.name]));
+    const name = (uid: number) => names.get(uid) ?? `uid ${uid}`;
+    const kernel = new Map<number, Promise<KernelOwner>>();
+    const owned = await Promise.all(everyone.flatMap(({ account, sessions }) => sessions.map(async (s) => {
+      if (!kernel.has(s.display)) kernel.set(s.display, kernelOwner(s.display));
+      const conflict = claimConflict(s, account.uid, await kernel.get(s.display)!, name);
+      return { ...s, user: account.name, ...(conflict === null ? {} : { conflict }) };
+    })));
+    return owned.sort((a, b) => a.display - b.display || a.user.localeCompare(b.user));
   }
 
-  private async owner(display: number): Promise<Account> {
-    const found = (await this.everyone()).find(({ sessions }) => sessions.some((s) => s.display === display));
-    if (!found) throw new TsvncError('NOT_A_SESSION', `:${display} is not a tsvnc session of any user`, 'tsvnc list --all shows them');
-    return found.account;
+  /**
+   * Whose daemon answers for a display: the kernel's owner of its X lock;
+   * with no lock (a failed or stopped desktop, only a record), the one
+   * daemon that has it, and a conflict if several claim it.
+   */
+  private async owner(display: number, log: Log): Promise<{ account: Account; kernel: KernelOwner }> {
+    const kernel = await kernelOwner(display);
+    if (kernel.kind === 'unclear') throw new TsvncError('DISPLAY_BUSY', `who holds :${display} is unclear: ${kernel.why}`, 'tsvnc doctor explains it');
+    if (kernel.kind === 'user') {
+      const account = (await this.accounts()).find((a) => a.uid === kernel.uid);
+      if (account === undefined) throw new TsvncError('NOT_A_SESSION', `:${display} is held by uid ${kernel.uid} (pid ${kernel.pid}), not by a desktop of the tsvnc system daemon`, `its owner manages it; tsvnc doctor shows what it is`);
+      return { account, kernel };
+    }
+    const claims = (await this.everyone(log)).filter(({ sessions }) => sessions.some((s) => s.display === display));
+    const [first, ...more] = claims;
+    if (first === undefined) throw new TsvncError('NOT_A_SESSION', `:${display} is not a tsvnc session of any user`, 'tsvnc list --all shows them');
+    if (more.length > 0) {
+      throw new TsvncError('DISPLAY_BUSY', `:${display} has no X server, and the daemons of ${claims.map((c) => c.account.name).join(' and ')} each claim it`, 'ask its users; tsvnc list --all shows the claims');
+    }
+    return { account: first.account, kernel };
   }
 }
 

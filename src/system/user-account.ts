@@ -1,4 +1,5 @@
 import { TsvncError } from '../errors.js';
+import { fixedProgram } from '../daemon/fixed-program.js';
 
 export interface Account {
   name: string;
@@ -8,10 +9,10 @@ export interface Account {
   shell: string;
 }
 
-/** getent, so NSS users (LDAP, sssd: the HPC case) are found like local ones. */
+/** getent, so NSS users (LDAP, sssd: the HPC case) are found like local ones; root runs it from /usr/bin with no environment. */
 export async function lookupUser(name: string): Promise<Account> {
   const { execa } = await import('execa');
-  const result = await execa('getent', ['passwd', name], { reject: false, timeout: 10_000 });
+  const result = await execa(fixedProgram('getent'), ['passwd', name], { reject: false, timeout: 10_000, env: {}, extendEnv: false, stdin: 'ignore' });
   const fields = String(result.stdout).split('\n')[0]?.split(':') ?? [];
   if (result.exitCode !== 0 || fields.length < 7) throw new TsvncError('BAD_CONFIG', `no user "${name}" on this system`, 'fix /etc/tsvnc/sessions or create the user');
   return { name: fields[0] ?? name, uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5] ?? '/', shell: fields[6] || '/bin/sh' };
@@ -19,7 +20,7 @@ export async function lookupUser(name: string): Promise<Account> {
 
 /** setpriv: the user's uid, primary gid and every supplementary group (libuv's uid option drops those). */
 export function asUser(account: Account, options: string[] = []): string[] {
-  return ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', ...options, '--'];
+  return [fixedProgram('setpriv'), `--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', ...options, '--'];
 }
 
 const MARK = '\0tsvnc-env\0';

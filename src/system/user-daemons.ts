@@ -1,35 +1,31 @@
-import { chown, lstat, mkdir } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
-import { statePaths, type StatePaths } from '../state/state-dir.js';
-import { callDaemon, daemonRunning } from '../daemon/control-client.js';
+import { callDaemon, daemonRunning, type CallOptions } from '../daemon/control-client.js';
 import { launchDaemon } from '../daemon/launch-daemon.js';
 import type { Request } from '../daemon/protocol.js';
 import { asUser, loginEnvironment, type Account } from './user-account.js';
-import { userStateDir } from './system-paths.js';
+import { userDaemonPaths, userDir, type DaemonPaths } from './system-paths.js';
+import { ensureRootDir, ensureUserOwnedDir } from './root-dir.js';
+import { bindUserSocket } from './user-socket.js';
+import { isSocketOf } from './trusted-path.js';
+
+/** A daemon that dies sooner than this after its start is left to the sweep: no tight relaunch loop. */
+const RELAUNCH_AFTER_MS = 10_000;
 
 export interface UserDaemon {
   account: Account;
-  paths: StatePaths;
+  paths: DaemonPaths;
   env: Record<string, string>;
+  /** Ours when this system daemon started it: its exit is an event. One an earlier system daemon started is pinged by the sweep. */
+  child?: ChildProcess;
 }
 
-/**
- * /run/tsvnc/users/UID, owned by the user and 0700 in a root-owned parent:
- * the user's daemon, running as the user, keeps its socket and state there,
- * and only that user (and root) can connect to it. The kernel's permission
- * check is the peer identity check: node cannot read SO_PEERCRED.
- */
-async function ensureUserDir(account: Account): Promise<StatePaths> {
-  const paths = statePaths(userStateDir(account.uid));
-  await mkdir(paths.dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  const stat = await lstat(paths.dir);
-  if (!stat.isDirectory()) throw new TsvncError('UNSAFE_PATH', `${paths.dir} is not a directory`, 'remove it; the system daemon recreates it');
-  // Created by us a moment ago (owned by root), or the user's from an earlier run: never anyone else's.
-  if (stat.uid === 0 && account.uid !== 0) await chown(paths.dir, account.uid, account.gid);
-  else if (stat.uid !== account.uid) throw new TsvncError('UNSAFE_PATH', `${paths.dir} belongs to uid ${stat.uid}, not ${account.name}`, 'remove it; the system daemon recreates it');
+/** /run/tsvnc/users/UID (root's, 0755) with the user's state directory in it. */
+async function ensureUserDirs(account: Account): Promise<DaemonPaths> {
+  const paths = userDaemonPaths(account.uid);
+  await ensureRootDir(userDir(account.uid), true);
+  await ensureUserOwnedDir(paths.dir, account);
   return paths;
 }
 
@@ -52,28 +48,58 @@ export class UserDaemons {
   }
 
   private async start(account: Account): Promise<UserDaemon> {
-    const paths = await ensureUserDir(account);
-    const env = this.daemons.get(account.uid)?.env ?? await loginEnvironment(account);
-    if (!(await daemonRunning(paths))) {
-      logger.info(`starting ${account.name}'s daemon in ${paths.dir}`);
-      await launchDaemon(paths, { prefix: asUser(account), env });
-    }
-    const daemon = { account, paths, env };
+    const paths = await ensureUserDirs(account);
+    const before = this.daemons.get(account.uid);
+    const env = before?.env ?? await loginEnvironment(account);
+    const live = (await isSocketOf(paths.socket, account.uid)) && (await daemonRunning(paths));
+    const daemon: UserDaemon = { account, paths, env, ...(live ? (before?.child ? { child: before.child } : {}) : { child: await this.launch(account, paths, env) }) };
     this.daemons.set(account.uid, daemon);
     return daemon;
   }
 
-  /** A request to one user's daemon, restarting it first if it died. */
-  async call(account: Account, request: Request, onLog?: (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void): Promise<unknown> {
-    const daemon = this.daemons.get(account.uid) ?? await this.ensure(account);
-    // Never launched from here as root: a daemon that died a moment ago comes back as its user.
-    return callDaemon(daemon.paths, request, { launch: { prefix: asUser(account), env: daemon.env }, ...(onLog ? { onLog } : {}) });
+  private async launch(account: Account, paths: DaemonPaths, env: Record<string, string>): Promise<ChildProcess> {
+    logger.info(`starting ${account.name}'s daemon in ${paths.dir}`);
+    const bound = await bindUserSocket(account, paths.socket);
+    let child: ChildProcess;
+    try {
+      child = await launchDaemon(paths, { prefix: asUser(account), env, listenFd: bound.fd });
+    } catch (error) {
+      await bound.abandon();
+      throw error;
+    }
+    await bound.handOver();
+    const since = Date.now();
+    child.once('exit', (code, signal) => {
+      if (this.daemons.get(account.uid)?.child !== child) return;
+      logger.warn(`${account.name}'s daemon (pid ${child.pid}) ended (${signal ?? `exit ${code}`})${Date.now() - since < RELAUNCH_AFTER_MS ? '' : '; starting it again'}`);
+      if (Date.now() - since >= RELAUNCH_AFTER_MS) void this.ensure(account).catch((error: Error) => logger.error(`cannot restart ${account.name}'s daemon: ${error.message}`));
+    });
+    return child;
   }
 
-  /** Brings back any user's daemon that died: its sessions keep serving meanwhile, but nothing restarts them. */
+  /**
+   * A request to one user's daemon, bounded like any client's, on the
+   * socket root bound for that user and only while it still is that
+   * user's; a daemon that died is started again first.
+   */
+  async call(account: Account, request: Request, options: CallOptions = {}): Promise<unknown> {
+    let daemon = this.daemons.get(account.uid) ?? await this.ensure(account);
+    if (!(await daemonRunning(daemon.paths))) daemon = await this.ensure(account);
+    if (!(await isSocketOf(daemon.paths.socket, account.uid))) {
+      throw new TsvncError('UNSAFE_PATH', `${daemon.paths.socket} is not ${account.name}'s socket in a directory of root's`, 'systemctl restart tsvnc binds it again');
+    }
+    try {
+      return await callDaemon({ ...daemon.paths, managed: false }, request, { ...options, launch: false });
+    } catch (error) {
+      if (error instanceof TsvncError && error.code === 'DAEMON_UNAVAILABLE') throw new TsvncError(error.code, `${account.name}'s daemon: ${error.message}`, error.hint);
+      throw error;
+    }
+  }
+
+  /** Brings back any user's daemon that died without our seeing it exit: its sessions keep serving meanwhile, but nothing restarts them. */
   async sweep(): Promise<void> {
     for (const daemon of this.daemons.values()) {
-      if (await daemonRunning(daemon.paths)) continue;
+      if (this.starting.has(daemon.account.uid) || (await daemonRunning(daemon.paths))) continue;
       logger.warn(`${daemon.account.name}'s daemon is gone; starting it again`);
       await this.ensure(daemon.account).catch((error: Error) => logger.error(`cannot restart ${daemon.account.name}'s daemon: ${error.message}`));
     }

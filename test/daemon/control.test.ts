@@ -2,7 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { connect, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { TsvncError } from '../../src/errors.js';
 import { listenControl, type Handler } from '../../src/daemon/control-server.js';
@@ -24,15 +24,25 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Connections still open end with the test, so a client that never gives up fails its test instead of hanging the file. */
+const connections = new Set<Socket>();
+
 async function closeServer(): Promise<void> {
   const current = server;
   server = undefined;
+  for (const connection of connections) connection.destroy();
+  connections.clear();
   if (current?.listening) await new Promise<void>((resolve) => current.close(() => resolve()));
 }
 
+function track(listening: Server): Server {
+  server = listening;
+  listening.on('connection', (connection: Socket) => connections.add(connection));
+  return listening;
+}
+
 async function listen(handler: Handler): Promise<Server> {
-  server = await listenControl(paths.socket, handler);
-  return server;
+  return track(await listenControl(paths.socket, handler));
 }
 
 /** A raw exchange: every message the daemon sends, in order, until it closes. */
@@ -96,6 +106,7 @@ describe('control socket', () => {
       return 'done';
     });
     assert.deepEqual(await rawExchange(encode({ op: 'list' })), [
+      { type: 'accepted', pid: process.pid },
       { type: 'log', level: 'debug', message: 'first' },
       { type: 'log', level: 'debug', message: 'second' },
       { type: 'result', result: 'done' },
@@ -148,9 +159,8 @@ describe('control socket', () => {
       return null;
     });
     const messages = await rawExchange('this is not json\n');
-    assert.equal(messages.length, 1);
-    assert.equal(messages[0]?.type, 'error');
-    assert.equal(messages[0]?.type === 'error' && messages[0].code, 'BAD_ARGUMENT');
+    assert.deepEqual(messages.map((m) => m.type), ['accepted', 'error']);
+    assert.equal(messages[1]?.type === 'error' && messages[1].code, 'BAD_ARGUMENT');
     assert.equal(called, false);
   });
 
@@ -199,5 +209,49 @@ describe('control socket', () => {
     });
     assert.match(stdout.trim(), /^rejected [A-Z_]+$/);
     assert.equal(code, 0);
+  });
+
+  it('a daemon that takes the connection but never accepts the request (stopped, hung) fails in a few seconds, naming its pid', { timeout: 30_000 }, async () => {
+    // The listener is this very process: the message names it, as it would a stopped daemon.
+    // Reads (so it sees the client leave) and never answers.
+    const silent = track(createServer((connection) => connection.resume()));
+    await new Promise<void>((resolve) => silent.listen(paths.socket, resolve));
+    await assert.rejects(callDaemon(paths, { op: 'list' }), (error: unknown) => {
+      assert.ok(error instanceof TsvncError);
+      assert.equal(error.code, 'DAEMON_UNAVAILABLE');
+      assert.match(error.message, new RegExp(`^the tsvnc daemon \\(pid ${process.pid}\\) did not take the list request within 3 s$`));
+      assert.match(error.hint ?? '', new RegExp(`kill ${process.pid}`));
+      return true;
+    });
+  });
+
+  it('a request the daemon accepted but never answers is bounded too, for every op', { timeout: 30_000 }, async () => {
+    await listen(() => new Promise(() => undefined));
+    await assert.rejects(callDaemon(paths, { op: 'status', display: 3 }), /took the status request but did not answer within 10 s/);
+  });
+
+  it('a start whose client went away before the answer is undone; a kill is finished', async () => {
+    const seen: Request[] = [];
+    let finish = (): void => undefined;
+    await listen(async (request) => {
+      seen.push(request);
+      if (request.op === 'start' || (request.op === 'kill' && request.target === 8)) await new Promise<void>((resolve) => (finish = resolve));
+      return { display: request.op === 'start' ? 7 : 8 };
+    });
+    const leave = async (request: Request) => {
+      const socket = connect({ path: paths.socket });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(encode(request));
+      for (let i = 0; i < 200 && seen.at(-1)?.op !== request.op; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finish();
+    };
+    await leave({ op: 'start', start: { display: 7, noXstartup: true, insecure: false, extraArgs: [], env: {} } });
+    for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(seen[1], { op: 'kill', target: 7, clean: false });
+    await leave({ op: 'kill', target: 8, clean: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(seen.map((r) => r.op), ['start', 'kill', 'kill'], 'a kill whose client left is not undone');
   });
 });
