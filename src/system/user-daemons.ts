@@ -52,7 +52,8 @@ export class UserDaemons {
     const before = this.daemons.get(account.uid);
     const env = before?.env ?? await loginEnvironment(account);
     const live = (await isSocketOf(paths.socket, account.uid)) && (await daemonRunning(paths));
-    const daemon: UserDaemon = { account, paths, env, ...(live ? (before?.child ? { child: before.child } : {}) : { child: await this.launch(account, paths, env) }) };
+    const child = live ? before?.child : await this.launch(account, paths, env);
+    const daemon: UserDaemon = { account, paths, env, child };
     this.daemons.set(account.uid, daemon);
     return daemon;
   }
