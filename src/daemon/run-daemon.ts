@@ -1,5 +1,5 @@
-import { closeSync, readFileSync, writeSync } from 'node:fs';
-import { userMessage } from '../errors.js';
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { TsvncError, userMessage } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { ensureStateDir, stateDirFor } from '../state/state-dir.js';
 import { SessionManager } from '../session/session-manager.js';
@@ -29,9 +29,36 @@ export interface Handed {
   envFd?: number;
 }
 
+const ENV_READ_MS = 10_000;
+
+/**
+ * The pipe to its end, before the daemon does anything else. It may be
+ * non-blocking and still empty when we get here (EAGAIN, seen under load),
+ * so this waits for the writer, within a bound.
+ */
+function readToEnd(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + ENV_READ_MS;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if (Date.now() > deadline) throw new TsvncError('DAEMON_UNAVAILABLE', `no environment arrived on descriptor ${fd} within ${ENV_READ_MS / 1000} s`, 'the system daemon starts users\' daemons; see its log');
+      Atomics.wait(pause, 0, 0, 5);
+      continue;
+    }
+    if (n === 0) return Buffer.concat(chunks).toString('utf8');
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+}
+
 function takeEnvironment(fd: number): void {
   const keep = process.env.TSVNC_STATE_DIR;
-  const env = JSON.parse(readFileSync(fd, 'utf8')) as Record<string, unknown>;
+  const env = JSON.parse(readToEnd(fd)) as Record<string, unknown>;
   // Standard input stays open, at its end: a free fd 0 would go to the next file opened.
   if (fd > 2) closeSync(fd);
   for (const key of Object.keys(process.env)) delete process.env[key];

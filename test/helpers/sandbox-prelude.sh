@@ -46,10 +46,11 @@ step() {
 tsvnc() { ${AS:-} $TSVNC "$@"; }
 export TSVNC TSVNC_ROOT; export -f tsvnc
 
-# wait_until CMD...: poll every 50 ms, up to 5 s.
+# wait_until CMD...: poll every 50 ms, up to 10 s (the whole suite on 2 cores
+# makes a few seconds' work take several times as long).
 wait_until() {
   local i
-  for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  for i in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
   return 1
 }
 
