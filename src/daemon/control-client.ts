@@ -4,7 +4,7 @@ import { TsvncError } from '../errors.js';
 import { logger, type Level } from '../log.js';
 import { ensureStateDir, stateDirFor, type StatePaths } from '../state/state-dir.js';
 import { SYSTEM_DIR, SYSTEM_SOCKET, userDaemonPaths, type DaemonPaths } from '../system/system-paths.js';
-import { isSocketOf } from '../system/trusted-path.js';
+import { isSocketOf } from '../state/trusted-path.js';
 import { launchDaemon } from './launch-daemon.js';
 import { describeListener } from './listener.js';
 import { encode, lineSplitter, parseMessage, type Request } from './protocol.js';

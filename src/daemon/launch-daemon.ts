@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TsvncError } from '../errors.js';
 import type { StatePaths } from '../state/state-dir.js';
+import { TAG_VARIABLE } from '../session/tagged-processes.js';
 
 const READY_TIMEOUT_MS = 10_000;
 export const READY_LINE = 'ready';
@@ -24,8 +25,15 @@ const LISTEN_FD = 4;
  * descriptors above 9.
  */
 function closeInheritedFds(highest: number): string {
-  return `for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${highest} ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@"`;
+  return `${CHECK_READABLE} for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${highest} ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@"`;
 }
+
+/**
+ * A user's daemon started by root runs root's copy of tsvnc: from a checkout
+ * under /root it could not load its own code and node would die before it
+ * could say why (ERR_MODULE_NOT_FOUND on a closed pipe).
+ */
+const CHECK_READABLE = `[ -r "$TSVNC_PROGRAM" ] || { echo "cannot read its own program $TSVNC_PROGRAM as $(id -un): install tsvnc where every user can read it (scripts/install.sh, or the Debian package)" >&${READY_FD}; exit 1; };`;
 
 /** How the system daemon starts a user's daemon. */
 export interface LaunchAs {
@@ -50,6 +58,12 @@ export interface LaunchAs {
  * environment goes to the daemon on its stdin, not on a command line
  * (anyone can read /proc/PID/cmdline).
  */
+/** Ours, without the tag of the desktop this command may run in: the daemon outlives that desktop and is none of its processes. */
+function ownEnvironment(): NodeJS.ProcessEnv {
+  const { [TAG_VARIABLE]: _tag, ...env } = process.env;
+  return env;
+}
+
 export async function launchDaemon(paths: StatePaths, as?: LaunchAs): Promise<ChildProcess> {
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
@@ -59,7 +73,7 @@ export async function launchDaemon(paths: StatePaths, as?: LaunchAs): Promise<Ch
     detached: true,
     stdio: [as ? 'pipe' : 'ignore', 'ignore', 'ignore', 'pipe', ...(as ? [as.listenFd] : [])],
     cwd: '/',
-    env: as ? { PATH: '/usr/bin:/bin', TSVNC_STATE_DIR: paths.dir } : { ...process.env, TSVNC_STATE_DIR: paths.dir },
+    env: { ...(as ? { PATH: '/usr/bin:/bin' } : ownEnvironment()), TSVNC_STATE_DIR: paths.dir, TSVNC_PROGRAM: cli },
   });
   if (as) child.stdin?.end(JSON.stringify(as.env));
   child.stdin?.on('error', () => undefined);

@@ -3,7 +3,7 @@ import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { isCode } from '../tmp/safe-tmp.js';
 import type { Account } from './user-account.js';
-import { isRootDir } from './trusted-path.js';
+import { isRootDir } from '../state/trusted-path.js';
 
 /**
  * Whatever is in the way in a directory only root changes is renamed aside,

@@ -8,7 +8,7 @@ import { asUser, loginEnvironment, type Account } from './user-account.js';
 import { userDaemonPaths, userDir, type DaemonPaths } from './system-paths.js';
 import { ensureRootDir, ensureUserOwnedDir } from './root-dir.js';
 import { bindUserSocket } from './user-socket.js';
-import { isSocketOf } from './trusted-path.js';
+import { isSocketOf } from '../state/trusted-path.js';
 
 /** A daemon that dies sooner than this after its start is left to the sweep: no tight relaunch loop. */
 const RELAUNCH_AFTER_MS = 10_000;

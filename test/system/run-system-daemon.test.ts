@@ -125,4 +125,21 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.match(run.stderr, /\/etc\/tsvnc\/sessions:2: cannot read "three=carol".*:N=user/);
     assert.equal(run.step('leftovers').out, '');
   });
+
+  it("says why a user's daemon cannot start when root's copy of tsvnc lies where the user cannot read it", async () => {
+    // The bundle in a 0700 directory, as a checkout under /root is.
+    const run = await sandbox(`private_system
+      useradd -m -s /bin/bash alice
+      echo secret12 | as_user alice $TSVNC passwd >/dev/null
+      echo ':1=alice' >/etc/tsvnc/sessions
+      mkdir -m 700 /tmp/private
+      node "$TSVNC_ROOT/scripts/bundle.mjs" /tmp/private
+      node /tmp/private/tsvnc.mjs daemon --system 2>/tmp/system.log &
+      SYSTEM_PID=$!
+      step said wait_until grep -q "alice's desktops" /tmp/system.log
+      kill $SYSTEM_PID; wait $SYSTEM_PID
+      step log cat /tmp/system.log`, { timeoutMs: 60_000 });
+    assert.equal(run.step('said').code, 0, run.stderr);
+    assert.match(run.step('log').out, /alice's desktops \(:1\) not started: the tsvnc daemon did not start: cannot read its own program \/tmp\/private\/tsvnc\.mjs as alice: install tsvnc where every user can read it/);
+  });
 });
