@@ -28,6 +28,13 @@ const FORWARD_SCALE = 0.8;
  * forwarded to the daemon that owns the display by the kernel's word (the X
  * lock's owner, the uid of the process it names), never by a daemon's.
  */
+/**
+ * What a desktop started at boot gets as its umask: no command gave one, and
+ * the daemons' own 077 would make every file of the user's session private
+ * (vncserver under systemd gets the manager's 022 likewise).
+ */
+const LOGIN_UMASK = 0o022;
+
 export class SystemManager {
   readonly daemons = new UserDaemons();
   private entries: SessionEntry[] = [];
@@ -58,7 +65,7 @@ export class SystemManager {
           .filter((s) => s.state !== 'failed' && s.state !== 'stopped').map((s) => s.display));
         for (const { display } of entries.filter((e) => e.user === user)) {
           if (running.has(display)) continue;
-          await this.daemons.call(account, { op: 'start', start: { display, env, noXstartup: false, insecure: false, extraArgs: [] } })
+          await this.daemons.call(account, { op: 'start', start: { display, env, noXstartup: false, insecure: false, extraArgs: [], umask: LOGIN_UMASK } })
             .then(() => logger.info(`:${display} started for ${user}`), (error: Error) => logger.error(`:${display} for ${user}: ${error.message}`));
         }
       } catch (error) {

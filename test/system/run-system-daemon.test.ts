@@ -34,6 +34,7 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
       step still tsvnc list --all --json
       step lock1 stat -c %U /tmp/.X1-lock
       step server1 bash -c 'proc_user $(cat /tmp/.X1-lock)'
+      step umask1 bash -c 'grep ^Umask: /proc/$(( $(cat /tmp/.X1-lock) ))/status'
       step program1 bash -c 'tr "\\0" "\\n" </proc/$(as_user alice $TSVNC status :1 --json | node -pe "JSON.parse(require(\\"fs\\").readFileSync(0)).programPid")/environ | grep -E "^(HOME|USER)="'
       step x_alice as_user alice timeout 5 xdpyinfo -display :1
       step alice_kill as_user alice $TSVNC kill :1
@@ -57,6 +58,7 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.equal(run.step('bob_kills_alice').code, 1);
     assert.equal(run.step('bob_all').code, 2);
     assert.notEqual(run.step('alice_bob_socket').code, 0, "alice cannot reach bob's daemon");
+    assert.match(run.step('umask1').out, /^Umask:\s+0022$/, "a desktop started from /etc/tsvnc/sessions has a login's umask, not the daemon's 077");
     assert.deepEqual(run.json<Owned[]>('still').map((s) => [s.user, s.display, s.state]), [['alice', 1, 'running'], ['bob', 2, 'running']]);
     assert.equal(run.step('lock1').out.trim(), 'alice', "the lock of alice's display is alice's");
     const [uid, gid] = run.step('server1').out.split(';');
