@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ProbeOptions } from '../probe/types.js';
+import type { ProbeOptions } from '../model/probe-result.js';
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 

@@ -1,5 +1,6 @@
 import type { PortRange } from '../risks/port-range.js';
-import { DEFAULT_POLICY, type RestartPolicy } from '../supervise/restart-policy.js';
+import { DEFAULT_POLICY, type RestartPolicy } from '../model/restart-policy.js';
+import { DEFAULT_LOG_ROTATION } from '../model/log-rotation.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -42,8 +43,8 @@ export const DEFAULT_CONFIG: Config = {
   logLevel: 'warn',
   restart: DEFAULT_POLICY,
   displayRange: [1, 99],
-  logMaxBytes: 10 * 1024 * 1024,
-  logKeep: 3,
+  logMaxBytes: DEFAULT_LOG_ROTATION.maxBytes,
+  logKeep: DEFAULT_LOG_ROTATION.keep,
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { PortRange } from '../risks/port-range.js';
-import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
-import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../session/start-options.js';
+import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../model/restart-policy.js';
+import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
 import type { Config, LogLevel } from './schema.js';
 

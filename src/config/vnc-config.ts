@@ -2,7 +2,7 @@ import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 import { mergeConfig, type Config } from './schema.js';
 import { SETTINGS } from './settings.js';
-import { checkExtraArgs } from '../session/start-options.js';
+import { checkExtraArgs } from '../model/option-validators.js';
 
 /** TigerVNC's names for the settings tsvnc manages itself (lower case). */
 const MAPPED: Record<string, string> = {

@@ -5,7 +5,7 @@ import { inspectLock } from '../lock/inspect-lock.js';
 import { identify, type ProcessIdentity } from '../proc/process-identity.js';
 import { describeProcess } from '../proc/process-info.js';
 import type { DamagedRecord } from '../state/session-store.js';
-import { blankRecord, type SessionRecord } from './session-record.js';
+import { blankRecord, type SessionRecord } from '../model/session-record.js';
 import { tagIn } from './tagged-processes.js';
 
 /**

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TsvncError } from '../errors.js';
 import { shellWord } from '../output/shell-word.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { spawnDetached } from './spawn-detached.js';
 import { exitText } from './failure-summary.js';
 import { linesSince } from './log-file.js';

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { failureSummary } from './failure-summary.js';
 import { spawnDetached } from './spawn-detached.js';
 import { localConnectFailure } from '../probe/local-failure.js';

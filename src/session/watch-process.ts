@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isRunning, type ProcessIdentity } from '../proc/process-identity.js';
 import { decodeXauth } from '../xauth/xauth-file.js';
 import { openXConnection, type XConnection } from '../x11/x-connection.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { waitGone } from './stop-process.js';
 
 const WATCH_INTERVAL_MS = 500;

@@ -2,7 +2,7 @@ import { TsvncError } from '../errors.js';
 import { callDaemon, daemonRunning } from '../daemon/control-client.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { hasSessionFiles } from '../state/state-dir.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 import type { StartResult, StatusResult } from '../output/session-text.js';
 import { unlessGone } from './unless-gone.js';
 

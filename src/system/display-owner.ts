@@ -1,7 +1,7 @@
 import { lockPath } from '../display/display-number.js';
 import { inspectLock } from '../lock/inspect-lock.js';
 import { identify, type ProcessIdentity } from '../proc/process-identity.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 
 /** Who holds a display, from the kernel alone: the X lock's file owner, and the uid of the process it names. */
 export type KernelOwner =

@@ -1,4 +1,4 @@
-import type { ExitInfo } from '../session/session-record.js';
+import type { ExitInfo } from './exit-info.js';
 
 export type RestartMode = 'on-failure' | 'always' | 'no';
 export const RESTART_MODES: readonly RestartMode[] = ['on-failure', 'always', 'no'];

@@ -1,5 +1,5 @@
 import { MAX_DISPLAY } from '../display/display-number.js';
-import { RESTART_MODES } from '../supervise/restart-policy.js';
+import { RESTART_MODES } from './restart-policy.js';
 import type { SessionRecord, SessionState } from './session-record.js';
 
 const STATES: readonly SessionState[] = ['starting', 'running', 'restarting', 'failed', 'stopped'];
