@@ -2,13 +2,11 @@ import type { PortRange } from '../risks/port-range.js';
 import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../model/restart-policy.js';
 import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
+import { MAX_DISPLAY } from '../display/display-number.js';
 import type { Config, LogLevel } from './schema.js';
 
 /** Parses one value or throws a message that lists what is accepted. */
 export type ValueParser = (value: string) => Partial<Config>;
-
-/** Displays stop at 59535: X11's port 6000+N must exist. */
-export const MAX_DISPLAY = 59535;
 
 function notAccepted(value: string, accepted: string): Error {
   return new Error(`${quote(value)} is not accepted; accepted: ${accepted}`);

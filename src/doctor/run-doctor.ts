@@ -7,7 +7,7 @@ import { riskFindings } from './risk-findings.js';
 import { fixStale, type FixOutcome } from './fix-stale.js';
 import type { Finding, NameOf } from './finding.js';
 
-export const DEFAULT_SCAN: [number, number] = [1, 99];
+const DEFAULT_SCAN: [number, number] = [1, 99];
 
 export interface DoctorReport {
   displays: [number, number];

@@ -16,7 +16,7 @@ const DEPTHS = [16, 24, 32];
 const MAX_SIDE = 16384;
 
 /** TigerVNC's security types, spelled as Xtigervnc prints them. */
-export const SECURITY_TYPES = ['None', 'VncAuth', 'Plain', 'TLSNone', 'TLSVnc', 'TLSPlain', 'X509None', 'X509Vnc', 'X509Plain'] as const;
+const SECURITY_TYPES = ['None', 'VncAuth', 'Plain', 'TLSNone', 'TLSVnc', 'TLSPlain', 'X509None', 'X509Vnc', 'X509Plain'] as const;
 /** Types that check the password in ~/.vnc/passwd. */
 const USES_PASSWD_FILE = new Set(['VncAuth', 'TLSVnc', 'X509Vnc']);
 

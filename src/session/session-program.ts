@@ -83,7 +83,7 @@ export async function spawnSessionProgram(command: string, spec: { env: Record<s
  * is five times the slowest failure seen under load. A program that fails
  * later still ends the session by autokill, with its reason in the log.
  */
-export const PROGRAM_GRACE_MS = 100;
+const PROGRAM_GRACE_MS = 100;
 
 /**
  * A session program that ended within the grace, with a failure status or

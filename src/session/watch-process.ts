@@ -33,7 +33,7 @@ async function cookieOf(authFile: string, display: number): Promise<Buffer> {
 }
 
 /** A held authorized connection to a server we did not start (its cookie from its -auth file). */
-export async function connectAdopted(display: number, authFile: string): Promise<XConnection> {
+async function connectAdopted(display: number, authFile: string): Promise<XConnection> {
   return openXConnection(display, await cookieOf(authFile, display));
 }
 
