@@ -1,8 +1,7 @@
 import type { PortRange } from '../risks/port-range.js';
+import type { Level } from '../log.js';
 import { DEFAULT_POLICY, type RestartPolicy } from '../model/restart-policy.js';
 import { DEFAULT_LOG_ROTATION } from '../model/log-rotation.js';
-
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /**
  * Everything a configuration layer can set. The session defaults are
@@ -14,7 +13,7 @@ export interface Config {
   reservedPorts: PortRange[];
   sshdWindow: number;
   sshdConfig: string;
-  logLevel: LogLevel;
+  logLevel: Level;
   restart: RestartPolicy;
   displayRange: PortRange;
   /** Session logs: rotated when a start finds them larger than this. */

@@ -1,5 +1,6 @@
 import { TsvncError } from '../errors.js';
 import { firstUnprintable, quote } from '../output/printable.js';
+import { MAX_PORT } from '../display/display-number.js';
 import { RESTART_MODES, type RestartMode, type RestartPolicy } from './restart-policy.js';
 
 /*
@@ -51,9 +52,13 @@ export function parseGeometry(text: string): string {
   return `${width}x${height}`;
 }
 
-export function parsePort(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new TsvncError('BAD_ARGUMENT', `--rfbport ${value} is not a TCP port`, 'give a number from 1 to 65535');
-  return value;
+/** `--rfbport` as a number, or as typed: digits only, so "5901.5" or "0x170d" are refused rather than coerced. */
+export function parsePort(value: number | string): number {
+  const port = typeof value === 'number' ? value : /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > MAX_PORT) {
+    throw new TsvncError('BAD_ARGUMENT', `--rfbport ${typeof value === 'string' ? quote(value) : value} is not a TCP port`, `give a number from 1 to ${MAX_PORT}`);
+  }
+  return port;
 }
 
 export function parseDepth(value: number): number {
@@ -92,13 +97,41 @@ export function parseRestart(req: RestartRequest, defaults: RestartPolicy): Rest
   return { mode: mode as RestartMode, limit, windowSeconds };
 }
 
-/** Server options tsvnc sets itself, and the tsvnc option that sets each. */
-const MANAGED: Record<string, string> = {
-  displayfd: 'none: tsvnc needs it for readiness', auth: 'none: tsvnc gives each server its own cookie',
-  desktop: '--desktop', geometry: '--geometry', depth: '--depth', rfbport: '--rfbport', localhost: '--localhost',
-  securitytypes: '--security-types', passwordfile: 'none: tsvnc uses ~/.vnc/passwd', rfbauth: 'none: tsvnc uses ~/.vnc/passwd',
-  interface: '--localhost', inetd: 'none: tsvnc runs each server itself',
+/**
+ * A server option tsvnc sets itself. `option` is the start option that sets
+ * it instead (null: none does); a ~/.vnc/config line with it maps onto the
+ * tsvnc.conf key `setting`, or is refused for `why`.
+ */
+type ManagedOption = { option: string; setting: string } | { option: string | null; why: string };
+
+const PASSWD: ManagedOption = { option: null, why: 'tsvnc always uses ~/.vnc/passwd' };
+
+/** The one list of server options tsvnc manages (lower case), for the command line and ~/.vnc/config alike. */
+const MANAGED_OPTIONS: Readonly<Record<string, ManagedOption>> = {
+  desktop: { option: '--desktop', setting: 'desktop' },
+  geometry: { option: '--geometry', setting: 'geometry' },
+  depth: { option: '--depth', setting: 'depth' },
+  localhost: { option: '--localhost', setting: 'localhost' },
+  securitytypes: { option: '--security-types', setting: 'security-types' },
+  rfbport: { option: '--rfbport', why: 'tsvnc start --rfbport sets it per session' },
+  interface: { option: '--localhost', why: 'use localhost=no to listen on every interface' },
+  displayfd: { option: null, why: 'tsvnc needs it for readiness' },
+  auth: { option: null, why: 'tsvnc gives each server its own cookie' },
+  passwordfile: PASSWD,
+  rfbauth: PASSWD,
+  inetd: { option: null, why: 'tsvnc runs each server itself' },
 };
+
+function hint(managed: ManagedOption): string {
+  if ('setting' in managed || managed.option !== null) return `use ${managed.option} instead`;
+  return `remove it: ${managed.why}`;
+}
+
+/** The server option `name` (any case) names, if tsvnc manages it. */
+export function managedOption(name: string): ManagedOption | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(MANAGED_OPTIONS, key) ? MANAGED_OPTIONS[key] : undefined;
+}
 
 /**
  * Extra arguments go to Xtigervnc as they are, except the ones tsvnc sets:
@@ -109,10 +142,10 @@ export function checkExtraArgs(args: readonly string[]): void {
   if (args.length > MAX_SERVER_ARGS) throw new TsvncError('BAD_ARGUMENT', `${args.length} server options are too many`, `give at most ${MAX_SERVER_ARGS}`);
   for (const arg of args) {
     plainText('a server option', arg, MAX_COMMAND);
-    const name = /^--?([A-Za-z]+)/.exec(arg)?.[1]?.toLowerCase();
-    const instead = name !== undefined && Object.hasOwn(MANAGED, name) ? MANAGED[name] : undefined;
-    if (instead !== undefined) {
-      throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, instead.startsWith('none: ') ? `remove it: ${instead.slice(6)}` : `use ${instead} instead`);
+    const name = /^--?([A-Za-z]+)/.exec(arg)?.[1];
+    const managed = name === undefined ? undefined : managedOption(name);
+    if (managed !== undefined) {
+      throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, hint(managed));
     }
   }
 }
