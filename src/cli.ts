@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitStatusFor, userMessage } from './errors.js';
 import { argumentError } from './commands/argument-errors.js';
-import { setLogLevel } from './log.js';
+import { LOG_LEVELS, setLogLevel } from './log.js';
 import { commandModules } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(invocation.argv)
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
-      .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, requiresArg: true, describe: 'diagnostics on stderr' })
+      .option('log-level', { choices: LOG_LEVELS, requiresArg: true, describe: 'diagnostics on stderr' })
       .middleware((args) => {
         if (args.logLevel) setLogLevel(args.logLevel);
       })

@@ -2,11 +2,12 @@ import { createRequire } from 'node:module';
 import type { Logger } from 'winston';
 import { printable } from './output/printable.js';
 
-const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-export type Level = (typeof LEVELS)[number];
+/** The one list of log levels, most severe first: the config file, --log-level, TSVNC_LOG_LEVEL and the control protocol's log lines accept these. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type Level = (typeof LOG_LEVELS)[number];
 
 function isLevel(value: string | undefined): value is Level {
-  return (LEVELS as readonly string[]).includes(value ?? '');
+  return (LOG_LEVELS as readonly string[]).includes(value ?? '');
 }
 
 const fromEnv = process.env.TSVNC_LOG_LEVEL;
@@ -31,7 +32,7 @@ function winstonLogger(): Logger {
       level: 'debug',
       transports: [
         new winston.transports.Console({
-          stderrLevels: [...LEVELS],
+          stderrLevels: [...LOG_LEVELS],
           format: winston.format.printf(({ level: name, message }) => `tsvnc: ${name}: ${printable(String(message))}`),
         }),
       ],
@@ -41,7 +42,7 @@ function winstonLogger(): Logger {
 }
 
 function emit(at: Level, message: string): void {
-  if (LEVELS.indexOf(at) <= LEVELS.indexOf(level)) winstonLogger().log(at, message);
+  if (LOG_LEVELS.indexOf(at) <= LOG_LEVELS.indexOf(level)) winstonLogger().log(at, message);
 }
 
 /** Diagnostics only, always on stderr: stdout carries results. Messages are escaped as printed output is (output/printable.ts). */
@@ -79,5 +80,5 @@ export function setConfiguredLogLevel(next: Level): void {
 }
 
 if (fromEnv !== undefined && !isLevel(fromEnv)) {
-  logger.warn(`ignoring TSVNC_LOG_LEVEL=${fromEnv}; accepted: ${LEVELS.join(', ')}`);
+  logger.warn(`ignoring TSVNC_LOG_LEVEL=${fromEnv}; accepted: ${LOG_LEVELS.join(', ')}`);
 }

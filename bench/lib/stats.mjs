@@ -1,7 +1,7 @@
 // Summaries of timing samples: median and the full min-max spread, since on
 // a shared machine the spread says as much as the median.
 
-export function median(values) {
+function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -16,7 +16,7 @@ export const GEOMETRY = '1920x1080';
 export const DEPTH = '24';
 
 /** Past its share of the total time bound, a scenario stops sampling and reports what it has. */
-export function late() {
+function late() {
   return Date.now() > DEADLINE;
 }
 
@@ -190,7 +190,7 @@ export function listRoundTrip(socketPath) {
 }
 
 /** The scenario's answer to the driver: one line it looks for. */
-export function report(result) {
+function report(result) {
   process.stdout.write(`@@result ${JSON.stringify(result)}\n`);
 }
 

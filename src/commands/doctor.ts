@@ -10,7 +10,7 @@ import { printJson, printLines } from '../output/print.js';
 import { probeOptions, withProbeOptions } from './probe-options.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 
 export const command = 'doctor [display]';
 export const describe = 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)';

@@ -3,7 +3,7 @@ import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 

@@ -6,7 +6,7 @@ import type { StartRequest } from '../daemon/protocol.js';
 import { resolveOptions } from '../session/start-options.js';
 import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
-import { rfbPortOption } from './probe-options.js';
+import { parsePort } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
 import { startText, type StartResult } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
@@ -65,7 +65,7 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.depth !== undefined) req.depth = wholeNumber('--depth', argv.depth, 'use 16, 24 or 32');
   if (argv.desktop !== undefined) req.desktop = argv.desktop;
   if (argv.securityTypes !== undefined) req.securityTypes = argv.securityTypes;
-  if (argv.rfbport !== undefined) req.rfbPort = rfbPortOption(argv.rfbport);
+  if (argv.rfbport !== undefined) req.rfbPort = parsePort(argv.rfbport);
   if (typeof xstartup === 'string') req.xstartup = xstartup;
   if (argv.restart !== undefined) req.restart = argv.restart;
   if (argv.restartLimit !== undefined) req.restartLimit = wholeNumber('--restart-limit', argv.restartLimit, 'give a number of failures from 1 to 1000');

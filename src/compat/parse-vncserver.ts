@@ -1,7 +1,7 @@
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 import { parseDisplay } from '../display/display-number.js';
-import { parseDepth, parseGeometry, parsePort, parseSecurityTypes } from '../session/start-options.js';
+import { parseDepth, parseGeometry, parsePort, parseSecurityTypes } from '../model/option-validators.js';
 import { booleanValue, findOption, miscased, type ClassicOption } from './vncserver-options.js';
 
 /** A vncserver command line, sorted: tsvnc start options already in tsvnc's spelling. */

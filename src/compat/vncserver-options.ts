@@ -4,7 +4,7 @@
  * options are case-sensitive; the server parameters it knows are not, as in
  * Xtigervnc. Anything else is a server option passed through unchanged.
  */
-export type OptionKind =
+type OptionKind =
   /** no value: -kill */
   | 'flag'
   /** a value, as the next argument or after `=`: -geometry 1280x800 */

@@ -8,7 +8,7 @@ import { parseConfig } from './parse-config.js';
 import { parseVncConfig } from './vnc-config.js';
 import { setConfiguredLogLevel } from '../log.js';
 
-export const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
+const SYSTEM_CONFIG = '/etc/tsvnc/tsvnc.conf';
 export const MANDATORY_CONFIG = '/etc/tsvnc/mandatory.conf';
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -17,12 +17,12 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'tsvnc', 'tsvnc.conf');
 }
 
-export function vncConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function vncConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(homeOf(env), '.vnc', 'config');
 }
 
 /** A configuration file is a few lines: anything this large is not one, and is not read whole. */
-export const MAX_CONFIG_BYTES = 64 * 1024;
+const MAX_CONFIG_BYTES = 64 * 1024;
 
 /** The file's text, null when it does not exist; at most MAX_CONFIG_BYTES are read. */
 async function readBounded(path: string): Promise<string | null> {

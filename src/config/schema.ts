@@ -1,7 +1,7 @@
 import type { PortRange } from '../risks/port-range.js';
-import { DEFAULT_POLICY, type RestartPolicy } from '../supervise/restart-policy.js';
-
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+import type { Level } from '../log.js';
+import { DEFAULT_POLICY, type RestartPolicy } from '../model/restart-policy.js';
+import { DEFAULT_LOG_ROTATION } from '../model/log-rotation.js';
 
 /**
  * Everything a configuration layer can set. The session defaults are
@@ -13,7 +13,7 @@ export interface Config {
   reservedPorts: PortRange[];
   sshdWindow: number;
   sshdConfig: string;
-  logLevel: LogLevel;
+  logLevel: Level;
   restart: RestartPolicy;
   displayRange: PortRange;
   /** Session logs: rotated when a start finds them larger than this. */
@@ -42,8 +42,8 @@ export const DEFAULT_CONFIG: Config = {
   logLevel: 'warn',
   restart: DEFAULT_POLICY,
   displayRange: [1, 99],
-  logMaxBytes: 10 * 1024 * 1024,
-  logKeep: 3,
+  logMaxBytes: DEFAULT_LOG_ROTATION.maxBytes,
+  logKeep: DEFAULT_LOG_ROTATION.keep,
 };
 
 /**

@@ -1,14 +1,13 @@
 import type { PortRange } from '../risks/port-range.js';
-import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../supervise/restart-policy.js';
-import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../session/start-options.js';
+import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../model/restart-policy.js';
+import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
-import type { Config, LogLevel } from './schema.js';
+import { MAX_DISPLAY, MAX_PORT } from '../display/display-number.js';
+import type { Config } from './schema.js';
+import { LOG_LEVELS, type Level } from '../log.js';
 
 /** Parses one value or throws a message that lists what is accepted. */
 export type ValueParser = (value: string) => Partial<Config>;
-
-/** Displays stop at 59535: X11's port 6000+N must exist. */
-export const MAX_DISPLAY = 59535;
 
 function notAccepted(value: string, accepted: string): Error {
   return new Error(`${quote(value)} is not accepted; accepted: ${accepted}`);
@@ -67,7 +66,6 @@ function restartField<K extends keyof RestartPolicy>(key: K, parse: (value: stri
   return (value) => ({ restart: { [key]: parse(value) } as unknown as RestartPolicy });
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 export const SETTINGS: Record<string, ValueParser> = {
   'display-range': (value) => {
@@ -77,7 +75,7 @@ export const SETTINGS: Record<string, ValueParser> = {
     return { displayRange: [low, high] };
   },
   'reserved-displays': rangeList('display', MAX_DISPLAY, 'reservedDisplays'),
-  'reserved-ports': rangeList('port', 65535, 'reservedPorts'),
+  'reserved-ports': rangeList('port', MAX_PORT, 'reservedPorts'),
   'sshd-window': (value) => ({ sshdWindow: count(value, 1, 1000) }),
   'sshd-config': (value) => {
     if (!value.startsWith('/')) throw notAccepted(value, 'an absolute path');
@@ -111,8 +109,8 @@ export const SETTINGS: Record<string, ValueParser> = {
     return { serverArgs: args };
   },
   'log-level': (value) => {
-    if (!LOG_LEVELS.includes(value as LogLevel)) throw notAccepted(value, LOG_LEVELS.join(', '));
-    return { logLevel: value as LogLevel };
+    if (!(LOG_LEVELS as readonly string[]).includes(value)) throw notAccepted(value, LOG_LEVELS.join(', '));
+    return { logLevel: value as Level };
   },
   'log-max-size': (value) => ({ logMaxBytes: size(value) }),
   'log-keep': (value) => ({ logKeep: count(value, 0, 100) }),

@@ -2,20 +2,10 @@ import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 import { mergeConfig, type Config } from './schema.js';
 import { SETTINGS } from './settings.js';
-import { checkExtraArgs } from '../session/start-options.js';
+import { checkExtraArgs, managedOption } from '../model/option-validators.js';
 
-/** TigerVNC's names for the settings tsvnc manages itself (lower case). */
-const MAPPED: Record<string, string> = {
-  geometry: 'geometry', depth: 'depth', desktop: 'desktop', securitytypes: 'security-types', localhost: 'localhost', session: 'session',
-};
-
-/** Options a config must not hand to the server: tsvnc sets them, and readiness and security depend on it. */
-const REFUSED: Record<string, string> = {
-  rfbport: 'tsvnc start --rfbport sets it per session',
-  passwordfile: 'tsvnc always uses ~/.vnc/passwd', rfbauth: 'tsvnc always uses ~/.vnc/passwd',
-  interface: 'use localhost=no to listen on every interface', auth: 'tsvnc gives each server its own cookie',
-  displayfd: 'tsvnc needs it for readiness', inetd: 'tsvnc runs servers itself',
-};
+/** vncserver's own setting for the desktop session, not a server option. */
+const SESSION = 'session';
 
 /**
  * TigerVNC's ~/.vnc/config, imported so migrating users keep their
@@ -33,9 +23,9 @@ export function parseVncConfig(text: string, file: string): Partial<Config> {
     if (!match?.[1]) throw new TsvncError('BAD_CONFIG', `${where}: cannot read ${quote(line)}`, 'write TigerVNC settings as key=value, or a bare key to turn an option on');
     const key = match[1].toLowerCase();
     const value = match[2]?.trim();
-    const refused = Object.hasOwn(REFUSED, key) ? REFUSED[key] : undefined;
-    if (refused) throw new TsvncError('BAD_CONFIG', `${where}: ${match[1]} is managed by tsvnc`, `remove this line: ${refused}`);
-    const mapped = Object.hasOwn(MAPPED, key) ? MAPPED[key] : undefined;
+    const managed = managedOption(key);
+    if (managed && 'why' in managed) throw new TsvncError('BAD_CONFIG', `${where}: ${match[1]} is managed by tsvnc`, `remove this line: ${managed.why}`);
+    const mapped = key === SESSION ? SESSION : managed?.setting;
     try {
       if (mapped === undefined) {
         // Two words, as vncserver passes them: X server options such as -dpi take no -name=value form.

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { TsvncError, type ErrorCode } from '../errors.js';
-import type { Level } from '../log.js';
+import { LOG_LEVELS, type Level } from '../log.js';
 
 /**
  * The control protocol: one request per connection on the owner-only Unix
@@ -68,7 +68,7 @@ export function parseRequest(line: string): Request {
   return value as Request;
 }
 
-const LEVELS = new Set(['error', 'warn', 'info', 'debug']);
+const LEVELS = new Set<string>(LOG_LEVELS);
 
 export function parseMessage(line: string): Message {
   const value = JSON.parse(line) as Message | null;

@@ -1,11 +1,12 @@
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 
-/** Highest display whose X11 port (6000+n) is still a valid TCP port. */
-export const MAX_DISPLAY = 65535 - 6000;
-
+/** The highest TCP port. */
+export const MAX_PORT = 65535;
 const RFB_BASE = 5900;
 const X11_BASE = 6000;
+/** Highest display whose X11 port (6000+n) is still a valid TCP port. */
+export const MAX_DISPLAY = MAX_PORT - X11_BASE;
 
 /** Accepts ":N" and, as a convenience, a bare "N". */
 export function parseDisplay(input: string): number {
@@ -23,7 +24,7 @@ export function parseDisplay(input: string): number {
     throw new TsvncError(
       'BAD_DISPLAY',
       `display :${n} is out of range`,
-      `its X11 port ${X11_BASE + n} would exceed 65535; use a display from 0 to ${MAX_DISPLAY}`,
+      `its X11 port ${X11_BASE + n} would exceed ${MAX_PORT}; use a display from 0 to ${MAX_DISPLAY}`,
     );
   }
   return n;

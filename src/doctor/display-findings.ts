@@ -1,4 +1,4 @@
-import type { ProbeResult, Reason, TcpReason } from '../probe/types.js';
+import type { ProbeResult, Reason, TcpReason } from '../model/probe-result.js';
 import { isOutgoing } from '../ports/port-holders.js';
 import { who, type Finding, type NameOf } from './finding.js';
 import { isXServer, serverDisplay } from '../display/x-server.js';

@@ -1,6 +1,6 @@
-export type Severity = 'error' | 'warning' | 'info';
+type Severity = 'error' | 'warning' | 'info';
 
-export type Cause =
+type Cause =
   | 'live-server' | 'tsvnc-desktop' | 'lock-held' | 'suspect-file'
   | 'port-listener' | 'port-outgoing' | 'port-unknown' | 'time-wait' | 'x11-port'
   | 'unix-socket' | 'abstract-socket'

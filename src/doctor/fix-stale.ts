@@ -1,4 +1,4 @@
-import type { ProbeResult, Stale } from '../probe/types.js';
+import type { ProbeResult, Stale } from '../model/probe-result.js';
 import { isCode, removeIfSameInode } from '../tmp/safe-tmp.js';
 import { isStaleLock } from '../lock/inspect-lock.js';
 import { tryConnect } from '../sockets/x11-sockets.js';

@@ -1,4 +1,4 @@
-import type { ProbeResult, Risk } from '../probe/types.js';
+import type { ProbeResult, Risk } from '../model/probe-result.js';
 import type { EphemeralConfig } from '../risks/port-range.js';
 import { reservedPortsWith } from '../risks/port-range.js';
 import type { Finding } from './finding.js';

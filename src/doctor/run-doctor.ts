@@ -1,13 +1,13 @@
 import type { Config } from '../config/schema.js';
 import { createProbeContext } from '../probe/probe-context.js';
 import { displayRange, probeMany } from '../probe/probe-many.js';
-import type { ProbeOptions, ProbeResult } from '../probe/types.js';
+import type { ProbeOptions, ProbeResult } from '../model/probe-result.js';
 import { displayFindings, type OwnSessions } from './display-findings.js';
 import { riskFindings } from './risk-findings.js';
 import { fixStale, type FixOutcome } from './fix-stale.js';
 import type { Finding, NameOf } from './finding.js';
 
-export const DEFAULT_SCAN: [number, number] = [1, 99];
+const DEFAULT_SCAN: [number, number] = [1, 99];
 
 export interface DoctorReport {
   displays: [number, number];

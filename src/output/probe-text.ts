@@ -1,4 +1,4 @@
-import type { ProbeResult, Reason, TcpHolder } from '../probe/types.js';
+import type { ProbeResult, Reason, TcpHolder } from '../model/probe-result.js';
 
 function holderText(h: TcpHolder): string {
   const owner = h.pid === null ? 'no process' : `${h.command ?? '?'} (pid ${h.pid})`;

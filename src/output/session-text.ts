@@ -1,4 +1,4 @@
-import type { SessionOptions, SessionSummary } from '../session/session-record.js';
+import type { SessionOptions, SessionSummary } from '../model/session-record.js';
 import { exitText } from '../session/failure-summary.js';
 
 export interface StartResult extends SessionSummary {

@@ -1,5 +1,6 @@
 import type { TcpEntry } from '../proc/net-tcp.js';
-import type { ProcessInfo, TcpHolder } from '../probe/types.js';
+import type { TcpHolder } from '../model/probe-result.js';
+import type { ProcessInfo } from '../proc/process-info.js';
 
 export function entriesOnPort(table: readonly TcpEntry[], port: number): TcpEntry[] {
   return table.filter((entry) => entry.localPort === port);

@@ -5,7 +5,7 @@ import { readEphemeralConfig } from '../risks/port-range.js';
 import { readSshdX11 } from '../risks/sshd-config.js';
 import type { RiskInputs } from '../risks/display-risks.js';
 import type { Config } from '../config/schema.js';
-import type { ProcessInfo } from './types.js';
+import type { ProcessInfo } from '../proc/process-info.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
 

@@ -3,7 +3,7 @@ import { inspectLock } from '../lock/inspect-lock.js';
 import { inspectSocketFile, abstractListeners } from '../sockets/x11-sockets.js';
 import { displayRisks } from '../risks/display-risks.js';
 import type { ProbeContext } from './probe-context.js';
-import type { ProbeOptions, ProbeResult, Reason, Stale } from './types.js';
+import type { ProbeOptions, ProbeResult, Reason, Stale } from '../model/probe-result.js';
 import { probePorts } from './probe-ports.js';
 import { inspectTempLock } from './temp-lock.js';
 

@@ -1,6 +1,6 @@
 import type { ProbeContext } from './probe-context.js';
 import { probeDisplay } from './probe-display.js';
-import type { ProbeOptions, ProbeResult } from './types.js';
+import type { ProbeOptions, ProbeResult } from '../model/probe-result.js';
 
 export function displayRange(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { bindTargets, tryBind, type BindResult, type BindTarget } from '../ports/bind-test.js';
 import { entriesOnPort, holdersOf, overlaps } from '../ports/port-holders.js';
 import type { ProbeContext } from './probe-context.js';
-import type { PortNote, PortRole, ProbeOptions, Reason } from './types.js';
+import type { PortNote, PortRole, ProbeOptions, Reason } from '../model/probe-result.js';
 
 /** X11 over TCP (`-listen tcp`) binds the wildcards whatever -localhost says; vncserver's own check does too. */
 const X11_TARGETS = bindTargets(false);

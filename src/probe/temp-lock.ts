@@ -1,5 +1,5 @@
 import { lstatOrNull, fileType } from '../tmp/safe-tmp.js';
-import type { Stale } from './types.js';
+import type { Stale } from '../model/probe-result.js';
 
 /** The X server gives up on another's temp lock after 3 tries 2 s apart; older than that, nobody is using it. */
 const TEMP_LOCK_GRACE_MS = 10_000;

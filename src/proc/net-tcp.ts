@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import type { TcpState } from '../probe/types.js';
+
+/** A socket's state as /proc/net/tcp numbers it (include/net/tcp_states.h). */
+export type TcpState =
+  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT'
+  | 'CLOSE' | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV' | 'UNKNOWN';
 
 export interface TcpEntry {
   family: 'ipv4' | 'ipv6';

@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import type { ProcessInfo } from '../probe/types.js';
 import { parseStat } from './process-identity.js';
 import { printable } from '../output/printable.js';
 
 /** Clock ticks per second in /proc counters: 100 on every mainstream Linux ABI, whatever CONFIG_HZ is. */
 const USER_HZ = 100;
 const MAX_COMMAND_LENGTH = 200;
+
+export interface ProcessInfo {
+  pid: number;
+  command: string;
+  uid?: number;
+}
 
 
 export function pidStatus(pid: number): 'alive' | 'dead' {

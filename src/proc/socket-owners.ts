@@ -1,6 +1,5 @@
 import { readdir, readlink } from 'node:fs/promises';
-import type { ProcessInfo } from '../probe/types.js';
-import { describeProcess } from './process-info.js';
+import { describeProcess, type ProcessInfo } from './process-info.js';
 
 /**
  * Enough in-flight calls to keep libuv's thread pool busy without opening thousands of

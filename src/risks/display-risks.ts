@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { PortRole, Risk } from '../probe/types.js';
+import type { PortRole, Risk } from '../model/probe-result.js';
 import { MAX_DISPLAY } from '../display/display-number.js';
 import { isEphemeral, type EphemeralConfig, type PortRange } from './port-range.js';
 import { sshdWindow, type SshdX11 } from './sshd-config.js';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
+import { MAX_PORT } from '../display/display-number.js';
 
 /** Inclusive [first, last], the way the kernel writes port ranges. */
 export type PortRange = [number, number];
@@ -10,8 +11,6 @@ export interface EphemeralConfig {
   range: PortRange;
   reserved: PortRange[];
 }
-
-const MAX_PORT = 65535;
 
 function parsePort(text: string, source: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > MAX_PORT) {

@@ -6,7 +6,7 @@ import type { Level } from '../log.js';
 import { createProbeContext, type ProbeContext } from '../probe/probe-context.js';
 import { probeDisplay } from '../probe/probe-display.js';
 import { displayRange, probeMany } from '../probe/probe-many.js';
-import type { ProbeOptions, ProbeResult } from '../probe/types.js';
+import type { ProbeOptions, ProbeResult } from '../model/probe-result.js';
 import { blocks, displayFindings } from '../doctor/display-findings.js';
 import { passwdNames } from '../doctor/users.js';
 

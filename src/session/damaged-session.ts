@@ -5,7 +5,7 @@ import { inspectLock } from '../lock/inspect-lock.js';
 import { identify, type ProcessIdentity } from '../proc/process-identity.js';
 import { describeProcess } from '../proc/process-info.js';
 import type { DamagedRecord } from '../state/session-store.js';
-import { blankRecord, type SessionRecord } from './session-record.js';
+import { blankRecord, type SessionRecord } from '../model/session-record.js';
 import { tagIn } from './tagged-processes.js';
 
 /**
@@ -13,7 +13,7 @@ import { tagIn } from './tagged-processes.js';
  * names its pid, and /proc must confirm it is an X server for this display
  * run by this user (the lock alone is a file anyone could have written).
  */
-export async function findOwnServer(display: number): Promise<{ server: ProcessIdentity; tag: string } | null> {
+async function findOwnServer(display: number): Promise<{ server: ProcessIdentity; tag: string } | null> {
   const lock = await inspectLock(lockPath(display));
   const uid = process.getuid?.();
   if (lock.state !== 'live' || lock.fileUid !== uid) return null;

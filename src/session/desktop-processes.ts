@@ -1,5 +1,5 @@
 import { sameProcess, type ProcessIdentity } from '../proc/process-identity.js';
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 import { programProcesses } from './stop-process.js';
 import { taggedProcesses } from './tagged-processes.js';
 

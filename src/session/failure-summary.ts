@@ -1,5 +1,5 @@
 import { lastLines } from './log-file.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 
 /** X's own noise around a fatal error, which says nothing about its cause. */
 const NOISE = /Fatal server error|^\(EE\)\s*$|Please consult|for help|wiki\.x\.org|^$/;

@@ -1,7 +1,7 @@
 import { watch } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
-import { DEFAULT_CONFIG } from '../config/schema.js';
 import { basename, dirname } from 'node:path';
+import { DEFAULT_LOG_ROTATION, type LogRotation } from '../model/log-rotation.js';
 
 /** Enough for the last screenful of any log while staying one small read. */
 const TAIL_BYTES = 64 * 1024;
@@ -12,18 +12,13 @@ export function sessionLogPath(home: string, host: string, display: number): str
   return `${home}/.vnc/${host}:${display}.log`;
 }
 
-export interface LogRotation {
-  maxBytes: number;
-  keep: number;
-}
-
 /**
  * Before a server writes to its log: a fresh start keeps the previous
  * session's log as name.log.1 (the reason it ended is often in it), a
  * restart appends unless the log has grown past its size limit. Returns
  * whether the log must be truncated instead (nothing is kept).
  */
-export async function rotateLog(path: string, fresh: boolean, rotation: LogRotation = { maxBytes: DEFAULT_CONFIG.logMaxBytes, keep: DEFAULT_CONFIG.logKeep }): Promise<boolean> {
+export async function rotateLog(path: string, fresh: boolean, rotation: LogRotation = DEFAULT_LOG_ROTATION): Promise<boolean> {
   const size = (await stat(path).catch(orMissing))?.size ?? 0;
   if (size === 0 || (!fresh && size <= rotation.maxBytes)) return false;
   if (rotation.keep === 0) return true;

@@ -12,9 +12,10 @@ import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
 import { findServer } from './find-server.js';
 import { checkUmask } from './spawn-detached.js';
-import type { SessionOptions } from './session-record.js';
+import type { SessionOptions } from '../model/session-record.js';
 import { chooseSessionProgram } from './session-program.js';
-import { resolveOptions, usesPasswdFile } from './start-options.js';
+import { resolveOptions } from './start-options.js';
+import { usesPasswdFile } from '../model/option-validators.js';
 import { checkCertificateFiles, cleartextWarning } from './security-options.js';
 
 export interface Prepared {

@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { TsvncError } from '../errors.js';
-import type { SessionOptions } from './session-record.js';
+import type { SessionOptions } from '../model/session-record.js';
 
 /** Types without TLS: the screen and the keystrokes cross the network as they are. */
 const CLEARTEXT = new Set(['None', 'VncAuth', 'Plain']);

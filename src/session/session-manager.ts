@@ -11,7 +11,7 @@ import { Supervisor, type Live } from '../supervise/supervisor.js';
 import { lastLines } from './log-file.js';
 import { allocateDisplay } from './allocate-display.js';
 import { newRecord, startSession, type Started } from './start-session.js';
-import { blankRecord, summarize } from './session-record.js';
+import { blankRecord, summarize } from '../model/session-record.js';
 import { damagedSession } from './damaged-session.js';
 import { reclaimDeadDaemonClaims } from './daemon-claims.js';
 import { releaseDisplay } from './release-display.js';

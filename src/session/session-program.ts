@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TsvncError } from '../errors.js';
 import { shellWord } from '../output/shell-word.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { spawnDetached } from './spawn-detached.js';
 import { exitText } from './failure-summary.js';
 import { linesSince } from './log-file.js';
@@ -83,7 +83,7 @@ export async function spawnSessionProgram(command: string, spec: { env: Record<s
  * is five times the slowest failure seen under load. A program that fails
  * later still ends the session by autokill, with its reason in the log.
  */
-export const PROGRAM_GRACE_MS = 100;
+const PROGRAM_GRACE_MS = 100;
 
 /**
  * A session program that ended within the grace, with a failure status or

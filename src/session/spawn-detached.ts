@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { identifyChild, type ProcessIdentity } from '../proc/process-identity.js';
 import { TsvncError } from '../errors.js';
 

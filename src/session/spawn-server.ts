@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { failureSummary } from './failure-summary.js';
 import { spawnDetached } from './spawn-detached.js';
 import { localConnectFailure } from '../probe/local-failure.js';
@@ -47,7 +47,7 @@ function displayFdLine(stream: Readable): Promise<string> {
  * An RFB server greets first with "RFB xxx.yyy\n": proof that the port is the server's, not a squatter's.
  * A connection that fails on this machine (no free local port) is no answer about the server: it rejects.
  */
-export function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | null> {
+function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     let text = '';

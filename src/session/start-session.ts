@@ -13,7 +13,7 @@ import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } fro
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { rotateLog, sessionLogPath } from './log-file.js';
 import { serverArgs } from './start-options.js';
-import type { ExitInfo, SessionOptions, SessionRecord } from './session-record.js';
+import type { ExitInfo, SessionOptions, SessionRecord } from '../model/session-record.js';
 import { spawnServer, type StartedServer } from './spawn-server.js';
 import { failIfEndedAtOnce, spawnSessionProgram } from './session-program.js';
 import { releaseDisplay, releaseSocketFile } from './release-display.js';

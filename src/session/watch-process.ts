@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isRunning, type ProcessIdentity } from '../proc/process-identity.js';
 import { decodeXauth } from '../xauth/xauth-file.js';
 import { openXConnection, type XConnection } from '../x11/x-connection.js';
-import type { ExitInfo } from './session-record.js';
+import type { ExitInfo } from '../model/session-record.js';
 import { waitGone } from './stop-process.js';
 
 const WATCH_INTERVAL_MS = 500;
@@ -33,7 +33,7 @@ async function cookieOf(authFile: string, display: number): Promise<Buffer> {
 }
 
 /** A held authorized connection to a server we did not start (its cookie from its -auth file). */
-export async function connectAdopted(display: number, authFile: string): Promise<XConnection> {
+async function connectAdopted(display: number, authFile: string): Promise<XConnection> {
   return openXConnection(display, await cookieOf(authFile, display));
 }
 

@@ -3,7 +3,7 @@ import { TsvncError } from '../errors.js';
 import { callDaemon } from '../daemon/control-client.js';
 import type { StatePaths } from '../state/state-dir.js';
 import type { StatusResult } from '../output/session-text.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 import { unlessGone } from './unless-gone.js';
 
 /** Often enough that a unit manager sees the end promptly, rarely enough to cost nothing. */

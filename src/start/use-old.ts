@@ -2,12 +2,10 @@ import { TsvncError } from '../errors.js';
 import { callDaemon, daemonRunning } from '../daemon/control-client.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { hasSessionFiles } from '../state/state-dir.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
+import { isAlive } from '../model/session-state.js';
 import type { StartResult, StatusResult } from '../output/session-text.js';
 import { unlessGone } from './unless-gone.js';
-
-/** States in which a session holds its display: `failed` and `stopped` ones start afresh. */
-const ALIVE = new Set(['starting', 'running', 'restarting']);
 
 /**
  * The user's live sessions. With `launch` false no daemon is started to
@@ -17,7 +15,7 @@ const ALIVE = new Set(['starting', 'running', 'restarting']);
 export async function activeSessions(paths: StatePaths, launch: boolean, all = false): Promise<SessionSummary[]> {
   if (!(await daemonRunning(paths)) && (!launch || !(await hasSessionFiles(paths)))) return [];
   const sessions = (await callDaemon(paths, { op: 'list', all })) as SessionSummary[];
-  return sessions.filter((s) => ALIVE.has(s.state));
+  return sessions.filter((s) => isAlive(s.state));
 }
 
 /**

@@ -3,8 +3,8 @@ import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
-import type { SessionRecord } from '../session/session-record.js';
-import { validateRecord } from '../session/validate-record.js';
+import type { SessionRecord } from '../model/session-record.js';
+import { validateRecord } from '../model/validate-record.js';
 import { removeIfPresent } from '../tmp/safe-tmp.js';
 import { TsvncError } from '../errors.js';
 

@@ -53,7 +53,7 @@ export function isRootDir(stat: Stats | null): boolean {
  * change: then nobody else can swap anything on the path (a symlink, a
  * socket of their own) between our check and our use.
  */
-export async function isRootPath(dir: string): Promise<boolean> {
+async function isRootPath(dir: string): Promise<boolean> {
   const parts = dir.split('/').filter((p) => p !== '');
   for (let i = 0; i <= parts.length; i++) {
     if (!isRootDir(await lstatOrNull(`/${parts.slice(0, i).join('/')}`))) return false;

@@ -4,7 +4,7 @@ import { inspectLock } from '../lock/inspect-lock.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { createProbeContext } from '../probe/probe-context.js';
 import { probeDisplay } from '../probe/probe-display.js';
-import type { SessionOptions } from '../session/session-record.js';
+import type { SessionOptions } from '../model/session-record.js';
 import { busyReason, holderText } from '../session/allocate-display.js';
 
 /**

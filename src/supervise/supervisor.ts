@@ -3,7 +3,7 @@ import { logger } from '../log.js';
 import type { SessionStore } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, sameProcess } from '../proc/process-identity.js';
-import type { ExitInfo, SessionRecord } from '../session/session-record.js';
+import type { ExitInfo, SessionRecord } from '../model/session-record.js';
 import { startSession, keepReserved, ourPids, type Started } from '../session/start-session.js';
 import { programProcesses, terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
@@ -12,7 +12,7 @@ import { watchServer, watchExit } from '../session/watch-process.js';
 import { desktopProcesses } from '../session/desktop-processes.js';
 import type { XConnection } from '../x11/x-connection.js';
 import { TsvncError } from '../errors.js';
-import { BACKOFF_BASE_MS, backoffMs, decide, isFailure, recordFailure, wantsRestart } from './restart-policy.js';
+import { BACKOFF_BASE_MS, backoffMs, decide, isFailure, recordFailure, wantsRestart } from '../model/restart-policy.js';
 import { displayBlocker } from './display-blocker.js';
 
 export interface Live {

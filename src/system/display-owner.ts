@@ -1,7 +1,8 @@
 import { lockPath } from '../display/display-number.js';
 import { inspectLock } from '../lock/inspect-lock.js';
 import { identify, type ProcessIdentity } from '../proc/process-identity.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
+import { isAlive } from '../model/session-state.js';
 
 /** Who holds a display, from the kernel alone: the X lock's file owner, and the uid of the process it names. */
 export type KernelOwner =
@@ -20,16 +21,13 @@ export async function kernelOwner(display: number): Promise<KernelOwner> {
   return { kind: 'user', uid: lock.fileUid, pid: lock.pid, holder: await identify(lock.pid) };
 }
 
-/** States in which a session holds its display's X lock (the server's, or its daemon's between restarts). */
-const HOLDING = new Set(['starting', 'running', 'restarting']);
-
 /**
  * Why a user daemon's report of one of its sessions does not match the
  * kernel, or null when it does: a claim on a display locked by someone
  * else, or by no one, is that daemon's word only.
  */
 export function claimConflict(session: SessionSummary, uid: number, kernel: KernelOwner, name: (uid: number) => string): string | null {
-  if (!HOLDING.has(session.state)) return null;
+  if (!isAlive(session.state)) return null;
   const display = `:${session.display}`;
   if (kernel.kind === 'unclear') return kernel.why;
   if (kernel.kind === 'free') return `no X server holds ${display}`;

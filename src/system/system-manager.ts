@@ -4,7 +4,7 @@ import { logger, type Level } from '../log.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { CallOptions } from '../daemon/control-client.js';
 import type { Request, StartRequest } from '../daemon/protocol.js';
-import type { SessionSummary } from '../session/session-record.js';
+import type { SessionSummary } from '../model/session-record.js';
 import { waitGone } from '../session/stop-process.js';
 import type { SessionEntry } from './sessions-file.js';
 import { lookupUser, type Account } from './user-account.js';

@@ -6,7 +6,6 @@ import type { StatePaths } from '../state/state-dir.js';
  */
 export const SYSTEM_DIR = '/run/tsvnc';
 export const SYSTEM_SOCKET = `${SYSTEM_DIR}/control.sock`;
-export const SYSTEM_LOG = '/var/log/tsvnc.log';
 export const USERS_DIR = `${SYSTEM_DIR}/users`;
 
 /** A daemon whose socket the system daemon binds and which it (re)starts: nobody else launches it. */

@@ -34,10 +34,6 @@ export class UserDaemons {
   private readonly daemons = new Map<number, UserDaemon>();
   private readonly starting = new Map<number, Promise<UserDaemon>>();
 
-  known(): UserDaemon[] {
-    return [...this.daemons.values()];
-  }
-
   /** The user's daemon, started if it does not answer (it takes over the sessions a dead one left). */
   async ensure(account: Account): Promise<UserDaemon> {
     const pending = this.starting.get(account.uid);

@@ -2,9 +2,8 @@ import { constants } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 
-/** Family values from Xauth.h: a local (Unix socket) connection, and "any". */
+/** Family value from Xauth.h: a local (Unix socket) connection. */
 export const FAMILY_LOCAL = 256;
-export const FAMILY_WILD = 65535;
 
 const COOKIE_NAME = 'MIT-MAGIC-COOKIE-1';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { Finding } from '../../src/doctor/finding.js';
-import type { ProbeResult } from '../../src/probe/types.js';
+import type { ProbeResult } from '../../src/model/probe-result.js';
 
 interface Report {
   displays: [number, number];

@@ -4,9 +4,9 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { runCli } from '../helpers/sandbox.js';
+import { until } from '../helpers/until.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const LOG = 'Xvnc TigerVNC 1.13.1\nListening for VNC connections on local interface(s), port 5905\nxstartup: starting session\n';
@@ -19,14 +19,6 @@ async function home(t: test.TestContext): Promise<{ home: string; log: string }>
   const log = join(dir, '.vnc', `${hostname()}:5.log`);
   await writeFile(log, LOG);
   return { home: dir, log };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await delay(10);
-  }
 }
 
 test('prints the whole log', async (t) => {

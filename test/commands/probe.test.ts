@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { ProbeResult, TcpReason } from '../../src/probe/types.js';
+import type { ProbeResult, TcpReason } from '../../src/model/probe-result.js';
 
 /**
  * Each cause of "A VNC server is already running as :1", reproduced for real

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 describe('security types off localhost, against a real Xtigervnc', { skip: sandboxUnavailable }, () => {
   it('VncAuth and Plain off localhost start with a warning that the traffic (and the password) is unencrypted', async () => {

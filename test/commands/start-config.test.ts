@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 describe('tsvnc start with configuration layers, against a real Xtigervnc', { skip: sandboxUnavailable, concurrency: true }, () => {
   it('system file, ~/.vnc/config, user file, command line, then mandatory.conf: later wins', async () => {

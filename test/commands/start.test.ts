@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 /** vncsnapshot gives up on the blank screen of a new server without these. */
 const SNAPSHOT = 'vncsnapshot -quiet -allowblank -encodings raw -passwd ~/.vnc/passwd';

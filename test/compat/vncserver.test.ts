@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 import type { StartPlan } from '../../src/start/plan-start.js';
 
 /** The server's own command line, from the pid its X lock names. */

@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { displayFindings } from '../../src/doctor/display-findings.js';
 import type { Finding, NameOf } from '../../src/doctor/finding.js';
-import type { LockReason, PortNote, ProbeResult, Stale, TcpHolder, TcpReason, UnixSocketReason } from '../../src/probe/types.js';
+import type { LockReason, PortNote, ProbeResult, Stale, TcpHolder, TcpReason, UnixSocketReason } from '../../src/model/probe-result.js';
 
 const nameOf: NameOf = (uid) => (uid == null ? null : uid === 0 ? 'root' : String(uid));
 

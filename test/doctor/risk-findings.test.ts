@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { compressDisplays, ephemeralFix, riskFindings } from '../../src/doctor/risk-findings.js';
-import type { ProbeResult, Risk } from '../../src/probe/types.js';
+import type { ProbeResult, Risk } from '../../src/model/probe-result.js';
 import type { EphemeralConfig } from '../../src/risks/port-range.js';
 
 const EPHEMERAL: EphemeralConfig = { range: [1024, 65535], reserved: [] };

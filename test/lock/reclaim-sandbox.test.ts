@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 const USERS = `private_system
   for u in alice bob; do useradd -m -s /bin/bash "$u"; echo secret12 | as_user "$u" $TSVNC passwd >/dev/null; done

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
+import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
 import { duration, listText, startText, statusText, type StartResult, type StatusResult } from '../../src/output/session-text.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 function summary(fields: Partial<SessionSummary> = {}): SessionSummary {
   return {

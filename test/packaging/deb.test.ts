@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Serializes the install-and-purge of every test run on this machine: there is one dpkg database. */

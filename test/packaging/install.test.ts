@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 describe('scripts/install.sh: a source install that every user can run', { skip: sandboxUnavailable }, () => {
   it('installs the bundle, man pages, completion and units under /usr/local, with no link into a checkout that only root can read', async () => {

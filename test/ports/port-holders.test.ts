@@ -2,7 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { entriesOnPort, holdersOf, isOutgoing } from '../../src/ports/port-holders.js';
 import type { TcpEntry } from '../../src/proc/net-tcp.js';
-import type { ProcessInfo, TcpHolder } from '../../src/probe/types.js';
+import type { TcpHolder } from '../../src/model/probe-result.js';
+import type { ProcessInfo } from '../../src/proc/process-info.js';
 
 function entry(overrides: Partial<TcpEntry>): TcpEntry {
   return {

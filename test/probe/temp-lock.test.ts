@@ -1,23 +1,17 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { lstat, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspectTempLock } from '../../src/probe/temp-lock.js';
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-temp-lock-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('no temporary lock, nothing to report', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   assert.equal(await inspectTempLock(join(dir, '.tX1-lock')), null);
 });
 
 test('a fresh temporary lock is in use and not removable', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   const path = join(dir, '.tX1-lock');
   await writeFile(path, '      4242\n');
   const stale = await inspectTempLock(path);
@@ -30,7 +24,7 @@ test('a fresh temporary lock is in use and not removable', async (t) => {
 });
 
 test('a temporary lock a minute old is removable, with its inode', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   const path = join(dir, '.tX1-lock');
   await writeFile(path, '      4242\n');
   const minuteAgo = new Date(Date.now() - 60_000);
@@ -43,7 +37,7 @@ test('a temporary lock a minute old is removable, with its inode', async (t) => 
 });
 
 test('age is measured against the given clock', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   const path = join(dir, '.tX1-lock');
   await writeFile(path, '');
   const { mtimeMs } = await lstat(path);
@@ -52,7 +46,7 @@ test('age is measured against the given clock', async (t) => {
 });
 
 test('a symlink in place of the temporary lock is never removable', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   const target = join(dir, 'target');
   await writeFile(target, '');
   const old = new Date(Date.now() - 60_000);
@@ -66,7 +60,7 @@ test('a symlink in place of the temporary lock is never removable', async (t) =>
 });
 
 test('a directory in place of the temporary lock is never removable', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'temp-lock');
   const path = join(dir, '.tX1-lock');
   await mkdir(path);
   const old = new Date(Date.now() - 60_000);

@@ -12,6 +12,7 @@ import {
   readStat,
   sessionMembers,
 } from '../../src/proc/process-identity.js';
+import { until } from '../helpers/until.js';
 
 async function memberPids(sid: number): Promise<number[]> {
   return (await sessionMembers(sid)).map((member) => member.pid);
@@ -26,14 +27,6 @@ function killGroup(child: ChildProcess): void {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
   } catch {
     // already gone
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(10);
   }
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { displayRisks, type DisplayPorts, type RiskInputs } from '../../src/risks/display-risks.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/schema.js';
 import type { SshdX11 } from '../../src/risks/sshd-config.js';
-import type { Risk } from '../../src/probe/types.js';
+import type { Risk } from '../../src/model/probe-result.js';
 
 const SSHD_OFF: SshdX11 = { forwarding: 'no', offset: 10, source: '/etc/ssh/sshd_config (default: no)' };
 const SSHD_ON: SshdX11 = { forwarding: 'yes', offset: 10, source: '/etc/ssh/sshd_config:12' };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { exitText, failureSummary } from '../../src/session/failure-summary.js';
-import type { ExitInfo } from '../../src/session/session-record.js';
+import type { ExitInfo } from '../../src/model/session-record.js';
 
 const AT = '2025-01-02T03:04:05.000Z';
 const EXIT_1: ExitInfo = { code: 1, signal: null, at: AT };

@@ -1,25 +1,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { followFile, lastLines, rotateLog, sessionLogPath } from '../../src/session/log-file.js';
 import { readFile, readdir, symlink } from 'node:fs/promises';
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-log-file-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await delay(10);
-  }
-}
+import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -58,19 +45,19 @@ test('the log path is the one vncserver uses', () => {
 });
 
 test('lastLines: a missing file or directory has no lines', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   assert.deepEqual(await lastLines(join(dir, 'none.log'), 5), []);
   assert.deepEqual(await lastLines(join(dir, 'no-dir', 'none.log'), 5), []);
 });
 
 test('lastLines: an empty file has no lines', async (t) => {
-  const path = join(await tempDir(t), 'empty.log');
+  const path = join(await tempDir(t, 'log-file'), 'empty.log');
   await writeFile(path, '');
   assert.deepEqual(await lastLines(path, 5), []);
 });
 
 test('lastLines: the last line counts without its newline, and no empty line follows', async (t) => {
-  const path = join(await tempDir(t), 'x.log');
+  const path = join(await tempDir(t, 'log-file'), 'x.log');
   await writeFile(path, 'one\ntwo\nthree');
   assert.deepEqual(await lastLines(path, 2), ['two', 'three']);
   await writeFile(path, 'one\ntwo\nthree\n');
@@ -79,13 +66,13 @@ test('lastLines: the last line counts without its newline, and no empty line fol
 });
 
 test('lastLines: asking for more lines than there are gives them all', async (t) => {
-  const path = join(await tempDir(t), 'x.log');
+  const path = join(await tempDir(t, 'log-file'), 'x.log');
   await writeFile(path, 'one\n\ntwo\n');
   assert.deepEqual(await lastLines(path, 10), ['one', '', 'two']);
 });
 
 test('lastLines: a file over 64 KiB gives only whole lines from its end', async (t) => {
-  const path = join(await tempDir(t), 'big.log');
+  const path = join(await tempDir(t, 'log-file'), 'big.log');
   const lines = Array.from({ length: 20_000 }, (_, i) => `line ${String(i).padStart(5, '0')}`);
   await writeFile(path, `${lines.join('\n')}\n`);
   assert.deepEqual(await lastLines(path, 3), lines.slice(-3));
@@ -95,7 +82,7 @@ test('lastLines: a file over 64 KiB gives only whole lines from its end', async 
 });
 
 test('followFile: writes what is there after the offset, then what is appended', async (t) => {
-  const path = join(await tempDir(t), 'x.log');
+  const path = join(await tempDir(t, 'log-file'), 'x.log');
   await writeFile(path, 'old\nnew\n');
   const log = follow(t, path, 4);
   await log.seen('new\n');
@@ -107,7 +94,7 @@ test('followFile: writes what is there after the offset, then what is appended',
 });
 
 test('followFile: starts over when the file is truncated', async (t) => {
-  const path = join(await tempDir(t), 'x.log');
+  const path = join(await tempDir(t, 'log-file'), 'x.log');
   await writeFile(path, 'a long first line\n');
   const log = follow(t, path, 0);
   await log.seen('a long first line\n');
@@ -118,7 +105,7 @@ test('followFile: starts over when the file is truncated', async (t) => {
 });
 
 test('followFile: reopens from the start when the file is replaced', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   const path = join(dir, 'x.log');
   await writeFile(path, 'first session\n');
   const log = follow(t, path, 0);
@@ -132,7 +119,7 @@ test('followFile: reopens from the start when the file is replaced', async (t) =
 });
 
 test('followFile: waits for a deleted log to come back', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   const path = join(dir, 'x.log');
   await writeFile(path, 'before\n');
   const log = follow(t, path, 0);
@@ -146,7 +133,7 @@ test('followFile: waits for a deleted log to come back', async (t) => {
 });
 
 test('followFile: an aborted signal stops it at once', async (t) => {
-  const path = join(await tempDir(t), 'x.log');
+  const path = join(await tempDir(t, 'log-file'), 'x.log');
   await writeFile(path, 'x\n');
   const chunks: Buffer[] = [];
   await within(followFile(path, 0, (chunk) => chunks.push(chunk), AbortSignal.abort()), 'followFile to return');
@@ -154,7 +141,7 @@ test('followFile: an aborted signal stops it at once', async (t) => {
 });
 
 test('rotateLog: a fresh start keeps the previous logs, numbered, up to keep', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   const log = join(dir, 'h:1.log');
   for (const n of [1, 2, 3, 4]) {
     await writeFile(log, `session ${n}\n`);
@@ -166,7 +153,7 @@ test('rotateLog: a fresh start keeps the previous logs, numbered, up to keep', a
 });
 
 test('rotateLog: a restart appends until the size limit; keep 0 truncates instead', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   const log = join(dir, 'h:1.log');
   await writeFile(log, 'x'.repeat(100));
   assert.equal(await rotateLog(log, false, { maxBytes: 100, keep: 1 }), false);
@@ -180,7 +167,7 @@ test('rotateLog: a restart appends until the size limit; keep 0 truncates instea
 });
 
 test('rotateLog replaces a symlink planted at a rotated name instead of writing through it', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'log-file');
   const log = join(dir, 'h:1.log');
   await writeFile(join(dir, 'victim'), 'keep me');
   await symlink(join(dir, 'victim'), `${log}.1`);

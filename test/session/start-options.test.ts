@@ -1,22 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
+import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
 import { TsvncError, type ErrorCode } from '../../src/errors.js';
 import type { StartRequest } from '../../src/daemon/protocol.js';
-import type { SessionOptions } from '../../src/session/session-record.js';
+import type { SessionOptions } from '../../src/model/session-record.js';
+import { looksLikeTsvncServer, resolveOptions, serverArgs } from '../../src/session/start-options.js';
 import {
   checkExtraArgs,
   MAX_DESKTOP_NAME,
   DEFAULT_DEPTH,
   DEFAULT_GEOMETRY,
-  looksLikeTsvncServer,
   parseDepth,
   parseGeometry,
   parseSecurityTypes,
-  resolveOptions,
-  serverArgs,
   usesPasswdFile,
-} from '../../src/session/start-options.js';
+} from '../../src/model/option-validators.js';
 
 function fails(code: ErrorCode): (error: unknown) => boolean {
   return (error) => {

@@ -5,11 +5,12 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { identify, identifyChild, isRunning, sessionMembers, type ProcessIdentity, type ProcReader } from '../../src/proc/process-identity.js';
+import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone } from '../../src/session/stop-process.js';
+import { until } from '../helpers/until.js';
 
 async function memberPids(sid: number): Promise<number[]> {
   return (await sessionMembers(sid)).map((member) => member.pid);
 }
-import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone } from '../../src/session/stop-process.js';
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
@@ -23,14 +24,6 @@ function startSleep(t: test.TestContext): { child: ChildProcess; id: ProcessIden
   const id = identifyChild(child.pid);
   assert.ok(id);
   return { child, id };
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 async function comm(pid: number): Promise<string> {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TsvncError } from '../../src/errors.js';
 import { pickOld } from '../../src/start/use-old.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 function session(display: number): SessionSummary {
   return { display, state: 'running', pid: 100 + display, rfbPort: 5900 + display, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 5, restarts: 0, lastExit: null, reason: null, log: `/h/.vnc/vm:${display}.log` };

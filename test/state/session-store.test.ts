@@ -1,10 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY } from '../../src/supervise/restart-policy.js';
+import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { SessionStore } from '../../src/state/session-store.js';
-import type { SessionRecord } from '../../src/session/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 
 let dir = '';
 let store: SessionStore;

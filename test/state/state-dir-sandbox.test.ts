@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 /** alice and bob, alice with a password and a login's runtime directory, as logind makes it. */
 const USERS = `private_system

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Supervisor, type Live } from '../../src/supervise/supervisor.js';
-import { blankRecord, type ExitInfo, type SessionRecord } from '../../src/session/session-record.js';
+import { blankRecord, type ExitInfo, type SessionRecord } from '../../src/model/session-record.js';
 import { identifyChild, isRunning, type ProcessIdentity } from '../../src/proc/process-identity.js';
 import type { SessionStore } from '../../src/state/session-store.js';
 

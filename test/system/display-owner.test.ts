@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { claimConflict, type KernelOwner } from '../../src/system/display-owner.js';
-import type { SessionSummary } from '../../src/session/session-record.js';
+import type { SessionSummary } from '../../src/model/session-record.js';
 
 const BOB = 1001;
 const CAROL = 1002;

@@ -8,19 +8,14 @@ import { lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lstatOrNull, readRegularNoFollow, removeIfSameInode } from '../../src/tmp/safe-tmp.js';
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-safe-tmp-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function leftovers(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.startsWith('.tsvnc-reclaim-'));
 }
 
 test('readRegularNoFollow reads a regular file', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const path = join(dir, '.X1-lock');
   await writeFile(path, '      1234\n');
   const read = await readRegularNoFollow(path, 64);
@@ -31,7 +26,7 @@ test('readRegularNoFollow reads a regular file', async (t) => {
 });
 
 test('readRegularNoFollow reads at most maxBytes', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const path = join(dir, 'big');
   await writeFile(path, 'x'.repeat(1000));
   const read = await readRegularNoFollow(path, 64);
@@ -40,13 +35,13 @@ test('readRegularNoFollow reads at most maxBytes', async (t) => {
 });
 
 test('readRegularNoFollow reports a missing file', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   assert.deepEqual(await readRegularNoFollow(join(dir, 'nothing'), 64), { kind: 'missing' });
   assert.deepEqual(await readRegularNoFollow(join(dir, 'no-dir', 'nothing'), 64), { kind: 'missing' });
 });
 
 test('readRegularNoFollow does not follow a symlink', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const target = join(dir, 'secret');
   await writeFile(target, 'do not read me');
   const link = join(dir, '.X1-lock');
@@ -60,7 +55,7 @@ test('readRegularNoFollow does not follow a symlink', async (t) => {
 });
 
 test('readRegularNoFollow calls a dangling symlink a symlink, not missing', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const link = join(dir, '.X1-lock');
   await symlink(join(dir, 'nowhere'), link);
   const read = await readRegularNoFollow(link, 64);
@@ -83,7 +78,7 @@ test('readRegularNoFollow does not block on a FIFO', { timeout: 10_000 }, async 
 });
 
 test('readRegularNoFollow reports a directory', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const sub = join(dir, '.X1-lock');
   await mkdir(sub);
   const read = await readRegularNoFollow(sub, 64);
@@ -92,7 +87,7 @@ test('readRegularNoFollow reports a directory', async (t) => {
 });
 
 test('readRegularNoFollow reports a unix socket', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const path = join(dir, 'X1');
   const server = net.createServer();
   server.listen(path);
@@ -104,7 +99,7 @@ test('readRegularNoFollow reports a unix socket', async (t) => {
 });
 
 test('lstatOrNull: null for a missing path, the link itself for a symlink', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   assert.equal(await lstatOrNull(join(dir, 'nothing')), null);
   await writeFile(join(dir, 'file'), '');
   assert.equal(await lstatOrNull(join(dir, 'file', 'below')), null);
@@ -113,7 +108,7 @@ test('lstatOrNull: null for a missing path, the link itself for a symlink', asyn
 });
 
 test('removeIfSameInode removes the file it was given', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const path = join(dir, '.X1-lock');
   await writeFile(path, '     31337\n');
   const { ino } = await lstat(path);
@@ -123,7 +118,7 @@ test('removeIfSameInode removes the file it was given', async (t) => {
 });
 
 test('removeIfSameInode leaves a file that replaced the stale one', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const path = join(dir, '.X1-lock');
   await writeFile(path, '     31337\n');
   const { ino: staleIno } = await lstat(path);
@@ -141,13 +136,13 @@ test('removeIfSameInode leaves a file that replaced the stale one', async (t) =>
 });
 
 test('removeIfSameInode reports a file that is already gone', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   assert.equal(await removeIfSameInode(join(dir, '.X1-lock'), 12345), 'gone');
   assert.deepEqual(await leftovers(dir), []);
 });
 
 test('removeIfSameInode removes a stale socket-like entry without following symlinks', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'safe-tmp');
   const target = join(dir, 'target');
   await writeFile(target, 'keep');
   const link = join(dir, 'X1');

@@ -1,18 +1,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cookieEntries, encodeXauth, FAMILY_LOCAL, newCookie, writeAuthFile } from '../../src/xauth/xauth-file.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const COOKIE = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsvnc-xauth-file-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function xauth(...args: string[]): string {
   return execFileSync('xauth', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +44,7 @@ test('encodeXauth refuses a field its u16 length cannot hold', () => {
 });
 
 test('writeAuthFile writes a 0600 file that xauth reads back', async (t) => {
-  const path = join(await tempDir(t), 'auth');
+  const path = join(await tempDir(t, 'xauth-file'), 'auth');
   const cookie = newCookie();
   const entries = [...cookieEntries('myhost', 7, cookie), ...cookieEntries('myhost', 12, COOKIE)];
   await writeAuthFile(path, entries);
@@ -65,14 +59,14 @@ test('writeAuthFile writes a 0600 file that xauth reads back', async (t) => {
 });
 
 test('writeAuthFile does not overwrite an existing file', async (t) => {
-  const path = join(await tempDir(t), 'auth');
+  const path = join(await tempDir(t, 'xauth-file'), 'auth');
   await writeFile(path, 'old');
   await assert.rejects(writeAuthFile(path, cookieEntries('myhost', 1, COOKIE)), { code: 'EEXIST' });
   assert.equal(await readFile(path, 'utf8'), 'old');
 });
 
 test('writeAuthFile does not follow a symlink at the path', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'xauth-file');
   const target = join(dir, 'victim');
   await writeFile(target, 'keep me');
   const path = join(dir, 'auth');

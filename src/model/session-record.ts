@@ -1,7 +1,10 @@
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import { rfbPort } from '../display/display-number.js';
-import { DEFAULT_POLICY, type RestartPolicy } from '../supervise/restart-policy.js';
-import type { LogRotation } from './log-file.js';
+import { DEFAULT_POLICY, type RestartPolicy } from './restart-policy.js';
+import type { LogRotation } from './log-rotation.js';
+import type { ExitInfo } from './exit-info.js';
+
+export type { ExitInfo };
 
 export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
@@ -22,14 +25,6 @@ export interface SessionOptions {
   logRotation?: LogRotation;
   /** The starting command's umask, for the server and the session program; absent: the daemon's. */
   umask?: number;
-}
-
-export interface ExitInfo {
-  code: number | null;
-  signal: string | null;
-  at: string;
-  /** Why it could not even be started, e.g. ENOENT. */
-  error?: string;
 }
 
 /** One session as the daemon keeps it, and as `sessions/<N>.json` stores it. */

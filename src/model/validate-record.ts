@@ -1,8 +1,7 @@
-import { MAX_DISPLAY } from '../display/display-number.js';
-import { RESTART_MODES } from '../supervise/restart-policy.js';
-import type { SessionRecord, SessionState } from './session-record.js';
-
-const STATES: readonly SessionState[] = ['starting', 'running', 'restarting', 'failed', 'stopped'];
+import { MAX_DISPLAY, MAX_PORT } from '../display/display-number.js';
+import { RESTART_MODES } from './restart-policy.js';
+import type { SessionRecord } from './session-record.js';
+import { SESSION_STATES } from './session-state.js';
 
 /** What is wrong with the value at `at`, or null. */
 type Check = (value: unknown, at: string) => string | null;
@@ -36,13 +35,13 @@ function shape(spec: Record<string, Check>, optional: readonly string[] = []): C
 const identity = shape({ pid: integer(1, 0x7fffffff), startTicks: count });
 const exit = shape({ code: orNull(integer(-0x80000000, 0x7fffffff)), signal: orNull(string), at: string, error: string }, ['error']);
 const options = shape({
-  geometry: string, depth: count, desktop: string, localhost: boolean, securityTypes: listOf(string), rfbPort: integer(1, 65535),
+  geometry: string, depth: count, desktop: string, localhost: boolean, securityTypes: listOf(string), rfbPort: integer(1, MAX_PORT),
   xstartup: orNull(string), autokill: boolean, extraArgs: listOf(string),
   restart: shape({ mode: oneOf(RESTART_MODES), limit: count, windowSeconds: finite }),
   logRotation: shape({ maxBytes: count, keep: count }),
 }, ['logRotation']);
 const record = shape({
-  display: integer(0, MAX_DISPLAY), state: oneOf(STATES), options, server: orNull(identity), program: orNull(identity),
+  display: integer(0, MAX_DISPLAY), state: oneOf(SESSION_STATES), options, server: orNull(identity), program: orNull(identity),
   log: string, authFile: string, xauthority: string, startedAt: string, restarts: count, lastExit: orNull(exit), reason: orNull(string),
   binary: string, env: shape({}), home: string, failures: listOf(finite), tag: string,
 }, ['tag']);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateRecord } from '../../src/session/validate-record.js';
-import { blankRecord } from '../../src/session/session-record.js';
+import { validateRecord } from '../../src/model/validate-record.js';
+import { blankRecord } from '../../src/model/session-record.js';
 
 const good = () => JSON.parse(JSON.stringify({ ...blankRecord(3, 'running', null), server: { pid: 10, startTicks: 5 } })) as Record<string, unknown>;
 const problem = (value: unknown, display = 3) => {

@@ -1,4 +1,4 @@
-import type { ExitInfo } from '../session/session-record.js';
+import type { ExitInfo } from './exit-info.js';
 
 export type RestartMode = 'on-failure' | 'always' | 'no';
 export const RESTART_MODES: readonly RestartMode[] = ['on-failure', 'always', 'no'];
@@ -13,7 +13,7 @@ export interface RestartPolicy {
 export const DEFAULT_POLICY: RestartPolicy = { mode: 'on-failure', limit: 5, windowSeconds: 60 };
 /** Second and later restarts in a row wait 0.5 s, 1 s, 2 s ... up to 30 s, as systemd's and s6's backoffs do. */
 export const BACKOFF_BASE_MS = 500;
-export const BACKOFF_MAX_MS = 30_000;
+const BACKOFF_MAX_MS = 30_000;
 
 export function isFailure(exit: ExitInfo): boolean {
   return !(exit.code === 0 && exit.signal === null);

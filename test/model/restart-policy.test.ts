@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, decide, DEFAULT_POLICY, isFailure, recordFailure, wantsRestart } from '../../src/supervise/restart-policy.js';
+import { backoffMs, decide, DEFAULT_POLICY, isFailure, recordFailure, wantsRestart } from '../../src/model/restart-policy.js';
 
 const AT = '2026-11-21T00:00:00.000Z';
 const exit = (code: number | null, signal: string | null = null) => ({ code, signal, at: AT });

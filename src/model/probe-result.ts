@@ -1,14 +1,7 @@
+import type { TcpState } from '../proc/net-tcp.js';
+import type { ProcessInfo } from '../proc/process-info.js';
+
 /** The probe's view of one display; this shape is also the `--json` output of `tsvnc probe`. */
-
-export type TcpState =
-  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT'
-  | 'CLOSE' | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV' | 'UNKNOWN';
-
-export interface ProcessInfo {
-  pid: number;
-  command: string;
-  uid?: number;
-}
 
 export interface TcpHolder {
   pid: number | null;
