@@ -37,6 +37,6 @@ export async function handler(argv: Args): Promise<void> {
     await runDaemon(argv.readyFd, { listenFd: argv.listenFd, envFd: argv.envFd });
     return;
   }
-  const { pid } = (await callDaemon(await userStatePaths(), { op: 'ping' })) as { pid: number };
+  const { pid } = await callDaemon(await userStatePaths(), { op: 'ping' });
   printLines([`tsvnc daemon running (pid ${pid})`]);
 }

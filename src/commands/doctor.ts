@@ -10,7 +10,6 @@ import { printJson, printLines } from '../output/print.js';
 import { probeOptions, withProbeOptions } from './probe-options.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
-import type { SessionSummary } from '../model/session-record.js';
 
 export const command = 'doctor [display]';
 export const describe = 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)';
@@ -34,7 +33,7 @@ async function ownSessions(): Promise<Map<number, number | null>> {
   try {
     const paths = await userStatePaths();
     if (!(await daemonRunning(paths)) && !(await hasSessionFiles(paths))) return new Map();
-    const sessions = (await callDaemon(paths, { op: 'list' })) as SessionSummary[];
+    const sessions = await callDaemon(paths, { op: 'list' });
     return new Map(sessions.map((s) => [s.display, s.pid]));
   } catch (error) {
     logger.warn(`your tsvnc daemon did not list your sessions (${userMessage(error).replace(/^tsvnc: /, '')}), so they are judged as any X server`);

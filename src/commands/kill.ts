@@ -18,7 +18,7 @@ type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 export async function handler(argv: Args): Promise<void> {
   const text = String(argv.display);
   const target = text === ':*' || text === '*' ? 'all' : parseDisplay(text);
-  const result = (await callDaemon(await userStatePaths(), { op: 'kill', target, clean: argv.clean })) as { killed: number[] };
+  const result = await callDaemon(await userStatePaths(), { op: 'kill', target, clean: argv.clean });
   if (argv.json) printJson(result);
   else printLines(result.killed.length === 0 ? ['no sessions to kill'] : result.killed.map((n) => `killed :${n}`));
 }

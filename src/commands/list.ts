@@ -3,7 +3,6 @@ import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
-import type { SessionSummary } from '../model/session-record.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
@@ -29,7 +28,7 @@ export async function handler(argv: Args): Promise<void> {
   }
   // No daemon and no saved session: nothing to list, and no reason to start a daemon just to say so.
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
-  const listed = idle ? [] : ((await callDaemon(paths, { op: 'list', all: argv.all })) as SessionSummary[]);
+  const listed = idle ? [] : await callDaemon(paths, { op: 'list', all: argv.all });
   const sessions = listed.filter((s) => only === undefined || s.display === only);
   if (argv.json) printJson(sessions);
   else printLines(listText(sessions));

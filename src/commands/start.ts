@@ -8,7 +8,7 @@ import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
 import { parsePort } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
-import { startText, type StartResult } from '../output/session-text.js';
+import { startText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { planText } from '../output/plan-text.js';
 import { planStart } from '../start/plan-start.js';
@@ -86,7 +86,7 @@ export async function handler(argv: Args): Promise<void> {
   }
   const paths = await userStatePaths();
   const old = argv.useold ? await findOld(paths, req.display) : null;
-  const result = old ?? ((await callDaemon(paths, { op: 'start', start: req })) as StartResult);
+  const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
   if (argv.json) printJson(result);
   else printLines(startText(result));
   if (argv.fg) {

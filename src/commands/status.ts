@@ -1,7 +1,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
-import { statusText, type StatusResult } from '../output/session-text.js';
+import { statusText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
 export const command = 'status <display>';
@@ -17,7 +17,7 @@ type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
 
 export async function handler(argv: Args): Promise<void> {
   const display = parseDisplay(String(argv.display));
-  const result = (await callDaemon(await userStatePaths(), { op: 'status', display })) as StatusResult;
+  const result = await callDaemon(await userStatePaths(), { op: 'status', display });
   if (argv.json) printJson(result);
   else printLines(statusText(result));
 }

@@ -7,7 +7,8 @@ import { SYSTEM_DIR, SYSTEM_SOCKET, userDaemonPaths, type DaemonPaths } from '..
 import { isSocketOf } from '../state/trusted-path.js';
 import { launchDaemon } from './launch-daemon.js';
 import { describeListener } from './listener.js';
-import { encode, lineSplitter, parseMessage, type Request } from './protocol.js';
+import { encode, lineSplitter, parseMessage, type Op, type RequestOf, type ResultOf } from './protocol.js';
+import { checkResult } from './check-result.js';
 
 const SYSTEM_PATHS: DaemonPaths = { dir: SYSTEM_DIR, socket: SYSTEM_SOCKET, sessions: '', daemonLog: 'the journal (journalctl -u tsvnc)', system: true };
 
@@ -17,7 +18,7 @@ const SYSTEM_PATHS: DaemonPaths = { dir: SYSTEM_DIR, socket: SYSTEM_SOCKET, sess
  * op's bound (kill waits out a 5 s grace, start a 30 s server readiness).
  */
 const ACCEPT_MS = 3_000;
-const ANSWER_MS: Record<Request['op'], number> = { ping: 3_000, list: 10_000, status: 10_000, kill: 30_000, start: 120_000 };
+const ANSWER_MS: Record<Op, number> = { ping: 3_000, list: 10_000, status: 10_000, kill: 30_000, start: 120_000 };
 /** A start still going after this says so once. */
 const PROGRESS_MS = 10_000;
 /** How long a user of the system daemon waits for it to bring their daemon back. */
@@ -54,7 +55,7 @@ export interface CallOptions {
   boundScale?: number;
 }
 
-function exchange(socket: Socket, request: Request, paths: DaemonPaths, options: CallOptions): Promise<unknown> {
+function exchange<K extends Op>(socket: Socket, request: RequestOf<K>, paths: DaemonPaths, options: CallOptions): Promise<ResultOf<K>> {
   const onLog = options.onLog ?? ((level, message) => logger[level](message));
   const scale = options.boundScale ?? 1;
   return new Promise((resolve, reject) => {
@@ -83,7 +84,11 @@ function exchange(socket: Socket, request: Request, paths: DaemonPaths, options:
         timers.push(setTimeout(() => void wedged(`took the ${request.op} request but did not answer within ${bound / 1000} s`), bound));
         if (request.op === 'start') timers.push(setTimeout(() => onLog('warn', `still waiting for the tsvnc daemon (pid ${message.pid}) to start the desktop`), PROGRESS_MS));
       } else if (message.type === 'log') onLog(message.level, String(message.message));
-      else if (message.type === 'result') settle(() => resolve(message.result));
+      else if (message.type === 'result') {
+        // Checked before settling: a result out of shape is thrown to the handler below, as any nonsense is.
+        const result = checkResult(request.op, message.result);
+        settle(() => resolve(result));
+      }
       else settle(() => reject(new TsvncError(message.code, message.message, message.hint)));
     });
     socket.on('data', (chunk: Buffer) => {
@@ -100,7 +105,7 @@ function exchange(socket: Socket, request: Request, paths: DaemonPaths, options:
 }
 
 /** One line naming the daemon that does not answer, and what its owner can do about it. */
-async function wedgedError(paths: DaemonPaths, op: Request['op'], what: string): Promise<TsvncError> {
+async function wedgedError(paths: DaemonPaths, op: Op, what: string): Promise<TsvncError> {
   const listener = await describeListener(paths.socket).catch(() => null);
   const who = listener ? `the tsvnc daemon (${listener.text})` : `the tsvnc daemon at ${paths.socket}`;
   const pid = listener?.pid ?? 'PID';
@@ -122,8 +127,8 @@ async function openManaged(paths: DaemonPaths): Promise<Socket | null> {
   }
 }
 
-/** One request to the user's daemon, started in the background first if none is running. */
-export async function callDaemon(paths: DaemonPaths, request: Request, options: CallOptions = {}): Promise<unknown> {
+/** One request to the user's daemon, started in the background first if none is running; its result is checked to be the one of its op. */
+export async function callDaemon<K extends Op>(paths: DaemonPaths, request: RequestOf<K>, options: CallOptions = {}): Promise<ResultOf<K>> {
   let socket = paths.managed ? await openManaged(paths) : await open(paths.socket);
   if (socket === null) {
     if (paths.system || paths.managed || options.launch === false) {

@@ -1,10 +1,11 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { logger, type Level } from '../log.js';
-import { encode, errorMessage, lineSplitter, parseRequest, type Message, type Request } from './protocol.js';
+import { encode, errorMessage, lineSplitter, type Log, type Message, type Request, type Result } from './protocol.js';
+import { parseRequest } from './parse-request.js';
 
-/** `gone` is aborted when the client hangs up before its answer: a forwarder passes it on. */
-export type Handler = (request: Request, log: (level: Level, message: string) => void, gone?: AbortSignal) => Promise<unknown>;
+/** A daemon's entry: its handle(), which dispatches each op to the handler typed for it. */
+export type Handler = (request: Request, log: Log, gone?: AbortSignal) => Promise<Result>;
 
 function send(socket: Socket, message: Message): void {
   if (!socket.destroyed && socket.writable) socket.write(encode(message));
@@ -15,9 +16,9 @@ function send(socket: Socket, message: Message): void {
  * client has given up (and said so), so a desktop nobody knows of must not
  * be left running. Anything else is finished: a kill half done would be worse.
  */
-async function rollBack(request: Request, result: unknown, handler: Handler): Promise<void> {
-  const display = (result as { display?: unknown } | null)?.display;
-  if (request.op !== 'start' || typeof display !== 'number') return;
+async function rollBack(request: Request, result: Result, handler: Handler): Promise<void> {
+  if (request.op !== 'start' || Array.isArray(result) || !('display' in result)) return;
+  const { display } = result;
   logger.warn(`the client of the start of :${display} went away before the answer; ending :${display} again`);
   await handler({ op: 'kill', target: display, clean: false }, () => undefined)
     .catch((error: Error) => logger.error(`cannot end :${display}: ${error.message}`));
@@ -40,7 +41,7 @@ function serveConnection(socket: Socket, handler: Handler): void {
       .then(() => handler(request = parseRequest(line), log, gone.signal))
       .then(async (result) => {
         if (gone.signal.aborted) await rollBack(request, result, handler);
-        else send(socket, { type: 'result', result: result ?? null });
+        else send(socket, { type: 'result', result });
       }, (error: unknown) => send(socket, errorMessage(error)))
       .finally(() => socket.end());
   });

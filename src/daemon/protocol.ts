@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { TsvncError, type ErrorCode } from '../errors.js';
 import { LOG_LEVELS, type Level } from '../log.js';
+import type { SessionOptions, SessionSummary } from '../model/session-record.js';
 
 /**
  * The control protocol: one request per connection on the owner-only Unix
@@ -34,47 +35,94 @@ export interface StartRequest {
   umask?: number;
 }
 
-export type Request =
-  | { op: 'ping' }
-  | { op: 'start'; start: StartRequest }
-  /** `all`: every user's sessions, for root through the system daemon. */
-  | { op: 'list'; all?: boolean }
-  | { op: 'status'; display: number }
-  | { op: 'kill'; target: number | 'all'; clean: boolean };
+/** What the daemon answers a start with: the new session, and the host a viewer connects to. */
+export interface StartResult extends SessionSummary {
+  host: string;
+  localhost: boolean;
+  /** The system daemon's answer: whose daemon runs the session. */
+  user?: string;
+  /** Never on the wire: set by the client when `--useold` found this session already running. */
+  reused?: boolean;
+}
 
-export type Message =
+export interface StatusResult extends SessionSummary {
+  host: string;
+  options: SessionOptions;
+  programPid: number | null;
+  lastLog: string[];
+}
+
+export interface PingResult {
+  pid: number;
+  /** The system daemon's answer. */
+  system?: true;
+}
+
+export interface KillResult {
+  killed: number[];
+}
+
+/** A session as listed; `user` and `conflict` (a claim the kernel contradicts) only from the system daemon's `list --all`. */
+export type ListedSession = SessionSummary & { user?: string; conflict?: string };
+
+/**
+ * Each op: the fields its request carries besides `op`, and its result.
+ * One table, so a request, its handler and its caller cannot drift apart.
+ */
+interface Ops {
+  ping: { request: object; result: PingResult };
+  start: { request: { start: StartRequest }; result: StartResult };
+  /** `all`: every user's sessions, for root through the system daemon. */
+  list: { request: { all?: boolean }; result: ListedSession[] };
+  status: { request: { display: number }; result: StatusResult };
+  kill: { request: { target: number | 'all'; clean: boolean }; result: KillResult };
+}
+
+export type Op = keyof Ops;
+export type RequestOf<K extends Op> = { op: K } & Ops[K]['request'];
+export type ResultOf<K extends Op> = Ops[K]['result'];
+export type Request = { [K in Op]: RequestOf<K> }[Op];
+export type Result = ResultOf<Op>;
+export type Log = (level: Level, message: string) => void;
+
+/** A daemon's answer to each op; `gone` is aborted when the client hangs up before its answer: a forwarder passes it on. */
+export type Handlers = { [K in Op]: (request: RequestOf<K>, log: Log, gone?: AbortSignal) => Promise<ResultOf<K>> };
+
+/** Hands a request to the handler of its op, typed by that op. */
+export function dispatch<K extends Op>(handlers: Handlers, request: RequestOf<K>, log: Log, gone?: AbortSignal): Promise<ResultOf<K>> {
+  return handlers[request.op](request, log, gone);
+}
+
+/** On the wire a result is whatever arrived: unknown until the client has checked it (check-result.ts). */
+export type Message<R = Result> =
   | { type: 'accepted'; pid: number }
   | { type: 'log'; level: Level; message: string }
-  | { type: 'result'; result: unknown }
+  | { type: 'result'; result: R }
   | { type: 'error'; code: ErrorCode; message: string; hint?: string };
 
 export const MAX_LINE_BYTES = 1 << 20;
 
-export function encode(message: Message | Request): string {
+export function encode(message: Message<unknown> | RequestOf<Op>): string {
   return `${JSON.stringify(message)}\n`;
-}
-
-const OPS = new Set(['ping', 'start', 'list', 'status', 'kill']);
-
-export function parseRequest(line: string): Request {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw new TsvncError('BAD_ARGUMENT', 'the control request is not JSON', 'use the tsvnc command line');
-  }
-  const op = (value as { op?: unknown } | null)?.op;
-  if (typeof op !== 'string' || !OPS.has(op)) throw new TsvncError('BAD_ARGUMENT', `unknown control request ${JSON.stringify(op)}`, 'use the tsvnc command line');
-  return value as Request;
 }
 
 const LEVELS = new Set<string>(LOG_LEVELS);
 
-export function parseMessage(line: string): Message {
-  const value = JSON.parse(line) as Message | null;
-  const valid = value !== null && typeof value === 'object'
-    && (value.type === 'result' || (value.type === 'accepted' && Number.isInteger(value.pid)) || (value.type === 'error' && typeof value.code === 'string') || (value.type === 'log' && LEVELS.has(value.level)));
-  if (!valid) throw new Error(`unexpected daemon message: ${line.slice(0, 200)}`);
+/** The envelope's shape; what a result holds is its op's to check. */
+function isMessage(v: unknown): v is Message<unknown> {
+  if (typeof v !== 'object' || v === null || !('type' in v)) return false;
+  switch (v.type) {
+    case 'result': return true;
+    case 'accepted': return 'pid' in v && Number.isInteger(v.pid);
+    case 'error': return 'code' in v && typeof v.code === 'string';
+    case 'log': return 'level' in v && typeof v.level === 'string' && LEVELS.has(v.level);
+    default: return false;
+  }
+}
+
+export function parseMessage(line: string): Message<unknown> {
+  const value: unknown = JSON.parse(line);
+  if (!isMessage(value)) throw new Error(`unexpected daemon message: ${line.slice(0, 200)}`);
   return value;
 }
 

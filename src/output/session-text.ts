@@ -1,19 +1,5 @@
-import type { SessionOptions, SessionSummary } from '../model/session-record.js';
+import type { ListedSession, StartResult, StatusResult } from '../daemon/protocol.js';
 import { exitText } from '../session/failure-summary.js';
-
-export interface StartResult extends SessionSummary {
-  host: string;
-  localhost: boolean;
-  /** Set when `--useold` found this session already running instead of starting one. */
-  reused?: boolean;
-}
-
-export interface StatusResult extends SessionSummary {
-  host: string;
-  options: SessionOptions;
-  programPid: number | null;
-  lastLog: string[];
-}
 
 export function startText(r: StartResult): string[] {
   // Viewers take host:N for port 5900+N and host::PORT for any other port.
@@ -44,7 +30,7 @@ function table(rows: string[][]): string[] {
 }
 
 /** Root's `list --all` adds whose each session is, and a claim the kernel does not back. */
-export function listText(sessions: readonly (SessionSummary & { user?: string; conflict?: string })[]): string[] {
+export function listText(sessions: readonly ListedSession[]): string[] {
   if (sessions.length === 0) return ['no sessions (tsvnc start starts one)'];
   const users = sessions.some((s) => s.user !== undefined);
   return table([

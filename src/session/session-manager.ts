@@ -3,7 +3,7 @@ import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
 import { allocationFor, prepareStart, sessionOptions } from './prepare-start.js';
-import type { Request, StartRequest } from '../daemon/protocol.js';
+import { dispatch, type Request, type Result, type StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
 import { parseDisplay } from '../display/display-number.js';
@@ -34,19 +34,19 @@ export class SessionManager {
     this.sessions = this.supervisor.sessions;
   }
 
-  async handle(request: Request, log: Log): Promise<unknown> {
+  async handle(request: Request, log: Log): Promise<Result> {
     await this.loaded;
     const both: Log = (level, message) => {
       logger[level](message);
       log(level, message);
     };
-    switch (request.op) {
-      case 'ping': return { pid: process.pid };
-      case 'start': return this.start(request.start, both);
-      case 'list': return this.list();
-      case 'status': return this.status(parseDisplay(String(request.display)));
-      case 'kill': return this.kill(request.target === 'all' ? 'all' : parseDisplay(String(request.target)), request.clean);
-    }
+    return dispatch({
+      ping: async () => ({ pid: process.pid }),
+      start: (r) => this.start(r.start, both),
+      list: async () => this.list(),
+      status: (r) => this.status(parseDisplay(String(r.display))),
+      kill: (r) => this.kill(r.target === 'all' ? 'all' : parseDisplay(String(r.target)), r.clean),
+    }, request, both);
   }
 
   private async start(given: StartRequest, log: Log) {

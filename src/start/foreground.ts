@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TsvncError } from '../errors.js';
 import { callDaemon } from '../daemon/control-client.js';
 import type { StatePaths } from '../state/state-dir.js';
-import type { StatusResult } from '../output/session-text.js';
+import type { StatusResult } from '../daemon/protocol.js';
 import type { SessionSummary } from '../model/session-record.js';
 import { unlessGone } from './unless-gone.js';
 
@@ -37,7 +37,7 @@ export async function followSession(paths: StatePaths, session: Pick<SessionSumm
   for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
     for (;;) {
-      const ending = sessionEnding(await unlessGone<StatusResult>(callDaemon(paths, { op: 'status', display })), session.startedAt);
+      const ending = sessionEnding(await unlessGone(callDaemon(paths, { op: 'status', display })), session.startedAt);
       if (ending?.how === 'failed') throw new TsvncError('SERVER_FAILED', `:${display} failed: ${ending.reason}`, `tsvnc status :${display} shows its last log lines`);
       if (ending) return ending;
       if (stop.signal.aborted) break;

@@ -4,7 +4,7 @@ import type { StatePaths } from '../state/state-dir.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import type { SessionSummary } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
-import type { StartResult, StatusResult } from '../output/session-text.js';
+import type { StartResult } from '../daemon/protocol.js';
 import { unlessGone } from './unless-gone.js';
 
 /**
@@ -14,7 +14,7 @@ import { unlessGone } from './unless-gone.js';
  */
 export async function activeSessions(paths: StatePaths, launch: boolean, all = false): Promise<SessionSummary[]> {
   if (!(await daemonRunning(paths)) && (!launch || !(await hasSessionFiles(paths)))) return [];
-  const sessions = (await callDaemon(paths, { op: 'list', all })) as SessionSummary[];
+  const sessions = await callDaemon(paths, { op: 'list', all });
   return sessions.filter((s) => isAlive(s.state));
 }
 
@@ -37,7 +37,7 @@ export async function findOld(paths: StatePaths, display: number | undefined): P
   const old = pickOld(await activeSessions(paths, true, paths.system === true && display !== undefined), display);
   if (old === null) return null;
   // Ended between the two requests: then there is nothing to reuse.
-  const status = await unlessGone<StatusResult>(callDaemon(paths, { op: 'status', display: old.display }));
+  const status = await unlessGone(callDaemon(paths, { op: 'status', display: old.display }));
   if (status === null) return null;
   const { options, programPid: _pid, lastLog: _log, ...summary } = status;
   return { ...summary, localhost: options.localhost, reused: true };

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
-import { logger, type Level } from '../log.js';
+import { logger } from '../log.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { CallOptions } from '../daemon/control-client.js';
-import type { Request, StartRequest } from '../daemon/protocol.js';
+import { dispatch, type KillResult, type ListedSession, type Log, type RequestOf, type Request, type Result, type StartRequest, type StartResult } from '../daemon/protocol.js';
 import type { SessionSummary } from '../model/session-record.js';
 import { waitGone } from '../session/stop-process.js';
 import type { SessionEntry } from './sessions-file.js';
@@ -12,9 +12,8 @@ import { UserDaemons } from './user-daemons.js';
 import { USERS_DIR } from './system-paths.js';
 import { claimConflict, kernelOwner, type KernelOwner } from './display-owner.js';
 
-type Log = (level: Level, message: string) => void;
 /** `conflict`: the user's daemon claims the session but the kernel says otherwise; shown as a claim, never as fact. */
-type Owned = SessionSummary & { user: string; conflict?: string };
+type Owned = ListedSession & { user: string };
 
 /** How long a killed server may take to be seen gone after its daemon said it ended it. */
 const KILL_CHECK_MS = 3_000;
@@ -39,18 +38,15 @@ export class SystemManager {
   readonly daemons = new UserDaemons();
   private entries: SessionEntry[] = [];
 
-  async handle(request: Request, log: Log, gone?: AbortSignal): Promise<unknown> {
+  async handle(request: Request, log: Log, gone?: AbortSignal): Promise<Result> {
     const forward: CallOptions = { onLog: log, boundScale: FORWARD_SCALE, ...(gone ? { signal: gone } : {}) };
-    switch (request.op) {
-      case 'ping': return { pid: process.pid, system: true };
-      case 'start': return this.start(request.start, forward);
-      case 'list': return request.all ? this.listAll(log) : this.daemons.call(await this.own(), request, forward);
-      case 'status': return this.daemons.call((await this.owner(parseDisplay(String(request.display)), log)).account, request, forward);
-      case 'kill': {
-        if (request.target === 'all') return this.daemons.call(await this.own(), request, forward);
-        return this.kill(parseDisplay(String(request.target)), request, log, forward);
-      }
-    }
+    return dispatch({
+      ping: async () => ({ pid: process.pid, system: true }),
+      start: (r) => this.start(r.start, forward),
+      list: async (r) => (r.all ? this.listAll(log) : this.daemons.call(await this.own(), r, forward)),
+      status: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
+      kill: async (r) => (r.target === 'all' ? this.daemons.call(await this.own(), r, forward) : this.kill(parseDisplay(String(r.target)), r, log, forward)),
+    }, request, log, gone);
   }
 
   /** The desktops of /etc/tsvnc/sessions, each started as its user unless it already runs (a restarted system daemon). */
@@ -61,7 +57,7 @@ export class SystemManager {
       try {
         const account = await lookupUser(user);
         const { env } = await this.daemons.ensure(account);
-        const running = new Set(((await this.daemons.call(account, { op: 'list' })) as SessionSummary[])
+        const running = new Set((await this.daemons.call(account, { op: 'list' }))
           .filter((s) => s.state !== 'failed' && s.state !== 'stopped').map((s) => s.display));
         for (const { display } of entries.filter((e) => e.user === user)) {
           if (running.has(display)) continue;
@@ -75,15 +71,15 @@ export class SystemManager {
   }
 
   /** A display of /etc/tsvnc/sessions starts in its user's own daemon, in their login environment; any other in root's. */
-  private async start(req: StartRequest, forward: CallOptions): Promise<unknown> {
+  private async start(req: StartRequest, forward: CallOptions): Promise<StartResult> {
     const entry = req.display === undefined ? undefined : this.entries.find((e) => e.display === req.display);
     const account = entry ? await lookupUser(entry.user) : await this.own();
     const { env } = await this.daemons.ensure(account);
-    return { ...(await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, forward)) as object, user: account.name };
+    return { ...(await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, forward)), user: account.name };
   }
 
   /** Forwarded to the display's owner, and believed only once the server the kernel named is gone. */
-  private async kill(display: number, request: Request, log: Log, forward: CallOptions): Promise<unknown> {
+  private async kill(display: number, request: RequestOf<'kill'>, log: Log, forward: CallOptions): Promise<KillResult> {
     const { account, kernel } = await this.owner(display, log);
     const result = await this.daemons.call(account, request, forward);
     if (kernel.kind === 'user' && kernel.holder !== null && !(await waitGone([kernel.holder], KILL_CHECK_MS))) {
@@ -106,12 +102,12 @@ export class SystemManager {
   /** Each user's sessions, from their daemon, each daemon bounded: one that cannot answer counts as none, and root hears why. */
   private async everyone(log: Log): Promise<{ account: Account; sessions: SessionSummary[] }[]> {
     return Promise.all((await this.accounts()).map(async (account) => {
-      const sessions = (await this.daemons.call(account, { op: 'list' }, { boundScale: FORWARD_SCALE }).catch((error: Error) => {
+      const sessions = await this.daemons.call(account, { op: 'list' }, { boundScale: FORWARD_SCALE }).catch((error: Error): SessionSummary[] => {
         const why = `cannot list ${account.name}'s sessions: ${error.message}`;
         logger.warn(why);
         log('warn', why);
         return [];
-      })) as SessionSummary[];
+      });
       return { account, sessions };
     }));
   }

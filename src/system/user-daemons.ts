@@ -3,7 +3,7 @@ import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { callDaemon, daemonRunning, type CallOptions } from '../daemon/control-client.js';
 import { launchDaemon } from '../daemon/launch-daemon.js';
-import type { Request } from '../daemon/protocol.js';
+import type { Op, RequestOf, ResultOf } from '../daemon/protocol.js';
 import { asUser, loginEnvironment, type Account } from './user-account.js';
 import { userDaemonPaths, userDir, type DaemonPaths } from './system-paths.js';
 import { ensureRootDir, ensureUserOwnedDir } from './root-dir.js';
@@ -79,7 +79,7 @@ export class UserDaemons {
    * socket root bound for that user and only while it still is that
    * user's; a daemon that died is started again first.
    */
-  async call(account: Account, request: Request, options: CallOptions = {}): Promise<unknown> {
+  async call<K extends Op>(account: Account, request: RequestOf<K>, options: CallOptions = {}): Promise<ResultOf<K>> {
     let daemon = this.daemons.get(account.uid) ?? await this.ensure(account);
     if (!(await daemonRunning(daemon.paths))) daemon = await this.ensure(account);
     if (!(await isSocketOf(daemon.paths.socket, account.uid))) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { TsvncError } from '../../src/errors.js';
 import { listenControl, type Handler } from '../../src/daemon/control-server.js';
 import { callDaemon, daemonRunning } from '../../src/daemon/control-client.js';
-import { encode, type Message, type Request } from '../../src/daemon/protocol.js';
+import { encode, type Message, type Request, type StartResult } from '../../src/daemon/protocol.js';
 import { statePaths, type StatePaths } from '../../src/state/state-dir.js';
 
 let dir = '';
@@ -41,6 +41,14 @@ function track(listening: Server): Server {
   return listening;
 }
 
+/** A start's answer for `display`, shaped as a daemon gives it. */
+function started(display: number): StartResult {
+  return {
+    display, state: 'running', pid: 4242, rfbPort: 5900 + display, startedAt: '2026-12-01T10:00:00.000Z', uptimeSeconds: 1,
+    restarts: 0, lastExit: null, reason: null, log: `/home/u/.vnc/:${display}.log`, host: 'h', localhost: true,
+  };
+}
+
 async function listen(handler: Handler): Promise<Server> {
   return track(await listenControl(paths.socket, handler));
 }
@@ -69,7 +77,7 @@ function rawExchange(line: string, timeoutMs = 5000): Promise<Message[]> {
 
 describe('control socket', () => {
   it('is a socket with mode 0600', async () => {
-    await listen(async () => null);
+    await listen(async () => ({ pid: 1 }));
     const info = await stat(paths.socket);
     assert.ok(info.isSocket());
     assert.equal(info.mode & 0o777, 0o600);
@@ -77,25 +85,32 @@ describe('control socket', () => {
 
   it('replaces a stale file at the socket path', async () => {
     await writeFile(paths.socket, 'stale');
-    await listen(async () => 'fresh');
+    await listen(async () => ({ pid: 77 }));
     assert.ok((await stat(paths.socket)).isSocket());
-    assert.equal(await callDaemon(paths, { op: 'ping' }), 'fresh');
+    assert.deepEqual(await callDaemon(paths, { op: 'ping' }), { pid: 77 });
   });
 
   it('hands the request to the handler and its result back to the client', async () => {
     const seen: Request[] = [];
     await listen(async (request) => {
       seen.push(request);
-      return { pong: true, echo: request };
+      return { killed: [4, 5] };
     });
     const request: Request = { op: 'kill', target: 4, clean: true };
-    assert.deepEqual(await callDaemon(paths, request), { pong: true, echo: request });
+    assert.deepEqual(await callDaemon(paths, request), { killed: [4, 5] });
     assert.deepEqual(seen, [request]);
   });
 
-  it('answers null for a handler that returns nothing', async () => {
-    await listen(async () => undefined);
-    assert.equal(await callDaemon(paths, { op: 'ping' }), null);
+  it('a result out of the shape of its op is refused as nonsense, not handed on', async () => {
+    // A daemon of another version, or one its user made answer anything: root's system daemon is its client.
+    await listen(async () => ({ killed: [4] }));
+    await assert.rejects(callDaemon(paths, { op: 'list' }), (error: unknown) => {
+      assert.ok(error instanceof TsvncError);
+      assert.equal(error.code, 'DAEMON_UNAVAILABLE');
+      assert.match(error.message, /^the tsvnc daemon answered nonsense: its list result is not shaped as one: \{"killed":\[4\]\}$/);
+      return true;
+    });
+    await assert.rejects(callDaemon(paths, { op: 'start', start: { noXstartup: false, insecure: false, extraArgs: [], env: {} } }), /its start result is not shaped/);
   });
 
   it('sends the handler log lines before the result', async () => {
@@ -103,16 +118,16 @@ describe('control socket', () => {
       log('debug', 'first');
       await new Promise((resolve) => setTimeout(resolve, 20));
       log('debug', 'second');
-      return 'done';
+      return [started(1)];
     });
     assert.deepEqual(await rawExchange(encode({ op: 'list' })), [
       { type: 'accepted', pid: process.pid },
       { type: 'log', level: 'debug', message: 'first' },
       { type: 'log', level: 'debug', message: 'second' },
-      { type: 'result', result: 'done' },
+      { type: 'result', result: [started(1)] },
     ]);
     // The real client routes the log lines to its logger and still gets the result.
-    assert.equal(await callDaemon(paths, { op: 'list' }), 'done');
+    assert.deepEqual(await callDaemon(paths, { op: 'list' }), [started(1)]);
   });
 
   it('delivers a TsvncError with its code, message and hint', async () => {
@@ -156,7 +171,7 @@ describe('control socket', () => {
     let called = false;
     await listen(async () => {
       called = true;
-      return null;
+      return { pid: 1 };
     });
     const messages = await rawExchange('this is not json\n');
     assert.deepEqual(messages.map((m) => m.type), ['accepted', 'error']);
@@ -167,15 +182,15 @@ describe('control socket', () => {
   it('serves concurrent clients, each with its own answer', async () => {
     await listen(async (request) => {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return request.op === 'status' ? request.display : null;
+      return { killed: request.op === 'kill' && request.target !== 'all' ? [request.target] : [] };
     });
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => callDaemon(paths, { op: 'status', display: i })));
-    assert.deepEqual(results, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => callDaemon(paths, { op: 'kill', target: i, clean: false })));
+    assert.deepEqual(results.map((r) => r.killed), [[0], [1], [2], [3], [4], [5], [6], [7]]);
   });
 
   it('daemonRunning is true while listening and false before and after', async () => {
     assert.equal(await daemonRunning(paths), false);
-    const listening = await listen(async () => null);
+    const listening = await listen(async () => ({ pid: 1 }));
     assert.equal(await daemonRunning(paths), true);
     await closeServer();
     assert.equal(listening.listening, false);
@@ -236,7 +251,7 @@ describe('control socket', () => {
     await listen(async (request) => {
       seen.push(request);
       if (request.op === 'start' || (request.op === 'kill' && request.target === 8)) await new Promise<void>((resolve) => (finish = resolve));
-      return { display: request.op === 'start' ? 7 : 8 };
+      return request.op === 'start' ? started(7) : { killed: [8] };
     });
     const leave = async (request: Request) => {
       const socket = connect({ path: paths.socket });

@@ -7,9 +7,9 @@ import {
   errorMessage,
   lineSplitter,
   parseMessage,
-  parseRequest,
   type Request,
 } from '../../src/daemon/protocol.js';
+import { parseRequest } from '../../src/daemon/parse-request.js';
 
 function badArgument(error: unknown): boolean {
   assert.ok(error instanceof TsvncError, `expected a TsvncError, got ${String(error)}`);
@@ -58,6 +58,53 @@ describe('encode and parseRequest', () => {
     for (const line of ['{"op":"shutdown"}', '{"op":"PING"}', '{}', '{"op":1}', 'null', '42', '"ping"', '[]', '{"type":"result","result":1}']) {
       assert.throws(() => parseRequest(line), badArgument, line);
     }
+  });
+});
+
+describe('parseRequest checks the fields of each op', () => {
+  const start = { noXstartup: false, insecure: false, extraArgs: [], env: { PATH: '/usr/bin' } };
+  /** Each malformed request, with the field the one-line error must name. */
+  const malformed: [string, unknown][] = [
+    ['start is missing', { op: 'start' }],
+    ['start is "x", not an object', { op: 'start', start: 'x' }],
+    ['start.noXstartup is missing', { op: 'start', start: { ...start, noXstartup: undefined } }],
+    ['start.display is "1", not a whole number', { op: 'start', start: { ...start, display: '1' } }],
+    ['start.depth is 1.5, not a whole number', { op: 'start', start: { ...start, depth: 1.5 } }],
+    ['start.localhost is "yes", not true or false', { op: 'start', start: { ...start, localhost: 'yes' } }],
+    ['start.extraArgs is ["-a",1], not a list of strings', { op: 'start', start: { ...start, extraArgs: ['-a', 1] } }],
+    ['start.env is {"HOME":null}, not an object of strings', { op: 'start', start: { ...start, env: { HOME: null } } }],
+    ['start.umask is "077", not a whole number', { op: 'start', start: { ...start, umask: '077' } }],
+    ['start.shell is a field this daemon does not know', { op: 'start', start: { ...start, shell: '/bin/sh' } }],
+    ['all is "yes", not true or false', { op: 'list', all: 'yes' }],
+    ['display is missing', { op: 'status' }],
+    ['display is ":1", not a whole number', { op: 'status', display: ':1' }],
+    ['target is missing', { op: 'kill', clean: false }],
+    ['target is "*", not a whole number or "all"', { op: 'kill', target: '*', clean: false }],
+    ['clean is missing', { op: 'kill', target: 1 }],
+    ['force is a field this daemon does not know', { op: 'kill', target: 1, clean: false, force: true }],
+    ['display is a field this daemon does not know', { op: 'ping', display: 1 }],
+  ];
+
+  for (const [problem, request] of malformed) {
+    it(`refuses a request whose ${problem}`, () => {
+      assert.throws(() => parseRequest(JSON.stringify(request)), (error: unknown) => {
+        badArgument(error);
+        const { message } = error as TsvncError;
+        assert.equal(message, `the ${(request as { op: string }).op} control request is malformed: ${problem}`);
+        assert.ok(!message.includes('\n'), 'one line');
+        return true;
+      });
+    });
+  }
+
+  it('accepts every optional field of a start', () => {
+    const full = {
+      op: 'start', start: {
+        ...start, display: 1, geometry: '800x600', depth: 24, desktop: 'd', localhost: false, securityTypes: 'VncAuth', rfbPort: 5901,
+        xstartup: '/x', session: 'xfce', autokill: true, restart: 'on-failure', restartLimit: 3, restartWindow: 60, umask: 0o22,
+      },
+    };
+    assert.deepEqual(parseRequest(JSON.stringify(full)), full);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
-import { duration, listText, startText, statusText, type StartResult, type StatusResult } from '../../src/output/session-text.js';
+import { duration, listText, startText, statusText } from '../../src/output/session-text.js';
+import type { StartResult, StatusResult } from '../../src/daemon/protocol.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 
 function summary(fields: Partial<SessionSummary> = {}): SessionSummary {
