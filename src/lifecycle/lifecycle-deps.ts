@@ -5,7 +5,7 @@ import type { DamagedRecord } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, type ProcessIdentity } from '../proc/process-identity.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from '../session/session-record.js';
-import { startSession, keepReserved, type Started } from '../session/start-session.js';
+import { startSession, keepReserved, type Started } from './start-session.js';
 import { programProcesses, terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
 import { failureSummary } from '../session/failure-summary.js';

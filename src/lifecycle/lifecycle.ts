@@ -1,7 +1,7 @@
 import { logger, type Level } from '../log.js';
 import { sameProcess } from '../proc/process-identity.js';
 import type { ExitInfo, SessionRecord } from '../session/session-record.js';
-import { ourPids, type Started } from '../session/start-session.js';
+import { ourPids, type Started } from './start-session.js';
 import { exitText } from '../session/failure-summary.js';
 import { isFailure, BACKOFF_BASE_MS, backoffMs } from '../supervise/restart-policy.js';
 import { Mutex } from '../session/mutex.js';

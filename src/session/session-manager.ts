@@ -11,7 +11,7 @@ import { Lifecycle } from '../lifecycle/lifecycle.js';
 import { realDeps } from '../lifecycle/lifecycle-deps.js';
 import { lastLines } from './log-file.js';
 import { allocateDisplay } from './allocate-display.js';
-import { newRecord } from './start-session.js';
+import { newRecord } from '../lifecycle/start-session.js';
 import { summarize, type SessionRecord } from './session-record.js';
 
 type Log = (level: Level, message: string) => void;

@@ -1,7 +1,7 @@
 import type { Clock, LifecycleDeps, SessionOs, Watched } from '../../src/lifecycle/lifecycle-deps.js';
 import { Lifecycle } from '../../src/lifecycle/lifecycle.js';
 import { blankRecord, type ExitInfo, type SessionRecord } from '../../src/session/session-record.js';
-import type { Started } from '../../src/session/start-session.js';
+import type { Started } from '../../src/lifecycle/start-session.js';
 import type { DamagedRecord } from '../../src/state/session-store.js';
 import type { RestartPolicy } from '../../src/supervise/restart-policy.js';
 import type { XConnection } from '../../src/x11/x-connection.js';
