@@ -30,7 +30,7 @@ interface Live {
 }
 
 /** How a fresh start gets its display and then its record. */
-export interface StartPlan {
+export interface FreshStart {
   /** Chooses and claims a display other than `ours`. */
   allocate(ours: ReadonlySet<number>): Promise<number>;
   record(display: number): SessionRecord;
@@ -70,7 +70,7 @@ export class Lifecycle {
     return new Set(this.records().filter((r) => r.state !== 'failed' && r.state !== 'stopped').map((r) => r.display));
   }
 
-  async start(plan: StartPlan, log: Log): Promise<SessionRecord> {
+  async start(plan: FreshStart, log: Log): Promise<SessionRecord> {
     const { os, store } = this.deps;
     const live = await this.allocation.run(async () => {
       const display = await plan.allocate(this.activeDisplays());
