@@ -23,7 +23,7 @@ export interface Clock {
   clearTimeout(timer: unknown): void;
 }
 
-export const SYSTEM_CLOCK: Clock = {
+const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
@@ -66,7 +66,7 @@ export interface LifecycleDeps {
   clock: Clock;
 }
 
-export function realOs(host: string, paths: StatePaths): SessionOs {
+function realOs(host: string, paths: StatePaths): SessionOs {
   return {
     endDesktop: async (record) => terminate(await desktopProcesses(record)),
     endProgramSession: async (program) => terminate(await programProcesses(program)),

@@ -43,7 +43,7 @@ export type Effect =
   /** An earlier daemon's running server is gone: as if its exit were seen now. */
   | { do: 'exit-unseen' };
 
-export interface Step {
+interface Step {
   next: Phase;
   effects: Effect[];
 }
