@@ -11,9 +11,9 @@ import { quote } from '../output/printable.js';
 import { startText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { planText } from '../output/plan-text.js';
-import { planStart } from '../start/plan-start.js';
-import { findOld } from '../start/use-old.js';
-import { endingText, followSession } from '../start/foreground.js';
+import { planStart } from '../client-start/plan-start.js';
+import { findOld } from '../client-start/use-old.js';
+import { endingText, followSession } from '../client-start/foreground.js';
 
 export const command = 'start [display]';
 export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';

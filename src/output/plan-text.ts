@@ -1,4 +1,4 @@
-import type { StartPlan } from '../start/plan-start.js';
+import type { StartPlan } from '../client-start/plan-start.js';
 import { shellWord } from './shell-word.js';
 
 /** `tsvnc start --dry-run`: the display and why lower ones were passed over, then what would run. */

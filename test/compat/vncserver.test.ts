@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
-import type { StartPlan } from '../../src/start/plan-start.js';
+import type { StartPlan } from '../../src/client-start/plan-start.js';
 
 /** The server's own command line, from the pid its X lock names. */
 const SERVER_CMDLINE = (n: number) => `bash -c 'tr "\\0" " " < /proc/$(tr -d " \\n" < /tmp/.X${n}-lock)/cmdline'`;

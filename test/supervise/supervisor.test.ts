@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 
-/** Milliseconds since $T0, for the measured times. */
-const ELAPSED = 'echo $(( ($(date +%s%N) - T0) / 1000000 ))';
 /** An RFB greeting on the port, read by bash itself. */
 const BANNER = `bash -c 'exec 3<>/dev/tcp/127.0.0.1/5901 && head -c 12 <&3'`;
 
@@ -13,21 +11,19 @@ interface Status extends SessionSummary {
 }
 
 describe('supervised restart with real servers', { skip: sandboxUnavailable, concurrency: true }, () => {
-  it('a SIGKILLed server serves again on the same display and port within 2 s, with restarts=1 and the lock naming the new pid', async () => {
+  // How fast it serves again is measured by bench/scenarios/restart.mjs, not asserted here.
+  it('a SIGKILLed server serves again on the same display and port, with restarts=1 and the lock naming the new pid', async () => {
     const run = await sandbox(`set_passwd
       tsvnc start --xstartup 'sleep 1000' >/dev/null
       old=$(pgrep -x Xtigervnc)
-      T0=$(date +%s%N); kill -9 $old
+      kill -9 $old
       step serving wait_until bash -c "pgrep -x Xtigervnc | grep -vx $old >/dev/null && timeout 1 xdpyinfo -display :1"
-      step ms ${ELAPSED}
       step banner ${BANNER}
       step status tsvnc status :1 --json
       step lock cat /tmp/.X1-lock
       step programs pgrep -c -x sleep
       step others bash -c 'ls /tmp/.X11-unix'`);
     assert.equal(run.step('serving').code, 0, run.stderr);
-    const ms = Number(run.step('ms').out);
-    assert.ok(ms < 2000, `served again after ${ms} ms`);
     assert.match(run.step('banner').out, /^RFB 003\.008/);
     const status = run.json<Status>('status');
     assert.deepEqual([status.display, status.state, status.rfbPort, status.restarts, status.lastExit?.signal], [1, 'running', 5901, 1, 'SIGKILL']);
@@ -82,14 +78,12 @@ describe('supervised restart with real servers', { skip: sandboxUnavailable, con
       step serving timeout 10 xdpyinfo -display :1
       step adopted tsvnc list --json
       old=$(pgrep -x Xtigervnc)
-      T0=$(date +%s%N); kill -9 $old
+      kill -9 $old
       step restarted wait_until bash -c "pgrep -x Xtigervnc | grep -vx $old >/dev/null && timeout 1 xdpyinfo -display :1"
-      step ms ${ELAPSED}
       step after tsvnc list --json`);
     assert.equal(run.step('serving').code, 0);
     assert.equal(run.json<SessionSummary[]>('adopted')[0]?.state, 'running');
     assert.equal(run.step('restarted').code, 0, run.stderr);
-    assert.ok(Number(run.step('ms').out) < 2000, `an adopted server's death was seen and repaired in ${run.step('ms').out} ms`);
     assert.deepEqual(run.json<SessionSummary[]>('after').map((s) => [s.display, s.state, s.restarts]), [[1, 'running', 1]]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TsvncError } from '../../src/errors.js';
-import { pickOld } from '../../src/start/use-old.js';
+import { pickOld } from '../../src/client-start/use-old.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 
 function session(display: number): SessionSummary {

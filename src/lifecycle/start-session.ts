@@ -11,15 +11,15 @@ import { unwritable } from '../state/session-store.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { rotateLog, sessionLogPath } from './log-file.js';
-import { serverArgs } from './start-options.js';
+import { rotateLog, sessionLogPath } from '../session/log-file.js';
+import { serverArgs } from '../session/start-options.js';
 import type { ExitInfo, SessionOptions, SessionRecord } from '../model/session-record.js';
-import { spawnServer, type StartedServer } from './spawn-server.js';
-import { failIfEndedAtOnce, spawnSessionProgram } from './session-program.js';
-import { releaseDisplay, releaseSocketFile } from './release-display.js';
-import { terminate } from './stop-process.js';
+import { spawnServer, type StartedServer } from '../session/spawn-server.js';
+import { failIfEndedAtOnce, spawnSessionProgram } from '../session/session-program.js';
+import { releaseDisplay, releaseSocketFile } from '../session/release-display.js';
+import { terminate } from '../session/stop-process.js';
 import { openXConnection, type XConnection } from '../x11/x-connection.js';
-import { TAG_VARIABLE, taggedProcesses } from './tagged-processes.js';
+import { TAG_VARIABLE, taggedProcesses } from '../session/tagged-processes.js';
 
 export interface Launch {
   display: number;

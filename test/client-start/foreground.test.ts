@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { endingText, sessionEnding } from '../../src/start/foreground.js';
+import { endingText, sessionEnding } from '../../src/client-start/foreground.js';
 
 const STARTED = '2026-01-01T00:00:00.000Z';
 

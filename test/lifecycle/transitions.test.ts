@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
+import { DEFAULT_POLICY, type RestartPolicy } from '../../src/model/restart-policy.js';
+
+const phase = (state: Phase['state'], more: Partial<Phase> = {}): Phase => ({ display: 3, state, reason: null, failures: [], waits: 0, restarts: 0, ...more });
+const exited = (code: number | null, signal: string | null, policy: RestartPolicy = DEFAULT_POLICY, now = 100_000): LifeEvent => ({
+  type: 'server-exited', info: { code, signal, at: '' }, why: 'the X server failed', now, policy,
+});
+const did = (effects: { do: string }[]) => effects.map((e) => e.do);
+
+describe('the lifecycle transitions (pure)', () => {
+  it('a failed server under on-failure restarts at once: program session ended, display kept, then saved', () => {
+    const { next, effects } = transition(phase('running'), exited(1, null));
+    assert.deepEqual([next.state, next.reason, next.failures], ['restarting', 'the X server failed; restarting', [100_000]]);
+    assert.deepEqual(effects.slice(1), [{ do: 'end-program', reach: 'session' }, { do: 'keep-reserved' }, { do: 'restart-in', delayMs: 0 }, { do: 'save' }]);
+  });
+
+  it('the second failure in the window backs off 0.5 s, the limit gives up as failed and ends the whole desktop', () => {
+    assert.deepEqual(transition(phase('running', { failures: [99_000] }), exited(1, null)).effects.find((e) => e.do === 'restart-in'), { do: 'restart-in', delayMs: 500 });
+    const { next, effects } = transition(phase('running', { failures: [1, 2, 3, 4].map((n) => 99_000 + n) }), exited(1, null));
+    assert.equal(next.state, 'failed');
+    assert.match(next.reason ?? '', /^crash loop: 5 server failures within 60 s, not restarting again; last: the X server failed$/);
+    assert.deepEqual(did(effects), ['log', 'end-program', 'release', 'save']);
+    assert.deepEqual(effects[1], { do: 'end-program', reach: 'desktop' });
+  });
+
+  it('exit 0 is stopped under on-failure and restarted under always; restart "no" ends a crash as failed', () => {
+    assert.equal(transition(phase('running'), exited(0, null)).next.state, 'stopped');
+    assert.equal(transition(phase('running'), exited(0, null, { ...DEFAULT_POLICY, mode: 'always' })).next.state, 'restarting');
+    assert.equal(transition(phase('running'), exited(null, 'SIGKILL', { ...DEFAULT_POLICY, mode: 'no' })).next.state, 'failed');
+  });
+
+  it('a blocked restart waits on the same display, backing off from 0.5 s; a restart resets the waits and counts', () => {
+    const first = transition(phase('restarting'), { type: 'restart-blocked', why: 'port 5903 is held' });
+    assert.deepEqual([first.next.waits, first.next.reason], [1, 'waiting for :3: port 5903 is held; next try in 0.5 s']);
+    const second = transition(first.next, { type: 'restart-blocked', why: 'port 5903 is held' });
+    assert.deepEqual(second.effects.find((e) => e.do === 'restart-in'), { do: 'restart-in', delayMs: 1000 });
+    const up = transition(second.next, { type: 'restarted', serverPid: 9 });
+    assert.deepEqual([up.next.state, up.next.waits, up.next.restarts, up.next.reason], ['running', 0, 1, null]);
+  });
+
+  it("a program exit is a logout only while running and only if its server outlived it", () => {
+    assert.deepEqual(did(transition(phase('running'), { type: 'program-exited', ended: 'exit code 0' }).effects), ['confirm-logout']);
+    assert.deepEqual(transition(phase('restarting'), { type: 'program-exited', ended: 'exit code 0' }).effects, []);
+    const outlived = (serverGone: boolean, autokill: boolean) => did(transition(phase('running'), { type: 'program-outlived-server', serverGone, autokill, ended: 'exit code 0' }).effects);
+    assert.deepEqual(outlived(true, true), [], "the server's death decides");
+    assert.deepEqual(outlived(false, true), ['log', 'stop']);
+    assert.deepEqual(outlived(false, false), ['log']);
+  });
+
+  it("a taken-over record: starting is stopped, a live server adopted, a dead one's exit handled, restarting resumed, failed left listed", () => {
+    const over = (state: Phase['state'], alive: boolean | null) => transition(phase(state), { type: 'taken-over', server: alive === null ? null : { alive, pid: 5 } });
+    assert.deepEqual(did(over('starting', true).effects), ['log', 'stop']);
+    assert.deepEqual([over('running', true).next.state, did(over('running', true).effects)], ['running', ['adopt', 'log']]);
+    assert.deepEqual([over('restarting', true).next.state, did(over('restarting', true).effects)], ['running', ['adopt', 'log']]);
+    assert.deepEqual(did(over('running', false).effects), ['exit-unseen']);
+    assert.deepEqual(over('restarting', null).effects, [{ do: 'restart-in', delayMs: 0 }]);
+    assert.deepEqual(over('failed', true).effects, []);
+  });
+});
