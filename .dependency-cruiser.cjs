@@ -7,23 +7,24 @@
  *           option validators: types and pure checks every floor shares
  *   parts   config, state, lock, ports, sockets, risks, probe, x11, xauth,
  *           vnc, tools: one mechanism each
- *   core    session, supervise, daemon, system, doctor: the daemons' work
- *   client  cli.ts, commands, compat, start, output: what the user runs and sees
+ *   core    session, lifecycle, daemon, system, doctor: the daemons' work
+ *   client  cli.ts, commands, compat, client-start, output: what the user runs and sees
  */
 const BASE = '^src/(errors\\.ts|log\\.ts|output/(printable|shell-word)\\.ts|display/|proc/|tmp/)';
 const MODEL = '^src/model/';
 const PARTS = '^src/(config|state|lock|ports|sockets|risks|probe|x11|xauth|vnc|tools)/';
-const CORE = '^src/(session|supervise|daemon|system|doctor)/';
-const CLIENT = '^src/(cli\\.ts|commands/|compat/|start/|output/(?!printable\\.ts|shell-word\\.ts))';
+const CORE = '^src/(session|lifecycle|daemon|system|doctor)/';
+const CLIENT = '^src/(cli\\.ts|commands/|compat/|client-start/|output/(?!printable\\.ts|shell-word\\.ts))';
 
 /**
- * Inside core, from the ground up: doctor, session, supervise, daemon, system;
+ * Inside core, from the ground up: doctor, session (the mechanics of one
+ * session), lifecycle (the one owner of every session), daemon, system;
  * daemon/protocol.ts, the wire format, sits under all of them.
  */
 const CORE_FLOORS = [
-  { name: 'doctor', above: '^src/(session|supervise|daemon|system)/' },
-  { name: 'session', above: '^src/(supervise|daemon|system)/' },
-  { name: 'supervise', above: '^src/(daemon|system)/' },
+  { name: 'doctor', above: '^src/(session|lifecycle|daemon|system)/' },
+  { name: 'session', above: '^src/(lifecycle|daemon|system)/' },
+  { name: 'lifecycle', above: '^src/(daemon|system)/' },
   { name: 'daemon', above: '^src/system/' },
 ];
 const PROTOCOL = '^src/daemon/protocol\\.ts$';
@@ -33,8 +34,6 @@ const PROTOCOL = '^src/daemon/protocol\\.ts$';
  * removes it. Nothing else may join this list without a reason beside it.
  */
 const KNOWN_UPWARD = [
-  // Two owners of the lifecycle: the session manager drives the supervisor until one state machine replaces both.
-  { floor: 'session', from: '^src/session/session-manager\\.ts$', to: '^src/supervise/supervisor\\.ts$' },
   // A user's start reads root's sessions file, which the system daemon owns.
   { floor: 'session', from: '^src/session/prepare-start\\.ts$', to: '^src/system/sessions-file\\.ts$' },
   // Telling tsvnc's own servers from others' (doctor) lives beside the server command line (session).

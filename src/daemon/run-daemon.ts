@@ -2,7 +2,7 @@ import { closeSync, readSync, writeSync } from 'node:fs';
 import { TsvncError, userMessage } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { ensureStateDir, stateDirFor } from '../state/state-dir.js';
-import { SessionManager } from '../session/session-manager.js';
+import { SessionManager } from '../lifecycle/session-manager.js';
 import { stopOnSignals, takeOverSocket, type Serving } from './socket-takeover.js';
 import { serveControlFd, type Handler } from './control-server.js';
 import { READY_LINE } from './launch-daemon.js';
