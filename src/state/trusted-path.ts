@@ -1,5 +1,6 @@
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 /** Why a path is not the caller's and root's alone: the first component at fault, and how to fix it if that is ours to do. */
 export interface PathProblem {
@@ -12,30 +13,42 @@ function octal(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }
 
+/** What is wrong with one component as lstat sees it, or null. */
+function componentProblem(component: string, uid: number): PathProblem | null {
+  const stat = lstatSync(component);
+  if (stat.uid !== 0 && stat.uid !== uid) {
+    return { component, why: `belongs to uid ${stat.uid}, not to you (uid ${uid}) or root` };
+  }
+  // A symlink's own mode means nothing: who may replace it is its directory's question.
+  if (stat.isSymbolicLink()) return null;
+  const othersWrite = (stat.mode & 0o022) !== 0;
+  const sticky = stat.isDirectory() && (stat.mode & 0o1000) !== 0;
+  if (othersWrite && !sticky) return { component, why: `can be written by other users (mode ${octal(stat.mode)})`, fix: `chmod go-w ${component}` };
+  return null;
+}
+
+function firstProblem(path: string, uid: number): PathProblem | null {
+  const parts = path.split('/').filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const problem = componentProblem(`/${parts.slice(0, i).join('/')}`, uid);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
 /**
- * Judges `path` as the kernel will resolve it: symlinks resolved, then every
- * component from / down must belong to root or to `uid`, and one that others
- * may write to must be sticky (/tmp), where they can add names but not move
- * ours. Anyone else who owns or may rename a component could swap what lies
- * below it, so checking the last component alone proves nothing. `path`
- * must exist; the resolved path is returned with the verdict.
+ * Judges `path` twice: as written, so that a symlink on the way (a link in
+ * /tmp that another user made and may swap at any moment) is judged by its
+ * owner, and as the kernel resolves it today. Every component must belong
+ * to root or to `uid`, and one that others may write to must be sticky
+ * (/tmp), where they can add names but not move ours. Anyone else who owns
+ * or may rename a component could swap what lies below it, so checking the
+ * last component alone proves nothing. `path` must exist; the resolved
+ * path is returned with the verdict.
  */
 export function checkTrustedPath(path: string, uid: number): { real: string; problem: PathProblem | null } {
   const real = realpathSync(path);
-  const parts = real.split('/').filter(Boolean);
-  for (let i = 0; i <= parts.length; i++) {
-    const component = `/${parts.slice(0, i).join('/')}`;
-    const stat = lstatSync(component);
-    if (stat.uid !== 0 && stat.uid !== uid) {
-      return { real, problem: { component, why: `belongs to uid ${stat.uid}, not to you (uid ${uid}) or root` } };
-    }
-    const othersWrite = (stat.mode & 0o022) !== 0;
-    const sticky = stat.isDirectory() && (stat.mode & 0o1000) !== 0;
-    if (othersWrite && !sticky) {
-      return { real, problem: { component, why: `can be written by other users (mode ${octal(stat.mode)})`, fix: `chmod go-w ${component}` } };
-    }
-  }
-  return { real, problem: null };
+  return { real, problem: firstProblem(resolve(path), uid) ?? firstProblem(real, uid) };
 }
 
 /** Null unless `path` itself (not a symlink's target) is there. */

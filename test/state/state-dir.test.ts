@@ -1,6 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lchown, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { TsvncError } from '../../src/errors.js';
@@ -163,6 +163,19 @@ describe('ensureStateDir', () => {
     await chmod(`${root}/open`, 0o755);
     await ensureStateDir(`${root}/link/state`);
     assert.equal((await lstat(`${root}/open/state`)).isDirectory(), true);
+  });
+
+  it("judges the path as written too: another user's symlink on the way is refused even when it leads somewhere of ours", { skip: asRoot }, async () => {
+    await mkdir(`${root}/mine`);
+    await symlink(`${root}/mine`, `${root}/their-link`);
+    // In a sticky /tmp its owner can swap it for one to anywhere at any moment.
+    await lchown(`${root}/their-link`, 65534, 65534);
+    await assert.rejects(ensureStateDir(`${root}/their-link/state`), (error: unknown) => {
+      unsafePath(error);
+      assert.match((error as Error).message, new RegExp(`${root}/their-link belongs to uid 65534`));
+      return true;
+    });
+    await assert.rejects(lstat(`${root}/mine/state`), { code: 'ENOENT' });
   });
 
   it('refuses a dir whose control socket path is too long for a Unix socket, creating nothing', async () => {
