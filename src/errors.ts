@@ -69,6 +69,11 @@ export function exitStatusFor(error: unknown): number {
   return error instanceof TsvncError ? EXIT_STATUS[error.code] : EXIT_STATUS.INTERNAL;
 }
 
+/** A code this version knows: what a daemon's error line says is checked against it before it is believed. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(EXIT_STATUS, code);
+}
+
 /** One line: what was wrong, then how to fix it. */
 export function userMessage(error: unknown): string {
   if (error instanceof TsvncError) {

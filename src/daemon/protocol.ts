@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { TsvncError, type ErrorCode } from '../errors.js';
+import { isErrorCode, TsvncError, type ErrorCode } from '../errors.js';
 import { LOG_LEVELS, type Level } from '../log.js';
 import type { SessionOptions, SessionSummary } from '../model/session-record.js';
 
@@ -114,7 +114,8 @@ function isMessage(v: unknown): v is Message<unknown> {
   switch (v.type) {
     case 'result': return true;
     case 'accepted': return 'pid' in v && Number.isInteger(v.pid);
-    case 'error': return 'code' in v && typeof v.code === 'string';
+    // An unknown code would have no exit status: a daemon of another user could make a failure exit 0.
+    case 'error': return 'code' in v && isErrorCode(v.code) && 'message' in v && typeof v.message === 'string';
     case 'log': return 'level' in v && typeof v.level === 'string' && LEVELS.has(v.level);
     default: return false;
   }

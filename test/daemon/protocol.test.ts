@@ -127,6 +127,12 @@ describe('parseMessage', () => {
   it('rejects a line that is not JSON', () => {
     assert.throws(() => parseMessage('not json'));
   });
+
+  it('rejects an error with a code this version does not know, or without a message: it would have no exit status', () => {
+    assert.throws(() => parseMessage('{"type":"error","code":"ALL_FINE","message":"killed :2"}'), /unexpected daemon message/);
+    assert.throws(() => parseMessage('{"type":"error","code":"__proto__","message":"x"}'), /unexpected daemon message/);
+    assert.throws(() => parseMessage('{"type":"error","code":"DISPLAY_BUSY"}'), /unexpected daemon message/);
+  });
 });
 
 describe('errorMessage', () => {
