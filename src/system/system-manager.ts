@@ -75,7 +75,13 @@ export class SystemManager {
     const entry = req.display === undefined ? undefined : this.entries.find((e) => e.display === req.display);
     const account = entry ? await lookupUser(entry.user) : await this.own();
     const { env } = await this.daemons.ensure(account);
-    return { ...(await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, forward)), user: account.name };
+    const result = await this.daemons.call(account, { op: 'start', start: entry ? { ...req, env } : req }, forward);
+    // The user's daemon is the user's word: what it started is believed once the kernel shows it.
+    const wrong = req.display !== undefined && result.display !== req.display
+      ? `it reports :${result.display}, not the :${req.display} asked for`
+      : claimConflict(result, account.uid, await kernelOwner(result.display), (uid) => (uid === account.uid ? account.name : `uid ${uid}`));
+    if (wrong !== null) throw new TsvncError('SERVER_FAILED', `${account.name}'s daemon says it started a desktop, but ${wrong}`, `see ${account.name}'s daemon log; tsvnc list --all shows what runs`);
+    return { ...result, user: account.name };
   }
 
   /** Forwarded to the display's owner, and believed only once the server the kernel named is gone. */
@@ -85,7 +91,8 @@ export class SystemManager {
     if (kernel.kind === 'user' && kernel.holder !== null && !(await waitGone([kernel.holder], KILL_CHECK_MS))) {
       throw new TsvncError('SERVER_FAILED', `${account.name}'s daemon says it ended :${display}, but pid ${kernel.pid}, which holds :${display}, still runs`, `see ${account.name}'s daemon log; kill ${kernel.pid} ends it`);
     }
-    return result;
+    // Only what was asked for: a daemon that reports other displays ended is not believed about them.
+    return { killed: result.killed.filter((n) => n === display) };
   }
 
   private own(): Promise<Account> {

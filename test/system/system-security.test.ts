@@ -91,6 +91,8 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
       step status9 tsvnc status :9 --json
       step kill2 tsvnc kill :2
       step bob_x kill -0 $BOB_X
+      step status2 tsvnc status :2
+      step start2 tsvnc start :2
       pkill -9 -f 'fake-daemon[.]js'
       step wedged_all timeout 60 $TSVNC list --all --json
       step wedged_status9 timeout 60 $TSVNC status :9 --json
@@ -112,6 +114,10 @@ describe('the system daemon against its users', { skip: sandboxUnavailable, conc
     assert.notEqual(run.step('kill2').code, 0, "a kill is believed only once the server is gone");
     assert.match(run.stderr, /bob's daemon says it ended :2, but pid \d+, which holds :2, still runs/);
     assert.equal(run.step('bob_x').code, 0);
+    assert.equal(run.step('status2').code, 3, 'an error code no tsvnc has is nonsense, never a success');
+    assert.match(run.stderr, /answered nonsense/);
+    assert.notEqual(run.step('start2').code, 0, 'a start is believed only once the kernel shows it');
+    assert.match(run.stderr, /bob's daemon says it started a desktop, but it reports :9, not the :2 asked for/);
 
     assert.equal(run.step('wedged_all').code, 0, 'one stuck daemon does not block the others');
     assert.deepEqual(run.json<Owned[]>('wedged_all').map((s) => [s.user, s.display]), [['carol', 9]]);
