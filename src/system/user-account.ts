@@ -24,27 +24,67 @@ export function asUser(account: Account, options: string[] = []): string[] {
 }
 
 const MARK = '\0tsvnc-env\0';
+const END = '\0tsvnc-end\0';
+const LOGIN_TIMEOUT_MS = 15_000;
+/** More than any real environment: a profile that prints forever is cut off here. */
+const MAX_OUTPUT = 4 << 20;
+
+/** The environment between the marks, once both arrived. */
+function envBetweenMarks(out: string): Record<string, string> | null {
+  const end = out.lastIndexOf(END);
+  const at = end === -1 ? -1 : out.lastIndexOf(MARK, end);
+  if (at === -1) return null;
+  const env: Record<string, string> = {};
+  for (const pair of out.slice(at + MARK.length, end).split('\0')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
 
 /**
  * The environment the user's login shell sets up (/etc/profile,
  * ~/.profile, their PATH and locale), as a desktop they log in to would
- * have it; whatever the profile prints before it is ignored.
+ * have it; whatever the profile prints before it is ignored. Done as soon
+ * as the environment has arrived, whatever the profile left running on the
+ * pipe (`sleep 1000 &`), and bounded in time and size: one user's profile
+ * must never hold up the system daemon. Its own process group, ended
+ * afterwards, so nothing the profile started outlives the capture.
  */
 export async function loginEnvironment(account: Account): Promise<Record<string, string>> {
-  const { execa } = await import('execa');
+  const { spawn } = await import('node:child_process');
   const [file, ...args] = asUser(account, ['--reset-env']);
-  const result = await execa(file!, [...args, account.shell, '-l', '-c', `printf '\\0tsvnc-env\\0'; exec env -0`], {
-    reject: false, timeout: 15_000, stdin: 'ignore', cwd: '/', encoding: 'utf8', env: {}, extendEnv: false,
+  const child = spawn(file!, [...args, account.shell, '-l', '-c', `printf '\\0tsvnc-env\\0'; env -0; printf '\\0tsvnc-end\\0'`], {
+    stdio: ['ignore', 'pipe', 'ignore'], cwd: '/', env: {}, detached: true,
   });
-  const out = String(result.stdout);
-  const at = out.lastIndexOf(MARK);
-  if (result.exitCode !== 0 || at === -1) {
-    throw new TsvncError('SERVER_FAILED', `${account.name}'s login shell ${account.shell} did not run (${result.shortMessage ?? `exit ${result.exitCode}`})`, `check that ${account.name} can log in`);
+  const outcome = await new Promise<Record<string, string> | string>((resolve) => {
+    let out = '';
+    let seen = 0;
+    const timer = setTimeout(() => resolve(`no environment within ${LOGIN_TIMEOUT_MS / 1000} s`), LOGIN_TIMEOUT_MS);
+    const done = (value: Record<string, string> | string) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      seen += chunk.length;
+      // Only the tail can hold the marks: what the profile printed before them is dropped as it comes.
+      out = (out + chunk).slice(-MAX_OUTPUT);
+      const env = envBetweenMarks(out);
+      if (env !== null) done(env);
+      else if (seen > 4 * MAX_OUTPUT) done(`it printed more than ${(4 * MAX_OUTPUT) >> 20} MiB without its environment`);
+    });
+    child.once('error', (error) => done(error.message));
+    child.once('exit', (code) => setTimeout(() => done(code === 0 ? 'it ended without printing its environment' : `exit ${code}`), 200));
+  });
+  child.stdout.destroy();
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone, every process of the group.
   }
-  const env: Record<string, string> = {};
-  for (const pair of out.slice(at + MARK.length).split('\0')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  if (typeof outcome === 'string') {
+    throw new TsvncError('SERVER_FAILED', `${account.name}'s login shell ${account.shell} did not give its environment (${outcome})`, `check that ${account.name} can log in and that ~/.profile ends`);
   }
-  return { ...env, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
+  return { ...outcome, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
 }

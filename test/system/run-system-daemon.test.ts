@@ -144,4 +144,25 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.equal(run.step('said').code, 0, run.stderr);
     assert.match(run.step('log').out, /alice's desktops \(:1\) not started: the tsvnc daemon did not start: cannot read its own program \/tmp\/private\/tsvnc\.mjs as alice: install tsvnc where every user can read it/);
   });
+
+  it("a login profile that leaves a process on its output, or prints without end, holds up no one (issue 12, item 3)", async () => {
+    const run = await sandbox(`private_system
+      for u in alice bob carol; do
+        useradd -m -s /bin/bash "$u"
+        echo secret12 | as_user "$u" $TSVNC passwd >/dev/null
+      done
+      echo 'sleep 1000 &' >>/home/bob/.profile
+      echo 'head -c 30000000 /dev/zero | tr "\\0" A' >>/home/carol/.profile
+      printf ':1=alice\\n:2=bob\\n:3=carol\\n' >/etc/tsvnc/sessions
+      echo 'xstartup = sleep 1000' >/etc/tsvnc/tsvnc.conf
+      $TSVNC daemon --system 2>/tmp/system.log &
+      running() { [ "$(tsvnc list --all --json 2>/dev/null | grep -o '"state": "running"' | wc -l)" -ge "$1" ]; }
+      step two wait_until running 2
+      step all tsvnc list --all --json
+      step log cat /tmp/system.log`, { timeoutMs: 120_000 });
+    assert.equal(run.step('two').code, 0, run.step('log').out);
+    assert.equal(run.step('all').code, 0);
+    assert.deepEqual(run.json<Owned[]>('all').map((s) => [s.user, s.display, s.state]), [['alice', 1, 'running'], ['bob', 2, 'running']]);
+    assert.match(run.step('log').out, /carol's desktops \(:3\) not started: carol's login shell \/bin\/bash did not give its environment \(it printed more than 16 MiB without its environment\)/);
+  });
 });
