@@ -60,7 +60,7 @@ export class SessionManager {
     const record = this.own(display);
     return {
       ...summarize(record, Date.now()), host: this.host, options: record.options, programPid: record.program?.pid ?? null,
-      lastLog: record.log === '' ? [] : await lastLines(record.log, record.state === 'running' ? 5 : 15),
+      lastLog: record.log === '' ? [] : await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
     };
   }
 

@@ -14,7 +14,8 @@ export function exitText(info: ExitInfo | null): string {
 /** " (exit code 1): (EE) Cannot establish any listening sockets": the server's own words on why it died. */
 export async function failureSummary(log: string, info: ExitInfo | null): Promise<string> {
   // Only the server's (EE) lines state causes; the rest of its log is chatter and statistics.
-  const lines = (await lastLines(log, 40)).map((l) => l.trim());
+  // A log that cannot be read has no cause to give; the exit itself still does.
+  const lines = (await lastLines(log, 40).catch(() => [])).map((l) => l.trim());
   // X glues the next line's "(EE)" onto the message.
   const cause = (lines.find((l) => l.startsWith('(EE)') && !NOISE.test(l)) ?? '').replace(/\(EE\)\s*$/, '').trim();
   const how = exitText(info);

@@ -1,5 +1,7 @@
 import { watch } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { TsvncError } from '../errors.js';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_LOG_ROTATION, type LogRotation } from '../model/log-rotation.js';
 
@@ -35,9 +37,28 @@ function orMissing(error: unknown): null {
   throw error;
 }
 
+/**
+ * A log to read, or null when there is none. The session's user can put
+ * anything at its name, and root's status reads it: never through a
+ * symlink, never blocking on a FIFO, and only a regular file.
+ */
+async function openLog(path: string): Promise<FileHandle | null> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ELOOP') throw new TsvncError('NO_LOG', `the log ${path} is a symlink, which tsvnc does not follow`, `remove it; the next start writes a new log`);
+    if (error.code === 'EACCES') throw new TsvncError('NO_LOG', `cannot read the log ${path}: permission denied`, 'check its owner and mode');
+    return orMissing(error);
+  });
+  if (file === null) return null;
+  if (!(await file.stat()).isFile()) {
+    await file.close();
+    throw new TsvncError('NO_LOG', `the log ${path} is not a regular file`, 'remove it; the next start writes a new log');
+  }
+  return file;
+}
+
 export async function lastLines(path: string, count: number): Promise<string[]> {
   if (count <= 0) return [];
-  const file = await open(path, 'r').catch(orMissing);
+  const file = await openLog(path);
   if (!file) return [];
   try {
     const { size } = await file.stat();
@@ -56,7 +77,7 @@ export async function lastLines(path: string, count: number): Promise<string[]> 
 
 /** The lines written at or after byte `offset` (at most the last 64 KiB of them). */
 export async function linesSince(path: string, offset: number): Promise<string[]> {
-  const file = await open(path, 'r').catch(orMissing);
+  const file = await openLog(path);
   if (!file) return [];
   try {
     const { size } = await file.stat();

@@ -4,7 +4,9 @@ import { appendFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { followFile, lastLines, rotateLog, sessionLogPath } from '../../src/session/log-file.js';
-import { readFile, readdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { TsvncError } from '../../src/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
@@ -175,4 +177,16 @@ test('rotateLog replaces a symlink planted at a rotated name instead of writing 
   await rotateLog(log, true, { maxBytes: 1 << 20, keep: 1 });
   assert.equal(await readFile(join(dir, 'victim'), 'utf8'), 'keep me');
   assert.equal(await readFile(`${log}.1`, 'utf8'), 'old');
+});
+
+test('lastLines refuses a symlink, a FIFO (without blocking on it) and a directory, each with one NO_LOG line', async (t) => {
+    const dir = await tempDir(t, 'log-trap');
+    await writeFile(`${dir}/secret`, 'root only\n');
+    await symlink(`${dir}/secret`, `${dir}/link.log`);
+    execFileSync('mkfifo', [`${dir}/fifo.log`]);
+    await mkdir(`${dir}/dir.log`);
+    for (const [name, why] of [['link.log', /is a symlink, which tsvnc does not follow/], ['fifo.log', /is not a regular file/], ['dir.log', /is not a regular file/]] as const) {
+      await assert.rejects(lastLines(`${dir}/${name}`, 5), (error: unknown) => error instanceof TsvncError && error.code === 'NO_LOG' && why.test(error.message));
+    }
+    assert.deepEqual(await lastLines(`${dir}/missing.log`, 5), []);
 });
