@@ -53,7 +53,10 @@ export class SessionStore {
     const path = this.path(display);
     const release = await lockfile.lock(path, LOCK_OPTIONS);
     try {
-      await removeIfPresent(path);
+      await removeIfPresent(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EISDIR') throw error;
+        throw new TsvncError('UNSAFE_PATH', `${path} is a directory, not a session record`, `look inside, then remove it: rm -r ${path}`);
+      });
     } finally {
       await release();
     }

@@ -1,3 +1,4 @@
+import { TsvncError } from '../../src/errors.js';
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
@@ -93,6 +94,9 @@ describe('SessionStore', () => {
     assert.deepEqual(records.map((r) => r.display), [1, 5]);
     assert.deepEqual(damaged.map((d) => [d.display, d.path]).sort(), [[2, `${dir}/2.json`], [3, `${dir}/3.json`], [4, `${dir}/4.json`]]);
     assert.match(damaged.find((d) => d.display === 4)?.problem ?? '', /EISDIR/);
+    // Removing it (kill :4) says what it is and how to remove it, not a raw EISDIR.
+    await assert.rejects(store.remove(4), (error: unknown) => error instanceof TsvncError && error.code === 'UNSAFE_PATH'
+      && error.message === `${dir}/4.json is a directory, not a session record` && error.hint === `look inside, then remove it: rm -r ${dir}/4.json`);
   });
 
   it('reports JSON that is not a valid record, naming the bad field (issue 12, item 7)', async () => {
