@@ -1,5 +1,6 @@
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
+import { invokedCommand } from './command-modules.js';
 
 /**
  * A word with one dash and several letters: yargs reads `-geometry` as the
@@ -24,6 +25,11 @@ export function argumentError(message: string, argv: readonly string[]): TsvncEr
     const given = JSON.parse(invalid[2]) as string;
     const choices = invalid[3].split(', ').map((c) => c.replace(/^"|"$/g, ''));
     return new TsvncError('BAD_ARGUMENT', `--${invalid[1]} ${quote(given)} is not accepted`, `use ${choices.join(', ')}`);
+  }
+  // The one required positional of status, kill, logs, probe: a display.
+  if (/^Not enough non-option arguments: got 0, need at least 1$/.test(message)) {
+    const command = invokedCommand(argv) ?? 'this command';
+    return new TsvncError('BAD_ARGUMENT', `tsvnc ${command} needs a display`, `write it as :N, e.g. tsvnc ${command} :1; tsvnc list shows yours`);
   }
   if (/^Unknown arguments?: /.test(message)) {
     const end = argv.indexOf('--');

@@ -39,6 +39,9 @@ describe('bad command lines get one line naming what was wrong', () => {
     [['start', '--xstartup', 'x'.repeat(100_000)], /^tsvnc: --xstartup is 100000 characters long \(give at most 4096\)$/],
     [['logs', ':1', '-n'], /^tsvnc: -n needs a value/],
     [['start', '--localhost', 'maybe'], /^tsvnc: --localhost "maybe" is not accepted \(use yes, no\)$/],
+    [['status'], /^tsvnc: tsvnc status needs a display \(write it as :N, e\.g\. tsvnc status :1; tsvnc list shows yours\)$/],
+    [['kill', '--clean'], /^tsvnc: tsvnc kill needs a display/],
+    [['--log-level', 'error', 'logs'], /^tsvnc: tsvnc logs needs a display/],
   ];
   for (const [args, expected] of cases) {
     it(args.join(' ').slice(0, 60), async () => {
