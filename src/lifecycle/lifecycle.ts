@@ -124,7 +124,7 @@ export class Lifecycle {
     const programExited = started.programExited;
     if (programExited) {
       this.react(programExited, async (info) => {
-        if (sameProcess(live.record.program, program) && this.current(live)) await this.on(live, { type: 'program-exited', ended: exitText(info) });
+        if (sameProcess(live.record.program, program) && this.current(live)) await this.on(live, { type: 'program-exited', ended: exitText(info), failed: isFailure(info) });
       });
     }
   }
@@ -166,10 +166,10 @@ export class Lifecycle {
       case 'save': return this.save(live);
       case 'confirm-logout': {
         const serverGone = record.server !== null && (await os.gone([record.server], DIES_WITH_SERVER_MS));
-        if (this.current(live)) await this.on(live, { type: 'program-outlived-server', serverGone, autokill: record.options.autokill, ended: effect.ended });
+        if (this.current(live)) await this.on(live, { type: 'program-outlived-server', serverGone, autokill: record.options.autokill, ended: effect.ended, failed: effect.failed });
         return;
       }
-      case 'stop': return this.stop(record.display, false);
+      case 'stop': return this.stop(record.display, false, effect.failed);
       case 'adopt': return this.adopt(live);
       case 'exit-unseen': return this.onServerExit(live, { code: null, signal: null, at: new Date(clock.now()).toISOString() });
     }
@@ -222,26 +222,36 @@ export class Lifecycle {
     }
   }
 
-  async stop(display: number, clean: boolean): Promise<void> {
+  async stop(display: number, clean: boolean, failed?: string): Promise<void> {
     await this.sessions.get(display)?.ready;
     const live = this.sessions.get(display);
     if (!live) return;
-    live.stopping ??= this.end(live, clean).catch((error: unknown) => {
+    live.stopping ??= this.end(live, clean, failed).catch((error: unknown) => {
       // The next kill tries again rather than waiting on this failure forever.
       live.stopping = null;
       throw error;
     });
     await live.stopping;
+    // Ended but listed as failed: a later kill removes it for real.
+    if (failed !== undefined && this.sessions.get(display) === live) live.stopping = null;
   }
 
   /** SIGTERM to everything the desktop started (its program's session, its tag) and to the server, SIGKILL after a bounded wait, then every file. */
-  private async end(live: Live, clean: boolean): Promise<void> {
+  private async end(live: Live, clean: boolean, failed?: string): Promise<void> {
     const { os, clock, store } = this.deps;
     clock.clearTimeout(live.timer);
     clock.clearTimeout(live.saveRetry);
     const { record } = live;
     await Promise.all([os.endDesktop(record), record.server ? os.stopServer(record.server) : undefined]);
     await this.release(record);
+    if (failed !== undefined) {
+      // Nothing of it runs or holds the display; its record stays to say why, until kill or a new start.
+      Object.assign(record, { state: 'failed', reason: failed, server: null, program: null });
+      live.x?.close();
+      await this.save(live);
+      logger.info(`:${record.display} ended: ${failed}`);
+      return;
+    }
     await store.remove(record.display);
     if (clean && record.log !== '') await os.removeLog(record.log);
     this.sessions.delete(record.display);

@@ -20,9 +20,9 @@ export type LifeEvent =
   | { type: 'restart-blocked'; why: string }
   | { type: 'restarted'; serverPid: number | undefined }
   /** The session program ended while the session ran. */
-  | { type: 'program-exited'; ended: string }
+  | { type: 'program-exited'; ended: string; failed: boolean }
   /** ...and its server was given a moment to be seen dead too. */
-  | { type: 'program-outlived-server'; serverGone: boolean; autokill: boolean; ended: string }
+  | { type: 'program-outlived-server'; serverGone: boolean; autokill: boolean; ended: string; failed: boolean }
   /** A record an earlier daemon left. */
   | { type: 'taken-over'; server: { alive: boolean; pid: number } | null };
 
@@ -36,8 +36,9 @@ export type Effect =
   | { do: 'restart-in'; delayMs: number }
   | { do: 'save' }
   /** Wait a moment for the server to be seen gone, then send `program-outlived-server`. */
-  | { do: 'confirm-logout'; ended: string }
-  | { do: 'stop' }
+  | { do: 'confirm-logout'; ended: string; failed: boolean }
+  /** End the desktop; with `failed`, it stays listed as failed with that reason. */
+  | { do: 'stop'; failed?: string }
   | { do: 'adopt' }
 
   /** An earlier daemon's running server is gone: as if its exit were seen now. */
@@ -103,10 +104,15 @@ export function transition(phase: Phase, event: LifeEvent): Step {
       };
     case 'program-exited':
       // A logout, not a crash: never restarted; but only while the session runs.
-      return phase.state === 'running' ? { next: phase, effects: [{ do: 'confirm-logout', ended: event.ended }] } : stay(phase);
+      return phase.state === 'running' ? { next: phase, effects: [{ do: 'confirm-logout', ended: event.ended, failed: event.failed }] } : stay(phase);
     case 'program-outlived-server':
       // A program that died with its server (Xsession does) is no logout: the server's death decides.
       if (phase.state !== 'running' || event.serverGone) return stay(phase);
+      // A program that failed is no quiet logout: the desktop ends, but list and status say why.
+      if (event.autokill && event.failed) {
+        const reason = `the session program failed (${event.ended}); the desktop was ended (autokill)`;
+        return { next: phase, effects: [{ do: 'log', level: 'warn', message: `:${phase.display}: ${reason}` }, { do: 'stop', failed: reason }] };
+      }
       return {
         next: phase,
         effects: [

@@ -41,12 +41,19 @@ describe('the lifecycle transitions (pure)', () => {
   });
 
   it("a program exit is a logout only while running and only if its server outlived it", () => {
-    assert.deepEqual(did(transition(phase('running'), { type: 'program-exited', ended: 'exit code 0' }).effects), ['confirm-logout']);
-    assert.deepEqual(transition(phase('restarting'), { type: 'program-exited', ended: 'exit code 0' }).effects, []);
-    const outlived = (serverGone: boolean, autokill: boolean) => did(transition(phase('running'), { type: 'program-outlived-server', serverGone, autokill, ended: 'exit code 0' }).effects);
+    assert.deepEqual(did(transition(phase('running'), { type: 'program-exited', ended: 'exit code 0', failed: false }).effects), ['confirm-logout']);
+    assert.deepEqual(transition(phase('restarting'), { type: 'program-exited', ended: 'exit code 0', failed: false }).effects, []);
+    const outlived = (serverGone: boolean, autokill: boolean) => did(transition(phase('running'), { type: 'program-outlived-server', serverGone, autokill, ended: 'exit code 0', failed: false }).effects);
     assert.deepEqual(outlived(true, true), [], "the server's death decides");
     assert.deepEqual(outlived(false, true), ['log', 'stop']);
     assert.deepEqual(outlived(false, false), ['log']);
+  });
+
+  it('a session program that fails ends the desktop under autokill, which stays listed as failed with the reason (issue 12, item 10)', () => {
+    const step = transition(phase('running'), { type: 'program-outlived-server', serverGone: false, autokill: true, ended: 'exit code 4', failed: true });
+    assert.deepEqual(step.effects.at(-1), { do: 'stop', failed: 'the session program failed (exit code 4); the desktop was ended (autokill)' });
+    const kept = transition(phase('running'), { type: 'program-outlived-server', serverGone: false, autokill: false, ended: 'exit code 4', failed: true });
+    assert.deepEqual(did(kept.effects), ['log'], 'without autokill the desktop stays');
   });
 
   it("a taken-over record: starting is stopped, a live server adopted, a dead one's exit handled, restarting resumed, failed left listed", () => {

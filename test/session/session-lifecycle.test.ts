@@ -51,6 +51,23 @@ describe('what a desktop starts, tsvnc finds again (issue 12)', { skip: sandboxU
     assert.equal(run.step('leftovers').out, '');
   });
 
+  it('a session program that fails later ends the desktop, which list and status show as failed with why, until kill (item 10)', async () => {
+    const run = await sandbox(`set_passwd
+      step start tsvnc start --xstartup 'sleep 0.5; exit 4'
+      step failed wait_until bash -c 'tsvnc list --json | grep -q failed'
+      step status tsvnc status :1 --json
+      step server pgrep -x Xtigervnc
+      step kill tsvnc kill :1
+      step leftovers leftovers`);
+    assert.equal(run.step('start').code, 0, run.stderr);
+    assert.equal(run.step('failed').code, 0, run.stderr);
+    const status = run.json<SessionSummary>('status');
+    assert.deepEqual([status.state, status.pid, status.reason], ['failed', null, 'the session program failed (exit code 4); the desktop was ended (autokill)']);
+    assert.equal(run.step('server').code, 1, 'the desktop was ended');
+    assert.equal(run.step('kill').code, 0, run.stderr);
+    assert.equal(run.step('leftovers').out, '');
+  });
+
   it('a start on a full state directory names the file and the fix, and leaves nothing (item 4)', async () => {
     const run = await sandbox(`set_passwd
       mkdir /tmp/state && mount -t tmpfs -o size=256k tmpfs /tmp/state
