@@ -36,7 +36,7 @@ function holdsOnly(reason: Reason, x: XServer): boolean {
   return none && (reason.holders.some((h) => h.pid === x.pid) || x.uid !== (process.getuid?.() ?? 0));
 }
 
-function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
+function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: OwnSessions): Finding {
   const where = `port ${reason.port} (${reason.role === 'rfb' ? 'RFB' : 'X11'}) on ${reason.address}`;
   const base = { display: n, severity: reason.blocking ? 'error' as const : 'info' as const };
   const x11Note = reason.blocking ? '' : `; it would make vncserver refuse :${n}, but tsvnc's server does not listen for X11 on TCP, so it does not block tsvnc`;
@@ -46,8 +46,12 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf): Finding {
     const command = listener.command ?? '';
     const its = reason.port === rfbPort(other) || command.includes(` -rfbport ${reason.port} `) || command.endsWith(` -rfbport ${reason.port}`);
     const own = rfbPort(n);
+    // Held by a healthy tsvnc desktop (yours, or another user's): why :n cannot be had, but nothing is broken.
+    const me = process.getuid?.() ?? 0;
+    const desktop = listener.uid === me ? ownSessions.get(other) === listener.pid : listener.uid !== null && looksLikeTsvncServer(command);
     return {
       ...base, cause: reason.blocking ? 'port-listener' : 'x11-port',
+      ...(desktop && reason.blocking ? { cause: 'tsvnc-desktop' as const, severity: 'info' as const } : {}),
       message: `${where} is ${its ? `the RFB port of :${other}` : `a port the server of :${other} listens on`}, held by that server: ${who(listener.command, listener.pid, listener.uid, nameOf)}${x11Note}`,
       fix: reason.role === 'rfb' && reason.port !== own
         ? `give :${n} another port with --rfbport, or leave --rfbport out to use ${own}, the port of :${n}`
@@ -121,7 +125,7 @@ export function displayFindings(result: ProbeResult, nameOf: NameOf, own: OwnSes
   if (x) findings.push(serverFinding(n, x, nameOf, own));
   for (const reason of result.reasons) {
     if (x && holdsOnly(reason, x)) continue;
-    if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf));
+    if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf, own));
     else if (reason.kind === 'lock') {
       findings.push(reason.pid === null
         ? { display: n, cause: 'suspect-file', severity: 'error', message: reason.detail, fix: `as root, inspect and remove ${reason.path}` }

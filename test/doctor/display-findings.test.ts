@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { displayFindings } from '../../src/doctor/display-findings.js';
+import { blocks, displayFindings } from '../../src/doctor/display-findings.js';
 import type { Finding, NameOf } from '../../src/doctor/finding.js';
 import type { LockReason, PortNote, ProbeResult, Stale, TcpHolder, TcpReason, UnixSocketReason } from '../../src/model/probe-result.js';
 
@@ -276,10 +276,16 @@ test('an X server of yours that is not one of your sessions, or that tsvnc did n
 });
 
 test('the server of another display on this display\'s port is named as that display\'s, with the --rfbport fix', () => {
-  const other = holder({ command: TSVNC_XVNC(2), local: '127.0.0.1:5902' });
+  const other = holder({ command: TSVNC_XVNC(2), local: '127.0.0.1:5902', uid: ME });
   const f = only(displayFindings(result({ display: 3, rfbPort: 5902, reasons: [tcp([other], { port: 5902 })] }), nameOf));
-  assert.equal(f.cause, 'port-listener');
+  assert.equal(f.cause, 'port-listener', 'a server of yours tsvnc does not list may be abandoned');
   assert.equal(f.severity, 'error');
+  // A healthy tsvnc desktop holding the port is why :3 cannot have it, not something broken: yours, or another user's.
+  for (const [uid, own] of [[ME, new Map([[2, 4242]])], [OTHER, new Map<number, number>()]] as const) {
+    const d = only(displayFindings(result({ display: 3, rfbPort: 5902, reasons: [tcp([holder({ command: TSVNC_XVNC(2), local: '127.0.0.1:5902', uid })], { port: 5902 })] }), nameOf, own));
+    assert.deepEqual([d.cause, d.severity, blocks(d)], ['tsvnc-desktop', 'info', true]);
+    includesAll(d.message, ['is the RFB port of :2, held by that server']);
+  }
   includesAll(f.message, ['port 5902 (RFB) on 127.0.0.1 is the RFB port of :2, held by that server', 'pid 4242']);
   assert.equal(f.fix, 'give :3 another port with --rfbport, or leave --rfbport out to use 5903, the port of :3');
   const elsewhere = holder({ command: `${TSVNC_XVNC(2)} -rfbport 5903`, local: '127.0.0.1:5903' });
