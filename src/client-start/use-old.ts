@@ -4,7 +4,7 @@ import type { StatePaths } from '../state/state-dir.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 import type { SessionSummary } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
-import type { StartResult } from '../daemon/protocol.js';
+import type { ListedSession, StartResult } from '../daemon/protocol.js';
 import { unlessGone } from './unless-gone.js';
 
 /**
@@ -14,8 +14,12 @@ import { unlessGone } from './unless-gone.js';
  */
 export async function activeSessions(paths: StatePaths, launch: boolean, all = false): Promise<SessionSummary[]> {
   if (!(await daemonRunning(paths)) && (!launch || !(await hasSessionFiles(paths)))) return [];
-  const sessions = await callDaemon(paths, { op: 'list', all });
-  return sessions.filter((s) => isAlive(s.state));
+  return liveSessions(await callDaemon(paths, { op: 'list', all }));
+}
+
+/** Sessions that hold their display; a claim the kernel contradicts (list --all marks it) is no desktop to reuse. */
+export function liveSessions(sessions: readonly ListedSession[]): ListedSession[] {
+  return sessions.filter((s) => isAlive(s.state) && s.conflict === undefined);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TsvncError } from '../../src/errors.js';
-import { pickOld } from '../../src/client-start/use-old.js';
+import { liveSessions, pickOld } from '../../src/client-start/use-old.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 
 function session(display: number): SessionSummary {
@@ -24,5 +24,12 @@ describe('pickOld', () => {
       assert.match(error.hint ?? '', /--useold :N/);
       return true;
     });
+  });
+});
+
+describe('liveSessions', () => {
+  it('keeps the sessions that hold their display, and no claim the kernel contradicts (list --all)', () => {
+    const listed = [session(1), { ...session(2), state: 'failed' as const }, { ...session(9), user: 'bob', conflict: ":9's X lock is carol's" }, { ...session(9), user: 'carol' }];
+    assert.deepEqual(liveSessions(listed).map((s) => [s.display, 'user' in s ? s.user : '-']), [[1, '-'], [9, 'carol']]);
   });
 });
