@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { exitStatusFor, userMessage } from './errors.js';
 import { argumentError } from './commands/argument-errors.js';
 import { LOG_LEVELS, setLogLevel } from './log.js';
-import { commandModules } from './commands/command-modules.js';
+import { commandModules, quickCommand } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
 import { printError } from './output/print.js';
@@ -25,6 +23,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
+    const quick = await quickCommand(invocation.argv);
+    if (quick) {
+      await quick();
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    }
+    // Loaded only here: importing yargs costs more than the rest of a short command.
+    const { default: yargs } = await import('yargs');
     await yargs(invocation.argv)
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
@@ -53,4 +58,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(hideBin(process.argv));
+process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { setLogLevel } from '../log.js';
+import { quickParse, type ArgsOf, type CommandSpec } from './command-spec.js';
 
 /**
  * Every command's module, loaded only when needed: loading code is most of a
@@ -46,4 +48,33 @@ export async function commandModules(argv: readonly string[]): Promise<CommandMo
   const name = invokedCommand(argv);
   const loaders = name === undefined ? Object.values(LOADERS) : [LOADERS[name]];
   return (await Promise.all(loaders.map((load) => load()))) as unknown as CommandModule[];
+}
+
+type Quick = (argv: readonly string[]) => (() => Promise<void>) | null;
+
+function quick<S extends CommandSpec>(module: { spec: S; handler: (args: ArgsOf<S>) => Promise<void> }): Quick {
+  return (argv) => {
+    const args = quickParse(module.spec, argv);
+    if (args === null) return null;
+    return () => {
+      if (args.logLevel) setLogLevel(args.logLevel);
+      return module.handler(args);
+    };
+  };
+}
+
+/** The commands a user runs most, which a well-formed command line runs without yargs (see command-spec.ts). */
+const QUICK: Partial<Record<Name, () => Promise<Quick>>> = {
+  list: () => import('./list.js').then(quick),
+  status: () => import('./status.js').then(quick),
+  kill: () => import('./kill.js').then(quick),
+  logs: () => import('./logs.js').then(quick),
+  probe: () => import('./probe.js').then(quick),
+};
+
+/** The invoked command, ready to run, when it is one of those and its command line is well formed; else null (yargs then parses it). */
+export async function quickCommand(argv: readonly string[]): Promise<(() => Promise<void>) | null> {
+  const name = invokedCommand(argv);
+  const load = name === undefined ? undefined : QUICK[name];
+  return load ? (await load())(argv) : null;
 }

@@ -1,4 +1,4 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { TsvncError, userMessage } from '../errors.js';
 import { logger } from '../log.js';
@@ -7,22 +7,24 @@ import { runDoctor } from '../doctor/run-doctor.js';
 import { passwdNames } from '../doctor/users.js';
 import { doctorText } from '../output/doctor-text.js';
 import { printJson, printLines } from '../output/print.js';
-import { probeOptions, withProbeOptions } from './probe-options.js';
+import { PROBE_OPTIONS, probeOptions } from './probe-options.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
 
-export const command = 'doctor [display]';
-export const describe = 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)';
+export const spec = {
+  command: 'doctor [display]',
+  describe: 'Explain why displays are taken or risky, and how to fix it (without :N, checks :1-:99)',
+  display: { required: false, describe: 'display to explain, as :N' },
+  options: {
+    fix: { type: 'boolean', default: false, describe: 'remove provably stale lock and socket files (never kills a process)' },
+    ...PROBE_OPTIONS,
+  },
+} as const satisfies CommandSpec;
 
-export function builder(yargs: Argv) {
-  return withProbeOptions(
-    yargs
-      .positional('display', { type: 'string', describe: 'display to explain, as :N' })
-      .option('fix', { type: 'boolean', default: false, describe: 'remove provably stale lock and socket files (never kills a process)' }),
-  );
-}
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+type Args = ArgsOf<typeof spec>;
 
 /**
  * As tsvnc list finds them: no daemon and no saved session is none, without

@@ -1,19 +1,22 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import { printJson, printLines } from '../output/print.js';
 
-export const command = 'kill <display>';
-export const describe = "Stop a session (':*' for all of yours): its programs, its server, its files (exit 1 if it is not yours)";
+export const spec = {
+  command: 'kill <display>',
+  describe: "Stop a session (':*' for all of yours): its programs, its server, its files (exit 1 if it is not yours)",
+  display: { required: true, describe: "display, as :N, or ':*' for all" },
+  options: {
+    clean: { type: 'boolean', default: false, describe: 'also remove the session log' },
+    json: { type: 'boolean', default: false, describe: 'print {killed: [N...]}' },
+  },
+} as const satisfies CommandSpec;
 
-export function builder(yargs: Argv) {
-  return yargs
-    .positional('display', { type: 'string', demandOption: true, describe: "display, as :N, or ':*' for all" })
-    .option('clean', { type: 'boolean', default: false, describe: 'also remove the session log' })
-    .option('json', { type: 'boolean', default: false, describe: 'print {killed: [N...]}' });
-}
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+type Args = ArgsOf<typeof spec>;
 
 export async function handler(argv: Args): Promise<void> {
   const text = String(argv.display);

@@ -1,4 +1,4 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, daemonRunning, userStatePaths } from '../daemon/control-client.js';
 import { hasSessionFiles } from '../state/state-dir.js';
@@ -6,17 +6,20 @@ import { TsvncError } from '../errors.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
-export const command = 'list [display]';
-export const describe = 'List your VNC sessions: display, state, server pid, port, uptime, restarts';
+export const spec = {
+  command: 'list [display]',
+  describe: 'List your VNC sessions: display, state, server pid, port, uptime, restarts',
+  display: { required: false, describe: 'only this display, as :N (vncserver -list :N)' },
+  options: {
+    all: { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" },
+    json: { type: 'boolean', default: false, describe: 'print a JSON array' },
+  },
+} as const satisfies CommandSpec;
 
-export function builder(yargs: Argv) {
-  return yargs
-    .positional('display', { type: 'string', describe: 'only this display, as :N (vncserver -list :N)' })
-    .option('all', { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" })
-    .option('json', { type: 'boolean', default: false, describe: 'print a JSON array' });
-}
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+type Args = ArgsOf<typeof spec>;
 
 export async function handler(argv: Args): Promise<void> {
   const only = argv.display === undefined ? undefined : parseDisplay(String(argv.display));

@@ -1,4 +1,4 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -10,17 +10,20 @@ import { followFile, lastLines, sessionLogPath } from '../session/log-file.js';
 import { printLines, printableStream } from '../output/print.js';
 import { quote } from '../output/printable.js';
 
-export const command = 'logs <display>';
-export const describe = 'Print the log of session :N (server and session program output)';
+export const spec = {
+  command: 'logs <display>',
+  describe: 'Print the log of session :N (server and session program output)',
+  display: { required: true, describe: 'display, as :N' },
+  options: {
+    follow: { alias: 'f', type: 'boolean', default: false, describe: 'keep printing what is appended until interrupted, across session restarts' },
+    lines: { alias: 'n', type: 'string', describe: 'print only the last N lines (those within the last 64 KiB)' },
+  },
+} as const satisfies CommandSpec;
 
-export function builder(yargs: Argv) {
-  return yargs
-    .positional('display', { type: 'string', demandOption: true, describe: 'display, as :N' })
-    .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing what is appended until interrupted, across session restarts' })
-    .option('lines', { alias: 'n', type: 'string', requiresArg: true, describe: 'print only the last N lines (those within the last 64 KiB)' });
-}
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+type Args = ArgsOf<typeof spec>;
 
 function parseLines(text: string | undefined): number | null {
   if (text === undefined) return null;

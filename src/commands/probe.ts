@@ -1,20 +1,23 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { loadConfig } from '../config/load-config.js';
 import { createProbeContext } from '../probe/probe-context.js';
 import { probeDisplay } from '../probe/probe-display.js';
 import { probeText } from '../output/probe-text.js';
 import { printJson, printLines } from '../output/print.js';
-import { probeOptions, withProbeOptions } from './probe-options.js';
+import { PROBE_OPTIONS, probeOptions } from './probe-options.js';
 
-export const command = 'probe <display>';
-export const describe = 'Tell whether display :N is free and, if not, what holds it (exit 0 free, 1 taken, 2 bad input)';
+export const spec = {
+  command: 'probe <display>',
+  describe: 'Tell whether display :N is free and, if not, what holds it (exit 0 free, 1 taken, 2 bad input)',
+  display: { required: true, describe: 'display, as :N' },
+  options: PROBE_OPTIONS,
+} as const satisfies CommandSpec;
 
-export function builder(yargs: Argv) {
-  return withProbeOptions(yargs.positional('display', { type: 'string', demandOption: true, describe: 'display, as :N' }));
-}
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>>;
+type Args = ArgsOf<typeof spec>;
 
 export async function handler(argv: Args): Promise<void> {
   const display = parseDisplay(String(argv.display));
