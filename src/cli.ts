@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { exitStatusFor, userMessage } from './errors.js';
 import { argumentError } from './commands/argument-errors.js';
-import { LOG_LEVELS, setLogLevel } from './log.js';
+import { setLogLevel } from './log.js';
+import { GLOBAL_OPTIONS } from './commands/command-spec.js';
 import { commandModules, quickCommand } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(invocation.argv)
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
-      .option('log-level', { choices: LOG_LEVELS, requiresArg: true, describe: 'diagnostics on stderr' })
+      .option('log-level', { choices: GLOBAL_OPTIONS['log-level'].choices, requiresArg: true, describe: GLOBAL_OPTIONS['log-level'].describe })
       .middleware((args) => {
         if (args.logLevel) setLogLevel(args.logLevel);
       })
