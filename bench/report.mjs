@@ -17,6 +17,7 @@ const TITLES = {
   sessions: 'list and kill with many sessions',
   probe: 'Probing and choosing a display',
   restart: 'Restart after `kill -9` of the server',
+  xauth: 'Cookie merges into one Xauthority',
 };
 
 const num = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/0$/, ''));

@@ -1,10 +1,11 @@
 import { lstatSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { homeOf } from '../state/state-dir.js';
 import { checkTrustedPath } from '../state/trusted-path.js';
+import { onePerFile } from './file-queue.js';
 import { systemTool, toolEnv } from '../tools/system-tools.js';
 
 /**
@@ -42,26 +43,6 @@ export function xauthorityProblem(file: string): string | null {
   }
 }
 
-/**
- * One tail per target file. xauth serializes writers with lock files it
- * retries every two seconds, so ten of our own concurrent calls would wait
- * seconds on each other; chained in process they run back to back instead.
- * xauth still locks (no -b), which keeps ssh and other tools safe.
- */
-const tails = new Map<string, Promise<void>>();
-
-function enqueue(file: string, task: () => Promise<void>): Promise<void> {
-  const key = resolve(file);
-  const run = (tails.get(key) ?? Promise.resolve()).then(task);
-  // The stored tail never rejects, so one failed call does not fail the next.
-  const tail = run.catch(() => undefined);
-  tails.set(key, tail);
-  void tail.then(() => {
-    if (tails.get(key) === tail) tails.delete(key);
-  });
-  return run;
-}
-
 /** Printed even with -q when xauth creates the file: not a failure. */
 const CREATING = /^(?:\S*\/)?xauth:\s+file .* does not exist$/;
 
@@ -97,7 +78,7 @@ async function xauth(file: string, args: string[]): Promise<void> {
  * cookie some other way).
  */
 export function addToUserXauthority(file: string, authFile: string): Promise<void> {
-  return enqueue(file, async () => {
+  return onePerFile(file, async () => {
     const problem = xauthorityProblem(file);
     if (problem !== null) {
       logger.warn(`not adding the cookie to ${file}: ${problem}`);
@@ -109,7 +90,7 @@ export function addToUserXauthority(file: string, authFile: string): Promise<voi
 
 /** Drops the display's local entry; succeeds when there is none. */
 export function removeFromUserXauthority(file: string, host: string, display: number): Promise<void> {
-  return enqueue(file, async () => {
+  return onePerFile(file, async () => {
     if (xauthorityProblem(file) === null) await xauth(file, ['remove', `${host}/unix:${display}`]);
   });
 }

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { identify, identifyChild, isRunning, sessionMembers, type ProcessIdentity, type ProcReader } from '../../src/proc/process-identity.js';
-import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone } from '../../src/session/stop-process.js';
+import { TERM_GRACE_MS, programProcesses, signalIfSame, terminate, waitGone, type StopOs } from '../../src/session/stop-process.js';
 import { until } from '../helpers/until.js';
 
 async function memberPids(sid: number): Promise<number[]> {
@@ -30,17 +30,69 @@ async function comm(pid: number): Promise<string> {
   return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
 }
 
-test('terminate: a child that exits on SIGTERM is gone well before the grace', async (t) => {
+/**
+ * Processes that answer signals as told, on a clock that moves only when
+ * stopping sleeps: what terminate sent, and when by that clock.
+ */
+function fakeOs(behaviour: Record<number, 'exits-on-term' | 'ignores-term'>) {
+  let now = 0;
+  const alive = new Set(Object.keys(behaviour).map(Number));
+  const sent: string[] = [];
+  const os: StopOs = {
+    isRunning: async (id) => alive.has(id.pid) && id.startTicks === id.pid,
+    kill: (pid, signal) => {
+      sent.push(`${signal} ${pid} at ${now}`);
+      if (signal === 'SIGKILL' || behaviour[pid] === 'exits-on-term') alive.delete(pid);
+    },
+    now: () => now,
+    sleep: async (ms) => void (now += ms),
+  };
+  return { os, sent, now: () => now };
+}
+
+test('terminate: what exits on SIGTERM gets nothing more, and stopping waits no longer', async () => {
+  const fake = fakeOs({ 10: 'exits-on-term' });
+  await terminate([{ pid: 10, startTicks: 10 }], fake.os);
+  assert.deepEqual(fake.sent, ['SIGTERM 10 at 0']);
+  assert.ok(fake.now() < TERM_GRACE_MS, `waited ${fake.now()} ms of the clock`);
+});
+
+test('terminate: SIGKILL only after the grace, only to what ignored SIGTERM, and the wait is bounded', async () => {
+  const fake = fakeOs({ 10: 'ignores-term', 11: 'exits-on-term' });
+  await terminate([{ pid: 10, startTicks: 10 }, { pid: 11, startTicks: 11 }], fake.os);
+  assert.deepEqual(fake.sent.slice(0, 2).sort(), ['SIGTERM 10 at 0', 'SIGTERM 11 at 0']);
+  assert.equal(fake.sent.length, 3, fake.sent.join(', '));
+  const kill = /^SIGKILL 10 at (\d+)$/.exec(fake.sent[2] ?? '');
+  assert.ok(kill, `third signal: ${fake.sent[2]}`);
+  assert.ok(Number(kill[1]) >= TERM_GRACE_MS, `SIGKILL at ${kill[1]} ms, inside the ${TERM_GRACE_MS} ms grace`);
+});
+
+test('terminate: nothing to stop, or only a pid whose start time does not match, sends nothing and waits for nothing', async () => {
+  const fake = fakeOs({ 10: 'ignores-term' });
+  await terminate([], fake.os);
+  await terminate([{ pid: 10, startTicks: 11 }], fake.os);
+  assert.deepEqual(fake.sent, []);
+  assert.equal(fake.now(), 0);
+});
+
+test('waitGone: false once the timeout has passed on the clock, true as soon as all are gone', async () => {
+  const fake = fakeOs({ 10: 'ignores-term' });
+  assert.equal(await waitGone([{ pid: 10, startTicks: 10 }], 120, fake.os), false);
+  assert.ok(fake.now() >= 120, `gave up at ${fake.now()} ms`);
+  const before = fake.now();
+  assert.equal(await waitGone([{ pid: 99, startTicks: 99 }], 3000, fake.os), true);
+  assert.equal(fake.now(), before, 'a process already gone is not waited for');
+});
+
+test('terminate: a real child that exits on SIGTERM gets SIGTERM only', async (t) => {
   const { child, id } = startSleep(t);
   const exit = exitOf(child);
-  const started = Date.now();
   await terminate([id]);
-  assert.ok(Date.now() - started < TERM_GRACE_MS, `took ${Date.now() - started} ms`);
   assert.equal(await isRunning(id), false);
   assert.deepEqual(await exit, { code: null, signal: 'SIGTERM' });
 });
 
-test('terminate: a child that ignores SIGTERM is SIGKILLed after the grace', { timeout: 20_000 }, async (t) => {
+test('terminate: a real child that ignores SIGTERM gets SIGTERM, then SIGKILL', { timeout: 20_000 }, async (t) => {
   const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)"], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -53,31 +105,19 @@ test('terminate: a child that ignores SIGTERM is SIGKILLed after the grace', { t
   assert.ok(id);
   const exit = exitOf(child);
 
-  const started = Date.now();
   await terminate([id]);
-  const took = Date.now() - started;
-  assert.ok(took >= TERM_GRACE_MS - 50, `SIGKILL came after ${took} ms, before the ${TERM_GRACE_MS} ms grace`);
-  assert.ok(took < TERM_GRACE_MS + 3000, `took ${took} ms`);
   assert.equal(await isRunning(id), false);
   assert.deepEqual(await exit, { code: null, signal: 'SIGKILL' });
   assert.match(output, /ignored/, 'the child did receive SIGTERM first');
 });
 
-test('terminate sends nothing to a pid whose start time does not match', async (t) => {
+test('terminate sends nothing to a real pid whose start time does not match', async (t) => {
   const { child, id } = startSleep(t);
-  const started = Date.now();
   await terminate([{ pid: id.pid, startTicks: id.startTicks + 1 }]);
-  assert.ok(Date.now() - started < 1000);
   await sleep(50);
   assert.equal(child.exitCode, null);
   assert.equal(child.signalCode, null);
   assert.equal(await isRunning(id), true);
-});
-
-test('terminate of nothing returns at once', async () => {
-  const started = Date.now();
-  await terminate([]);
-  assert.ok(Date.now() - started < 500);
 });
 
 test('signalIfSame signals the same process and refuses a wrong start time', async (t) => {
@@ -94,12 +134,9 @@ test('signalIfSame signals the same process and refuses a wrong start time', asy
   assert.equal(await signalIfSame(id, 'SIGTERM'), false, 'a process that is gone is not signalled');
 });
 
-test('waitGone: false after the timeout for a live process, true once it is gone', async (t) => {
+test('waitGone: false for a real live process, true once it is gone', async (t) => {
   const { child, id } = startSleep(t);
-  const started = Date.now();
   assert.equal(await waitGone([id], 120), false);
-  const took = Date.now() - started;
-  assert.ok(took >= 100 && took < 1000, `took ${took} ms`);
   child.kill('SIGTERM');
   assert.equal(await waitGone([id], 3000), true);
   assert.equal(await waitGone([], 10), true);

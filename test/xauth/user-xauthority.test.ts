@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath, xauthorityProblem } from '../../src/xauth/user-xauthority.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../../src/xauth/xauth-file.js';
 
@@ -60,17 +59,13 @@ test("userXauthorityPath and the merge refuse a file we may not own alone", { sk
   assert.equal((await stat(join(home, 'foreign'))).uid, 65534, 'the other user\'s file is not taken over');
 });
 
-test('ten concurrent adds all land, quickly, and remove drops one', async (t) => {
+test('ten concurrent adds all land, and remove drops one', async (t) => {
   const home = await tempHome(t);
   const file = userXauthorityPath({ HOME: home });
   const servers = await serverAuthFiles(home, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
-  const started = performance.now();
+  // That they run one at a time is file-queue.test.ts's; how long ten take, bench/scenarios/xauth.mjs's.
   await Promise.all(servers.map(({ authFile }) => addToUserXauthority(file, authFile)));
-  const elapsed = performance.now() - started;
-  t.diagnostic(`10 concurrent adds took ${elapsed.toFixed(1)} ms`);
-  // Any collision on xauth's lock costs a 2 s retry: staying below that proves there was none.
-  assert.ok(elapsed < 2000, `10 adds took ${elapsed} ms`);
   assert.deepEqual(list(file), servers.map(({ line }) => line).sort());
 
   await removeFromUserXauthority(file, HOST, 3);
