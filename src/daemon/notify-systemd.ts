@@ -1,5 +1,5 @@
 import { logger } from '../log.js';
-import { fixedProgram } from './fixed-program.js';
+import { fixedProgram } from '../tools/system-tools.js';
 
 /**
  * Under a Type=notify unit, tells systemd the daemon is ready. Node cannot

@@ -1,5 +1,5 @@
 import { TsvncError } from '../errors.js';
-import { fixedProgram } from '../daemon/fixed-program.js';
+import { fixedProgram } from '../tools/system-tools.js';
 
 export interface Account {
   name: string;

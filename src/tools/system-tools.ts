@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { TsvncError } from '../errors.js';
 
 /**
  * Where the daemon looks for the helper programs it runs itself (xauth,
@@ -22,6 +23,20 @@ export function systemTool(name: string, path: string = SYSTEM_PATH): string | n
     }
   }
   return null;
+}
+
+/** Root-owned system directories: the only places a program root runs as part of the system daemon may come from. */
+const ROOT_PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
+
+/**
+ * The absolute path of a system program root runs (setpriv, getent,
+ * systemd-notify), never looked up on a PATH: a PATH (or a user's login
+ * environment) would let whoever set it choose what root executes.
+ */
+export function fixedProgram(name: string): string {
+  const found = systemTool(name, ROOT_PATH);
+  if (found === null) throw new TsvncError('TOOL_NOT_FOUND', `${name} is not installed in ${ROOT_PATH.split(':').join(', ')}`, `install the package that provides ${name}`);
+  return found;
 }
 
 /** The environment a helper runs with: nothing of the daemon's own, which may be anyone's. */
