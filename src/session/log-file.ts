@@ -1,7 +1,7 @@
 import { watch } from 'node:fs';
-import { constants } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
+import { openRegularNoFollow } from '../tmp/safe-tmp.js';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_LOG_ROTATION, type LogRotation } from '../model/log-rotation.js';
 
@@ -43,17 +43,12 @@ function orMissing(error: unknown): null {
  * symlink, never blocking on a FIFO, and only a regular file.
  */
 async function openLog(path: string): Promise<FileHandle | null> {
-  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ELOOP') throw new TsvncError('NO_LOG', `the log ${path} is a symlink, which tsvnc does not follow`, `remove it; the next start writes a new log`);
-    if (error.code === 'EACCES') throw new TsvncError('NO_LOG', `cannot read the log ${path}: permission denied`, 'check its owner and mode');
-    return orMissing(error);
-  });
-  if (file === null) return null;
-  if (!(await file.stat()).isFile()) {
-    await file.close();
-    throw new TsvncError('NO_LOG', `the log ${path} is not a regular file`, 'remove it; the next start writes a new log');
-  }
-  return file;
+  const opened = await openRegularNoFollow(path).catch(orMissing);
+  if (opened === null || opened.kind === 'missing') return null;
+  if (opened.kind === 'file') return opened.handle;
+  if (opened.kind === 'unreadable') throw new TsvncError('NO_LOG', `cannot read the log ${path}: permission denied`, 'check its owner and mode');
+  const what = opened.type === 'symlink' ? 'is a symlink, which tsvnc does not follow' : 'is not a regular file';
+  throw new TsvncError('NO_LOG', `the log ${path} ${what}`, 'remove it; the next start writes a new log');
 }
 
 export async function lastLines(path: string, count: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, rename, link, unlink } from 'node:fs/promises';
+import { lstat, open, rename, link, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
@@ -33,8 +33,14 @@ export function fileType(stat: Stats): string {
   return 'special file';
 }
 
-/** Reads at most `maxBytes` of a regular file without following a symlink in its last component. */
-export async function readRegularNoFollow(path: string, maxBytes: number): Promise<SafeRead> {
+export type SafeOpen = Exclude<SafeRead, { kind: 'file' }> | { kind: 'file'; stat: Stats; handle: FileHandle };
+
+/**
+ * Opens a regular file without following a symlink in its last component
+ * and without blocking on a FIFO; anything else is named, not opened. The
+ * caller closes the handle.
+ */
+export async function openRegularNoFollow(path: string): Promise<SafeOpen> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -51,14 +57,22 @@ export async function readRegularNoFollow(path: string, maxBytes: number): Promi
     }
     throw error;
   }
+  const stat = await handle.stat();
+  if (stat.isFile()) return { kind: 'file', stat, handle };
+  await handle.close();
+  return { kind: 'not-regular', stat, type: fileType(stat) };
+}
+
+/** Reads at most `maxBytes` of a regular file without following a symlink in its last component. */
+export async function readRegularNoFollow(path: string, maxBytes: number): Promise<SafeRead> {
+  const opened = await openRegularNoFollow(path);
+  if (opened.kind !== 'file') return opened;
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { kind: 'not-regular', stat, type: fileType(stat) };
     const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
-    return { kind: 'file', stat, content: buffer.subarray(0, bytesRead) };
+    const { bytesRead } = await opened.handle.read(buffer, 0, maxBytes, 0);
+    return { kind: 'file', stat: opened.stat, content: buffer.subarray(0, bytesRead) };
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }
 
