@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds tsvnc_<version>_all.deb from this checkout, offline, with dpkg-deb:
-# the CLI bundled by esbuild into one script that the system's node runs, the
+# the CLI bundled by esbuild into an entry script that the system's node runs
+# and the chunks it loads (/usr/share/tsvnc/tsvnc.mjs, /usr/share/tsvnc/chunks/), the
 # man pages, the systemd units, bash completion and the documentation.
 # Needs the npm dependencies (npm ci). Usage: scripts/build-deb.sh [OUTDIR]
 # (default: dist/); prints the path of the package it wrote.
@@ -28,7 +29,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 pkg=$stage/tsvnc
 doc=$pkg/usr/share/doc/tsvnc
-install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/tsvnc" "$doc/examples" \
+install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/tsvnc/chunks" "$doc/examples" \
   "$pkg/usr/share/man/man1" "$pkg/usr/share/man/man5" "$pkg/lib/systemd/system" "$pkg/usr/lib/systemd/user" \
   "$pkg/usr/share/bash-completion/completions"
 
@@ -36,6 +37,7 @@ install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/tsvnc" "$doc/examples" \
 { echo '#!/usr/bin/node'; tail -n +2 dist/bundle/tsvnc.mjs; } >"$pkg/usr/share/tsvnc/tsvnc.mjs"
 head -1 dist/bundle/tsvnc.mjs | grep -q '^#!' || { echo "build-deb: the bundle does not start with #!" >&2; exit 1; }
 chmod 755 "$pkg/usr/share/tsvnc/tsvnc.mjs"
+install -m 644 dist/bundle/chunks/* "$pkg/usr/share/tsvnc/chunks/"
 # A link, so that node sees the .mjs name (an ES module) and the program sees
 # the name it was called by (tsvnc, or vncserver through the alternative).
 ln -s ../share/tsvnc/tsvnc.mjs "$pkg/usr/bin/tsvnc"

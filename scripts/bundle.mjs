@@ -1,11 +1,16 @@
-// Builds tsvnc.mjs in OUTDIR (default dist/bundle): the whole CLI and its npm
-// dependencies in one ES module that the system's node runs, with nothing
-// beside it (no node_modules, no package.json). The Debian package and
-// scripts/install.sh ship it.
+// Builds the program in OUTDIR (default dist/bundle): the entry tsvnc.mjs and
+// the chunks it imports, chunks/*.mjs, holding the whole CLI and its npm
+// dependencies as ES modules that the system's node runs with nothing else
+// beside them (no node_modules, no package.json). Split, because loading code
+// is most of a short command's run: `tsvnc list` loads list's code and not
+// yargs, start's checks or the daemon. The chunks' names are hashes of their
+// contents, so a build is reproducible. The Debian package and
+// scripts/install.sh ship the entry and chunks/; meta.json (the bundled files,
+// for deb-copyright.mjs) stays here.
 import { build } from 'esbuild';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
@@ -14,34 +19,50 @@ const ownSource = new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}src
 
 /**
  * src/log.ts loads winston on first use with createRequire(import.meta.url),
- * which a bundler cannot follow. Written as a plain require(), esbuild puts
- * winston in the bundle and still evaluates it only when it is first called.
+ * which a bundler cannot follow. Left to esbuild, winston's 360 KB would sit
+ * in the chunk with log.ts that every command loads (and parses) though few
+ * log anything: it is built apart as winston.cjs, which log.ts's chunk
+ * requires beside itself, so winston is read only when first called.
  */
-const lazyRequire = {
-  name: 'lazy-require',
+const WINSTON_FILE = 'winston.cjs';
+const lazyWinston = {
+  name: 'lazy-winston',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: ownSource }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('createRequire(import.meta.url)(', 'require('),
+      contents: (await readFile(args.path, 'utf8')).replaceAll("createRequire(import.meta.url)('winston')", `require('./${WINSTON_FILE}')`),
       loader: 'ts',
     }));
+    pluginBuild.onResolve({ filter: new RegExp(`^\\./${WINSTON_FILE.replace('.', '\\.')}$`) }, (args) => ({ path: args.path, external: true }));
   },
 };
 
+const common = { bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
+
+// A build into an old directory would leave the old chunks beside the new ones.
+await rm(outDir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [`${root}src/cli.ts`],
-  outfile: `${outDir}/tsvnc.mjs`,
-  bundle: true,
-  platform: 'node',
+  entryPoints: { tsvnc: `${root}src/cli.ts` },
+  outdir: outDir,
+  // .mjs: node takes them as ES modules whatever package.json is above the directory they are installed in.
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   format: 'esm',
-  target: 'node20.19',
-  // The CommonJS dependencies require node's built-in modules, which an ES module can only do through createRequire.
+  ...common,
+  // The CommonJS dependencies require node's built-in modules, which an ES module can only do through createRequire (in every chunk).
   banner: { js: "import { createRequire as tsvncCreateRequire } from 'node:module';\nconst require = tsvncCreateRequire(import.meta.url);" },
   // src/cli.ts reads package.json beside the sources, which the bundle does not have.
   define: { 'globalThis.TSVNC_VERSION': JSON.stringify(version) },
-  plugins: [lazyRequire],
-  legalComments: 'eof',
-  logLevel: 'warning',
-  // Lists the bundled files, from which scripts/deb-copyright.mjs names the bundled packages.
-  metafile: true,
+  plugins: [lazyWinston],
 });
-await writeFile(`${outDir}/meta.json`, JSON.stringify(result.metafile));
+const logChunk = Object.keys(result.metafile.outputs).find((out) => Object.keys(result.metafile.outputs[out].inputs).includes('src/log.ts'));
+if (logChunk === undefined) throw new Error('bundle: no output holds src/log.ts');
+const logger = await build({
+  stdin: { contents: "module.exports = require('winston');", resolveDir: root, loader: 'js' },
+  outfile: resolve(dirname(resolve(root, logChunk)), WINSTON_FILE),
+  format: 'cjs',
+  ...common,
+});
+// The bundled files of both builds, from which scripts/deb-copyright.mjs names the bundled packages.
+const meta = { inputs: { ...result.metafile.inputs, ...logger.metafile.inputs }, outputs: { ...result.metafile.outputs, ...logger.metafile.outputs } };
+await writeFile(`${outDir}/meta.json`, JSON.stringify(meta));

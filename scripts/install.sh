@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs tsvnc from this checkout as the Debian package lays it out, under
-# PREFIX (default /usr/local): the bundled program in PREFIX/lib/tsvnc, the
+# PREFIX (default /usr/local): the bundled program in PREFIX/lib/tsvnc (the
+# entry tsvnc.mjs and the chunks/ it loads), the
 # command PREFIX/bin/tsvnc, the man pages, bash completion and the systemd
 # units. Everything is a copy readable by every user: nothing points back
 # into the checkout, which may live where only its owner can read (/root).
@@ -17,15 +18,25 @@ node=$(readlink -f "$(command -v node)")
 [ -d node_modules/esbuild ] || { echo "install: the npm dependencies are missing; run: npm ci" >&2; exit 1; }
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-node scripts/bundle.mjs "$stage"
-head -1 "$stage/tsvnc.mjs" | grep -q '^#!' || { echo "install: the bundle does not start with #!" >&2; exit 1; }
-{ echo "#!$node"; tail -n +2 "$stage/tsvnc.mjs"; } >"$stage/tsvnc"
+node scripts/bundle.mjs "$stage/bundle"
+head -1 "$stage/bundle/tsvnc.mjs" | grep -q '^#!' || { echo "install: the bundle does not start with #!" >&2; exit 1; }
+{ echo "#!$node"; tail -n +2 "$stage/bundle/tsvnc.mjs"; } >"$stage/tsvnc"
 
 lib=$prefix/lib/tsvnc
-install -d "$prefix/bin" "$lib" "$prefix/share/man/man1" "$prefix/share/man/man5" \
+install -d "$prefix/bin" "$lib/chunks" "$prefix/share/man/man1" "$prefix/share/man/man5" \
   "$prefix/share/bash-completion/completions" "$prefix/lib/systemd/system" "$prefix/lib/systemd/user"
-# Replaced by rename, so a tsvnc command running meanwhile keeps its file.
-install -m 755 "$stage/tsvnc" "$lib/tsvnc.mjs.new" && mv -f "$lib/tsvnc.mjs.new" "$lib/tsvnc.mjs"
+# Each file replaced by rename, so a tsvnc command running meanwhile keeps its
+# own; the new chunks go first (named by their contents, so an old entry never
+# loads a new one by mistake), then the entry, then the chunks only the old
+# entry used are removed.
+for chunk in "$stage"/bundle/chunks/*; do
+  name=${chunk##*/}
+  install -m 644 "$chunk" "$lib/chunks/.$name.new" && mv -f "$lib/chunks/.$name.new" "$lib/chunks/$name"
+done
+install -m 755 "$stage/tsvnc" "$lib/.tsvnc.mjs.new" && mv -f "$lib/.tsvnc.mjs.new" "$lib/tsvnc.mjs"
+for chunk in "$lib"/chunks/* "$lib"/chunks/.*.new; do
+  [ -e "$chunk" ] && [ ! -e "$stage/bundle/chunks/${chunk##*/}" ] && rm -f "$chunk"
+done
 # A link, so that node sees the .mjs name (an ES module) and the program the
 # name it was called by (tsvnc, or vncserver through a link of that name).
 ln -sfn ../lib/tsvnc/tsvnc.mjs "$prefix/bin/tsvnc"

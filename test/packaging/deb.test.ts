@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { existsSync, lstatSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,13 +76,16 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
     assert.equal(deb, join(out, `tsvnc_${version}_all.deb`));
     const contents = `${String((await execa('dpkg-deb', ['--contents', deb])).stdout)}\n`;
     for (const path of [
-      './usr/bin/tsvnc -> ../share/tsvnc/tsvnc.mjs', './usr/share/tsvnc/tsvnc.mjs', './usr/share/man/man1/tsvnc.1.gz',
+      './usr/bin/tsvnc -> ../share/tsvnc/tsvnc.mjs', './usr/share/tsvnc/tsvnc.mjs', './usr/share/tsvnc/chunks/winston.cjs', './usr/share/man/man1/tsvnc.1.gz',
       './usr/share/man/man5/tsvnc.conf.5.gz', './lib/systemd/system/tsvnc.service', './lib/systemd/system/tsvnc@.service',
       './usr/lib/systemd/user/tsvnc.service', './usr/share/bash-completion/completions/tsvnc',
       './usr/share/doc/tsvnc/copyright', './usr/share/doc/tsvnc/changelog.gz',
     ]) {
       assert.ok(contents.includes(` ${path}\n`), `${path} is missing from:\n${contents}`);
     }
+    const chunks = (await readdir(`${ROOT}dist/bundle/chunks`)).sort();
+    const packed = [...contents.matchAll(/ \.\/usr\/share\/tsvnc\/chunks\/(\S+)\n/g)].map((m) => m[1]).sort();
+    assert.deepEqual(packed, chunks, 'the package holds every chunk of the bundle, and nothing else there');
     const depends = String((await execa('dpkg-deb', ['--field', deb, 'Depends'])).stdout);
     assert.match(depends, /nodejs \(>= 20\.19\)/);
     const lint = await execa('lintian', ['--fail-on', 'error,warning', deb], { reject: false });
@@ -93,6 +96,7 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
   it('its bundle runs alone, without node_modules or package.json beside it', async () => {
     const alone = join(out, 'alone.mjs');
     await copyFile(`${ROOT}dist/bundle/tsvnc.mjs`, alone);
+    await cp(`${ROOT}dist/bundle/chunks`, join(out, 'chunks'), { recursive: true });
     const { version } = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { version: string };
     const run = await execa('node', [alone, '--version'], { reject: false, cwd: out, env: { TSVNC_LOG_LEVEL: 'loud' } });
     assert.equal(run.exitCode, 0, String(run.stderr));

@@ -11,6 +11,8 @@ describe('scripts/install.sh: a source install that every user can run', { skip:
       mount -t tmpfs -o mode=755 tmpfs /usr/local
       mkdir -m 700 /tmp/private && mkdir /tmp/private/repo && mount --bind "$TSVNC_ROOT" /tmp/private/repo
       step install bash /tmp/private/repo/scripts/install.sh
+      touch /usr/local/lib/tsvnc/chunks/chunk-STALE.mjs
+      step reinstall bash /tmp/private/repo/scripts/install.sh
       step target readlink -f /usr/local/bin/tsvnc
       step files bash -c 'cd /usr/local && find . -type f | sort'
       step mentions_checkout grep -rl /tmp/private /usr/local
@@ -26,11 +28,17 @@ describe('scripts/install.sh: a source install that every user can run', { skip:
       step kill as_user alice bash -c 'tsvnc kill :1'
       step man_page bash -c 'MANPATH=/usr/local/share/man man -w tsvnc.conf'`, { timeoutMs: 120_000 });
     assert.equal(run.step('install').code, 0, run.stderr);
+    assert.equal(run.step('reinstall').code, 0, run.stderr);
     assert.equal(run.step('target').out.trim(), '/usr/local/lib/tsvnc/tsvnc.mjs');
-    assert.deepEqual(run.step('files').out.trim().split('\n'), [
+    const files = run.step('files').out.trim().split('\n');
+    const chunks = files.filter((file) => file.startsWith('./lib/tsvnc/chunks/'));
+    assert.deepEqual(files.filter((file) => !chunks.includes(file)), [
       './lib/systemd/system/tsvnc.service', './lib/systemd/system/tsvnc@.service', './lib/systemd/user/tsvnc.service',
       './lib/tsvnc/tsvnc.mjs', './share/bash-completion/completions/tsvnc', './share/man/man1/tsvnc.1', './share/man/man5/tsvnc.conf.5',
     ]);
+    // The entry's chunks, and no more: a reinstall removes what only the old entry loaded, and leaves no temporary file.
+    assert.ok(chunks.includes('./lib/tsvnc/chunks/winston.cjs'), files.join('\n'));
+    for (const chunk of chunks) assert.match(chunk, /^\.\/lib\/tsvnc\/chunks\/[\w-]+-[A-Z0-9]{8}\.mjs$|\/winston\.cjs$/);
     assert.equal(run.step('mentions_checkout').code, 1, `installed files name the checkout: ${run.step('mentions_checkout').out}`);
     assert.ok(Number(run.step('completion').out) >= 1);
     for (const line of run.step('unit').out.trim().split('\n')) assert.match(line, /^ExecStart=(\/\S*node \S+ \S+ \/usr\/local\/lib\/tsvnc\/tsvnc\.mjs daemon|\/usr\/local\/bin\/tsvnc start)/);
