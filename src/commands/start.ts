@@ -14,6 +14,7 @@ import { planText } from '../output/plan-text.js';
 import { planStart } from '../client-start/plan-start.js';
 import { findOld } from '../client-start/use-old.js';
 import { endingText, followSession } from '../client-start/foreground.js';
+import { startMany } from '../client-start/start-many.js';
 
 export const command = 'start [display]';
 export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
@@ -36,6 +37,7 @@ export function builder(yargs: Argv) {
     .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
     .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
     .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
+    .option('count', { type: 'string', requiresArg: true, describe: 'start this many desktops at once, each on the lowest free display (one line each, or a JSON array)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
     .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
 }
@@ -78,6 +80,7 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
 
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
+  if (argv.count !== undefined) return startMany(req, argv.count, argv);
   if (argv.dryRun) {
     const plan = await planStart(req);
     if (argv.json) printJson(plan);
