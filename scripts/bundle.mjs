@@ -36,7 +36,7 @@ const lazyWinston = {
   },
 };
 
-const common = { bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
+const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
 
 // A build into an old directory would leave the old chunks beside the new ones.
 await rm(outDir, { recursive: true, force: true });
