@@ -24,6 +24,7 @@ const SCENARIOS = [
   { name: 'probe', weight: 1.5 },
   { name: 'restart', weight: 1 },
   { name: 'concurrent', weight: 4 },
+  { name: 'memflags', weight: 3 },
   { name: 'xauth', weight: 0.5 },
 ];
 /** After its sampling share a scenario may still finish a round and clean up. */
