@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import { alive, CLI, controlSocket, killAllTsvnc, listRoundTrip, memory, noServers, rounds, scenario, setPasswd, tsvnc, tsvncSessions, tsvncStart, waitFor } from '../lib/tools.mjs';
 
-const SHIPPED = ['--max-semi-space-size=1', '--lite-mode'];
+const SHIPPED = ['--lite-mode'];
 const SETS = [
   { name: 'no flags', flags: [] },
   { name: '--max-semi-space-size=1', flags: ['--max-semi-space-size=1'] },
-  { name: '--lite-mode', flags: ['--lite-mode'] },
-  { name: 'shipped: --max-semi-space-size=1 --lite-mode', flags: SHIPPED },
+  { name: 'shipped: --lite-mode', flags: SHIPPED },
+  { name: '--lite-mode --max-semi-space-size=1 (shipped before)', flags: ['--lite-mode', '--max-semi-space-size=1'] },
 ];
 const id = (flags) => flags.join('') || 'none';
 

@@ -19,7 +19,7 @@ await scenario(async ({ rows }) => {
   await tsvncStart(['--restart-window', '1']);
   const log = daemonLog();
   for (const adopted of [false, true]) {
-    const notice = { id: `restart-notice-${adopted ? 'adopted' : 'child'}`, measure: `death noticed, ${adopted ? 'adopted server (/proc polled)' : "the daemon's own child (exit event)"}`, unit: 'ms', tsvnc: [] };
+    const notice = { id: `restart-notice-${adopted ? 'adopted' : 'child'}`, measure: `death noticed, ${adopted ? 'adopted server (its X connection closes)' : "the daemon's own child (exit event)"}`, unit: 'ms', tsvnc: [] };
     const serve = { id: `restart-serve-${adopted ? 'adopted' : 'child'}`, measure: `serving again after kill -9, ${adopted ? 'adopted server' : "the daemon's own child"}`, unit: 'ms', tsvnc: [] };
     rows.push(notice, serve);
     for (const _ of rounds()) {

@@ -41,7 +41,7 @@ describe('scripts/install.sh: a source install that every user can run', { skip:
     for (const chunk of chunks) assert.match(chunk, /^\.\/lib\/tsvnc\/chunks\/[\w-]+-[A-Z0-9]{8}\.mjs$|\/winston\.cjs$/);
     assert.equal(run.step('mentions_checkout').code, 1, `installed files name the checkout: ${run.step('mentions_checkout').out}`);
     assert.ok(Number(run.step('completion').out) >= 1);
-    for (const line of run.step('unit').out.trim().split('\n')) assert.match(line, /^ExecStart=(\/\S*node \S+ \S+ \/usr\/local\/lib\/tsvnc\/tsvnc\.mjs daemon|\/usr\/local\/bin\/tsvnc start)/);
+    for (const line of run.step('unit').out.trim().split('\n')) assert.match(line, /^ExecStart=(\/\S*node (--\S+ )*\/usr\/local\/lib\/tsvnc\/tsvnc\.mjs daemon|\/usr\/local\/bin\/tsvnc start)/);
     assert.equal(run.step('which').out.trim(), '/usr/local/bin/tsvnc');
     assert.equal(run.step('passwd').code, 0, run.stderr);
     assert.equal(run.step('start').code, 0, run.stderr);
