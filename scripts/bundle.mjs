@@ -36,6 +36,24 @@ const lazyWinston = {
   },
 };
 
+/**
+ * yargs renders a command's whole help text after starting its handler, to
+ * keep it for a failure message that src/cli.ts's own .fail() never prints:
+ * measured 11 ms of the daemon's boot, on the same thread as the handler. In
+ * the bundle that cache is left empty, so help is rendered only when shown.
+ */
+const HELP_CACHE = 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();';
+const noHelpCache = {
+  name: 'no-help-cache',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const code = await readFile(args.path, 'utf8');
+      if (!code.includes(HELP_CACHE)) throw new Error(`bundle: ${args.path} no longer caches help as this script expects; look again at the no-help-cache plugin`);
+      return { contents: code.replace(HELP_CACHE, ''), loader: 'js' };
+    });
+  },
+};
+
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
 
 // A build into an old directory would leave the old chunks beside the new ones.
@@ -53,7 +71,7 @@ const result = await build({
   banner: { js: "import { createRequire as tsvncCreateRequire } from 'node:module';\nconst require = tsvncCreateRequire(import.meta.url);" },
   // src/cli.ts reads package.json beside the sources, which the bundle does not have.
   define: { 'globalThis.TSVNC_VERSION': JSON.stringify(version) },
-  plugins: [lazyWinston],
+  plugins: [lazyWinston, noHelpCache],
 });
 const logChunk = Object.keys(result.metafile.outputs).find((out) => Object.keys(result.metafile.outputs[out].inputs).includes('src/log.ts'));
 if (logChunk === undefined) throw new Error('bundle: no output holds src/log.ts');
