@@ -54,6 +54,25 @@ const noHelpCache = {
   },
 };
 
+/**
+ * string-width (under yargs' help layout) builds an Intl.Segmenter when it is
+ * loaded, which loads ICU's break-iterator data: 7-11 ms of every command
+ * yargs parses, though only help text ever measures a string. In the bundle
+ * the segmenter is built on first use.
+ */
+const EAGER_SEGMENTER = 'const segmenter = new Intl.Segmenter();';
+const LAZY_SEGMENTER = 'let realSegmenter; const segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };';
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const code = await readFile(args.path, 'utf8');
+      if (!code.includes(EAGER_SEGMENTER) || code.split('segmenter.').length !== 2) throw new Error(`bundle: ${args.path} no longer uses its segmenter as this script expects; look again at the lazy-segmenter plugin`);
+      return { contents: code.replace(EAGER_SEGMENTER, LAZY_SEGMENTER), loader: 'js' };
+    });
+  },
+};
+
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
 
 // A build into an old directory would leave the old chunks beside the new ones.
@@ -71,7 +90,7 @@ const result = await build({
   banner: { js: "import { createRequire as tsvncCreateRequire } from 'node:module';\nconst require = tsvncCreateRequire(import.meta.url);" },
   // src/cli.ts reads package.json beside the sources, which the bundle does not have.
   define: { 'globalThis.TSVNC_VERSION': JSON.stringify(version) },
-  plugins: [lazyWinston, noHelpCache],
+  plugins: [lazyWinston, noHelpCache, lazySegmenter],
 });
 const logChunk = Object.keys(result.metafile.outputs).find((out) => Object.keys(result.metafile.outputs[out].inputs).includes('src/log.ts'));
 if (logChunk === undefined) throw new Error('bundle: no output holds src/log.ts');
