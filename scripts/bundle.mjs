@@ -56,19 +56,28 @@ const noHelpCache = {
 
 /**
  * string-width (under yargs' help layout) builds an Intl.Segmenter when it is
- * loaded, which loads ICU's break-iterator data: 7-11 ms of every command
- * yargs parses, though only help text ever measures a string. In the bundle
- * the segmenter is built on first use.
+ * loaded, which loads ICU's break-iterator data (7-11 ms), and compiles its
+ * emoji regular expression (5 ms): at every command yargs parses, though
+ * only help text ever measures a string. In the bundle both are built on
+ * first use. Each name must be used only as the stand-in allows.
  */
-const EAGER_SEGMENTER = 'const segmenter = new Intl.Segmenter();';
-const LAZY_SEGMENTER = 'let realSegmenter; const segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };';
-const lazySegmenter = {
-  name: 'lazy-segmenter',
+const LAZY_IN_STRING_WIDTH = [
+  { name: 'segmenter', eager: 'const segmenter = new Intl.Segmenter();', lazy: 'let realSegmenter; const segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };', use: 'segmenter.segment(' },
+  { name: 'rgiEmojiRegex', eager: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', lazy: 'let realRgiEmojiRegex; const rgiEmojiRegex = { test: (text) => (realRgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(text) };', use: 'rgiEmojiRegex.test(' },
+];
+const lazyStringWidth = {
+  name: 'lazy-string-width',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
-      const code = await readFile(args.path, 'utf8');
-      if (!code.includes(EAGER_SEGMENTER) || code.split('segmenter.').length !== 2) throw new Error(`bundle: ${args.path} no longer uses its segmenter as this script expects; look again at the lazy-segmenter plugin`);
-      return { contents: code.replace(EAGER_SEGMENTER, LAZY_SEGMENTER), loader: 'js' };
+      let code = await readFile(args.path, 'utf8');
+      // Every copy has the segmenter; only the newest has the emoji expression.
+      if (!code.includes(LAZY_IN_STRING_WIDTH[0].eager)) throw new Error(`bundle: ${args.path} builds its segmenter other than this script expects; look again at the lazy-string-width plugin`);
+      for (const { name, eager, lazy, use } of LAZY_IN_STRING_WIDTH) {
+        if (!code.includes(eager)) continue;
+        if (code.split(`${name}.`).length !== code.split(use).length) throw new Error(`bundle: ${args.path} uses ${name} other than as ${use}; look again at the lazy-string-width plugin`);
+        code = code.replace(eager, lazy);
+      }
+      return { contents: code, loader: 'js' };
     });
   },
 };
@@ -90,7 +99,7 @@ const result = await build({
   banner: { js: "import { createRequire as tsvncCreateRequire } from 'node:module';\nconst require = tsvncCreateRequire(import.meta.url);" },
   // src/cli.ts reads package.json beside the sources, which the bundle does not have.
   define: { 'globalThis.TSVNC_VERSION': JSON.stringify(version) },
-  plugins: [lazyWinston, noHelpCache, lazySegmenter],
+  plugins: [lazyWinston, noHelpCache, lazyStringWidth],
 });
 const logChunk = Object.keys(result.metafile.outputs).find((out) => Object.keys(result.metafile.outputs[out].inputs).includes('src/log.ts'));
 if (logChunk === undefined) throw new Error('bundle: no output holds src/log.ts');
