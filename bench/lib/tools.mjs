@@ -108,8 +108,13 @@ export async function daemonPid() {
   return Number(/pid (\d+)/.exec(stdout)?.[1]);
 }
 
+/** Not a zombie; gone between two looks is gone. */
 export function alive(pid) {
-  return existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export async function waitFor(check, timeoutMs = 10_000, what = 'condition') {
