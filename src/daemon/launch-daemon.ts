@@ -9,10 +9,10 @@ export const READY_LINE = 'ready';
 /**
  * A long-lived daemon that mostly waits: optimised code buys it nothing, and
  * without the optimising compiler (lite mode) its heap stays small. Measured
- * with 50 desktops (bench/, memflags): 84 MB RSS without flags, 59 MB with
- * --lite-mode, and --max-semi-space-size=1 on top saves nothing more but
- * boots the daemon ~20 ms slower (more scavenges while it loads its code);
- * a start is the same under each. The systemd units pass the same flag.
+ * with 50 desktops (bench/, memflags): 83 MB RSS without flags, 58 MB with
+ * --lite-mode; --max-semi-space-size=1 on top of it saves nothing more, and
+ * boot and start times are the same under each within the noise of three
+ * runs. The systemd units pass the same flag.
  */
 const DAEMON_NODE_FLAGS = ['--lite-mode'];
 
