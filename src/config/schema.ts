@@ -32,6 +32,14 @@ export interface Config {
   autokill?: boolean;
   /** Xtigervnc options every session gets, before the command line's own. */
   serverArgs?: string[];
+  /** `start --slurm`'s defaults for sbatch's --partition, --time and --account. */
+  slurmPartition?: string;
+  slurmTime?: string;
+  slurmAccount?: string;
+  /** Further sbatch options every `start --slurm` passes, before the command line's own. */
+  slurmSbatchArgs?: string[];
+  /** Seconds `start --slurm` waits for its job to serve before it gives up. */
+  slurmQueueWait: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -44,6 +52,7 @@ export const DEFAULT_CONFIG: Config = {
   displayRange: [1, 99],
   logMaxBytes: DEFAULT_LOG_ROTATION.maxBytes,
   logKeep: DEFAULT_LOG_ROTATION.keep,
+  slurmQueueWait: 300,
 };
 
 /**

@@ -5,6 +5,7 @@ import { quote } from '../output/printable.js';
 import { MAX_DISPLAY, MAX_PORT } from '../display/display-number.js';
 import type { Config } from './schema.js';
 import { LOG_LEVELS, type Level } from '../log.js';
+import { parseAccount, parsePartition, parseQueueWait, parseSbatchArgs, parseTimeLimit } from '../model/slurm-options.js';
 
 /** Parses one value or throws a message that lists what is accepted. */
 export type ValueParser = (value: string) => Partial<Config>;
@@ -114,4 +115,9 @@ export const SETTINGS: Record<string, ValueParser> = {
   },
   'log-max-size': (value) => ({ logMaxBytes: size(value) }),
   'log-keep': (value) => ({ logKeep: count(value, 0, 100) }),
+  'slurm-partition': (value) => ({ slurmPartition: viaOption(parsePartition)(value) }),
+  'slurm-time': (value) => ({ slurmTime: viaOption(parseTimeLimit)(value) }),
+  'slurm-account': (value) => ({ slurmAccount: viaOption(parseAccount)(value) }),
+  'slurm-sbatch-args': (value) => ({ slurmSbatchArgs: viaOption(parseSbatchArgs)(value.split(/\s+/).filter(Boolean)) }),
+  'slurm-queue-wait': (value) => ({ slurmQueueWait: viaOption(parseQueueWait)(value) }),
 };

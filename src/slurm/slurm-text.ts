@@ -1,0 +1,38 @@
+import type { StartResult } from '../daemon/protocol.js';
+import type { SlurmStartResult } from './submit.js';
+import type { SlurmDesktop } from './slurm-list.js';
+import { table } from '../output/session-text.js';
+
+/**
+ * From the user's machine to the desktop, through the login node: a
+ * desktop that accepts local connections only (the default) is reached by
+ * ssh to its node through the login node (-J), where its port is
+ * localhost; one that listens on the node's addresses is reached from the
+ * login node itself.
+ */
+export function tunnelCommand(r: Pick<StartResult, 'rfbPort' | 'localhost'>, node: string, login: string): string {
+  return r.localhost ? `ssh -J ${login} -L ${r.rfbPort}:localhost:${r.rfbPort} ${node}` : `ssh -L ${r.rfbPort}:${node}:${r.rfbPort} ${login}`;
+}
+
+/** Viewers take host:N for port 5900+N and host::PORT for any other port. */
+function address(host: string, r: Pick<StartResult, 'display' | 'rfbPort'>): string {
+  return r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`;
+}
+
+export function slurmStartText(r: SlurmStartResult): string[] {
+  return [
+    `New desktop ${r.slurm.node}:${r.display} in Slurm job ${r.slurm.jobId} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`,
+    `Tunnel from your machine: ${r.tunnel}`,
+    `then connect a VNC viewer to ${address('localhost', r)}; tsvnc kill ${r.slurm.node}:${r.display} ends the job`,
+  ];
+}
+
+export function slurmListText(desktops: readonly SlurmDesktop[]): string[] {
+  if (desktops.length === 0) return [];
+  return table([
+    ['SLURM JOB', 'NODE', 'DESKTOP', 'STATE', 'TIME LEFT', 'NOTE'],
+    ...desktops.map((d) => [
+      d.slurm.jobId, d.slurm.node ?? '-', d.display === null ? '-' : `${d.slurm.node ?? d.host}:${d.display}`, d.state, d.slurm.timeLeft ?? '-', d.slurm.reason ?? '',
+    ]),
+  ]);
+}
