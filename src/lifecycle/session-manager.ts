@@ -84,6 +84,17 @@ export class SessionManager {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
   }
 
+  /** No session, listed or starting. */
+  isEmpty(): boolean {
+    return this.lifecycle.records().length === 0;
+  }
+
+  /** Ends every session, as `kill ':*'` does. */
+  async stopAll(): Promise<void> {
+    await this.loaded;
+    await this.kill('all', false);
+  }
+
   /** Stops watching; the sessions keep running for the next daemon. */
   close(): void {
     this.lifecycle.close();
