@@ -1,13 +1,16 @@
+import { TsvncError } from '../errors.js';
 import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import { printJson, printLines } from '../output/print.js';
+import { killOnSlurm } from '../slurm/kill-desktop.js';
 
 export const spec = {
-  command: 'kill <display>',
+  command: 'kill [display]',
   describe: "Stop a session (':*' for all of yours): its programs, its server, its files (exit 1 if it is not yours)",
-  display: { required: true, describe: "display, as :N, or ':*' for all" },
+  display: { required: false, describe: "display, as :N, or ':*' for all; NODE:N for a desktop of start --slurm" },
   options: {
+    job: { type: 'string', describe: 'cancel the Slurm job of a desktop of start --slurm, by its job id' },
     clean: { type: 'boolean', default: false, describe: 'also remove the session log' },
     json: { type: 'boolean', default: false, describe: 'print {killed: [N...]}' },
   },
@@ -19,6 +22,13 @@ export const builder = builderOf(spec);
 type Args = ArgsOf<typeof spec>;
 
 export async function handler(argv: Args): Promise<void> {
+  const slurm = await killOnSlurm(argv.display, argv.job);
+  if (slurm) {
+    if (argv.json) printJson(slurm);
+    else printLines([`killed Slurm job ${slurm.slurm.jobId}${slurm.killed.length > 0 ? ` (${slurm.slurm.node ?? ''}:${slurm.killed.join(',')})` : ''}`]);
+    return;
+  }
+  if (argv.display === undefined) throw new TsvncError('BAD_ARGUMENT', 'kill needs a display', "give it as :N, ':*' for all, or NODE:N or --job ID for a Slurm desktop");
   const text = String(argv.display);
   const target = text === ':*' || text === '*' ? 'all' : parseDisplay(text);
   const result = await callDaemon(await userStatePaths(), { op: 'kill', target, clean: argv.clean });

@@ -5,6 +5,8 @@ import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
+import { slurmDesktops } from '../slurm/slurm-list.js';
+import { slurmListText } from '../slurm/slurm-text.js';
 
 export const spec = {
   command: 'list [display]',
@@ -33,6 +35,7 @@ export async function handler(argv: Args): Promise<void> {
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
   const listed = idle ? [] : await callDaemon(paths, { op: 'list', all: argv.all });
   const sessions = listed.filter((s) => only === undefined || s.display === only);
-  if (argv.json) printJson(sessions);
-  else printLines(listText(sessions));
+  const slurm = only === undefined && !argv.all ? await slurmDesktops() : [];
+  if (argv.json) printJson([...sessions, ...slurm]);
+  else printLines([...(sessions.length > 0 || slurm.length === 0 ? listText(sessions) : []), ...slurmListText(slurm)]);
 }

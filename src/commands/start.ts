@@ -14,6 +14,9 @@ import { planText } from '../output/plan-text.js';
 import { planStart } from '../client-start/plan-start.js';
 import { findOld } from '../client-start/use-old.js';
 import { endingText, followSession } from '../client-start/foreground.js';
+import { startOnSlurm } from '../slurm/submit.js';
+import { slurmStartText } from '../slurm/slurm-text.js';
+import { writeConnectionFile } from '../slurm/connection-file.js';
 
 export const command = 'start [display]';
 export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
@@ -37,6 +40,14 @@ export function builder(yargs: Argv) {
     .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
     .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
+    .option('slurm', { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' })
+    .option('partition', { type: 'string', requiresArg: true, describe: "with --slurm: the job's partition (default: slurm-partition, else Slurm's default)" })
+    .option('time', { type: 'string', requiresArg: true, describe: "with --slurm: the job's time limit, e.g. 4:00:00 (default: slurm-time, else the partition's)" })
+    .option('account', { type: 'string', requiresArg: true, describe: 'with --slurm: the account the job is charged to (default: slurm-account)' })
+    .option('sbatch-arg', { type: 'string', array: true, requiresArg: true, describe: 'with --slurm: one more sbatch option, e.g. --sbatch-arg=--mem=8G (repeatable; after slurm-sbatch-args)' })
+    .option('queue-wait', { type: 'string', requiresArg: true, describe: 'with --slurm: seconds to wait for the job to serve (default: slurm-queue-wait, 300)' })
+    .option('cancel-pending', { type: 'boolean', default: false, describe: 'with --slurm: cancel the job if it is still queued after --queue-wait, instead of leaving it queued' })
+    .option('connection-file', { type: 'string', requiresArg: true, hidden: true, describe: "the batch job of --slurm: write where the desktop serves to this file, for the job's submitter" })
     .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
 }
 
@@ -78,6 +89,12 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
 
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
+  if (argv.slurm) {
+    const result = await startOnSlurm(req, { partition: argv.partition, time: argv.time, account: argv.account, sbatchArgs: argv.sbatchArg ?? [], queueWait: argv.queueWait, cancelPending: argv.cancelPending });
+    if (argv.json) printJson(result);
+    else printLines(slurmStartText(result));
+    return;
+  }
   if (argv.dryRun) {
     const plan = await planStart(req);
     if (argv.json) printJson(plan);
@@ -87,6 +104,7 @@ export async function handler(argv: Args): Promise<void> {
   const paths = await userStatePaths();
   const old = argv.useold ? await findOld(paths, req.display) : null;
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
+  if (argv.connectionFile !== undefined) await writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);
   else printLines(startText(result));
   if (argv.fg) {

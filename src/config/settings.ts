@@ -118,6 +118,6 @@ export const SETTINGS: Record<string, ValueParser> = {
   'slurm-partition': (value) => ({ slurmPartition: viaOption(parsePartition)(value) }),
   'slurm-time': (value) => ({ slurmTime: viaOption(parseTimeLimit)(value) }),
   'slurm-account': (value) => ({ slurmAccount: viaOption(parseAccount)(value) }),
-  'slurm-sbatch-args': (value) => ({ slurmSbatchArgs: viaOption(parseSbatchArgs)(value.split(/\s+/).filter(Boolean)) }),
+  'slurm-sbatch-args': (value) => ({ slurmSbatchArgs: viaOption((v) => parseSbatchArgs(v.split(/\s+/).filter(Boolean)))(value) }),
   'slurm-queue-wait': (value) => ({ slurmQueueWait: viaOption(parseQueueWait)(value) }),
 };

@@ -62,11 +62,12 @@ export function sbatchArgs(spec: JobSpec): string[] {
 
 /**
  * The batch script: tsvnc in the foreground, in place of the shell, so the
- * job lasts as long as the desktop and the desktop no longer than the job
- * (Slurm's SIGTERM at the end makes it stop the desktop).
+ * job lasts as long as the desktop; in the job's scope (its own daemon, in
+ * the job's session and process group), so the desktop lasts no longer
+ * than the job and Slurm's process tracking sees every process of it.
  */
 export function jobScript(spec: JobSpec): string {
-  const command = [...spec.tsvnc.map(shellWord), 'start', '--fg', '--connection-file', `"${connectionPath('$dir', '$SLURM_JOB_ID')}"`, ...startFlags(spec.start).map(shellWord)];
+  const command = [...spec.tsvnc.map(shellWord), 'start', '--scope', 'job', '--fg', '--connection-file', `"${connectionPath('$dir', '$SLURM_JOB_ID')}"`, ...startFlags(spec.start).map(shellWord)];
   return [
     '#!/bin/sh',
     '# A tsvnc desktop as a Slurm job (tsvnc start --slurm): its server and session',

@@ -35,7 +35,7 @@ async function run(program: keyof typeof BOUND_MS, args: readonly string[], inpu
     if (result.timedOut) {
       throw new TsvncError('DAEMON_UNAVAILABLE', `${program} did not answer within ${BOUND_MS[program] / 1000} s`, 'is the Slurm controller up? sinfo tells');
     }
-    throw new TsvncError('INTERNAL', `${program} could not run: ${result.message.split('\n')[0]}`);
+    throw new TsvncError('INTERNAL', `${program} could not run: ${String(result.message).split('\n')[0]}`);
   }
   return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -3,17 +3,6 @@ import type { SlurmStartResult } from './submit.js';
 import type { SlurmDesktop } from './slurm-list.js';
 import { table } from '../output/session-text.js';
 
-/**
- * From the user's machine to the desktop, through the login node: a
- * desktop that accepts local connections only (the default) is reached by
- * ssh to its node through the login node (-J), where its port is
- * localhost; one that listens on the node's addresses is reached from the
- * login node itself.
- */
-export function tunnelCommand(r: Pick<StartResult, 'rfbPort' | 'localhost'>, node: string, login: string): string {
-  return r.localhost ? `ssh -J ${login} -L ${r.rfbPort}:localhost:${r.rfbPort} ${node}` : `ssh -L ${r.rfbPort}:${node}:${r.rfbPort} ${login}`;
-}
-
 /** Viewers take host:N for port 5900+N and host::PORT for any other port. */
 function address(host: string, r: Pick<StartResult, 'display' | 'rfbPort'>): string {
   return r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`;

@@ -65,6 +65,6 @@ export function parseSbatchId(stdout: string): string | null {
 export function sbatchRefusal(stderr: string): string {
   const errors = stderr.split('\n').map((l) => /^sbatch: error: (.+)$/.exec(l.trim())?.[1]).filter((l): l is string => !!l);
   const verdict = /^Batch job submission failed: /;
-  const reason = errors.findLast((l) => !verdict.test(l)) ?? errors.at(-1)?.replace(verdict, '');
+  const reason = errors.filter((l) => !verdict.test(l)).at(-1) ?? errors.at(-1)?.replace(verdict, '');
   return reason ?? (stderr.trim().split('\n').at(-1) || 'no reason given');
 }

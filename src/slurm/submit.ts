@@ -13,7 +13,6 @@ import { jobScript, sbatchArgs, type JobSpec } from './job-script.js';
 import { slurmCommands, type SlurmCommands } from './slurm-commands.js';
 import { cancelJob } from './cancel-job.js';
 import { waitForDesktop, type WaitOutcome } from './wait-for-desktop.js';
-import { tunnelCommand } from './slurm-text.js';
 import type { SlurmJob } from './squeue.js';
 
 /** `start --slurm`'s own options as the command line gave them: checked here, over the configured defaults. */
@@ -97,6 +96,17 @@ async function failure(dir: string, jobId: string, outcome: Exclude<WaitOutcome,
     case 'ended':
       return new TsvncError('JOB_FAILED', `${job} ended${stateOf(outcome.job ?? ended)} before its desktop served${said}`, 'fix what its output says, then start again');
   }
+}
+
+/**
+ * From the user's machine to the desktop, through the login node: a
+ * desktop that accepts local connections only (the default) is reached by
+ * ssh to its node through the login node (-J), where its port is
+ * localhost; one that listens on the node's addresses is reached from the
+ * login node itself.
+ */
+export function tunnelCommand(r: Pick<StartResult, 'rfbPort' | 'localhost'>, node: string, login: string): string {
+  return r.localhost ? `ssh -J ${login} -L ${r.rfbPort}:localhost:${r.rfbPort} ${node}` : `ssh -L ${r.rfbPort}:${node}:${r.rfbPort} ${login}`;
 }
 
 const reasonOf = (job: SlurmJob): string => (job.reason ? ` (${job.reason})` : '');
