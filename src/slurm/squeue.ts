@@ -32,7 +32,9 @@ export function phaseOf(state: string): JobPhase {
   return 'ended';
 }
 
-const field = (text: string | undefined): string | null => (text === undefined || text === '' || text === 'None' || text === '(null)' ? null : text);
+/** squeue's words for nothing; INVALID is the time left of a job past its limit. */
+const NOTHING = new Set(['', 'None', '(null)', 'INVALID']);
+const field = (text: string | undefined): string | null => (text === undefined || NOTHING.has(text) ? null : text);
 
 /** squeue's lines in SQUEUE_FORMAT; lines of any other shape are skipped. */
 export function parseSqueue(stdout: string): SlurmJob[] {
