@@ -61,10 +61,13 @@ export function sbatchArgs(spec: JobSpec): string[] {
 }
 
 /**
- * The batch script: tsvnc in the foreground, in place of the shell, so the
- * job lasts as long as the desktop; in the job's scope (its own daemon, in
- * the job's session and process group), so the desktop lasts no longer
- * than the job and Slurm's process tracking sees every process of it.
+ * The batch script: tsvnc in the foreground, in the job's scope (its own
+ * daemon, in the job's session and process group), so the job lasts as
+ * long as the desktop, the desktop no longer than the job, and Slurm's
+ * process tracking sees every process of it. Slurm kills what is left of a
+ * job as soon as its script ends, so the script outlives the desktop's own
+ * shutdown: a TERM (the job's end) only ends the wait, and the rest of the
+ * process group gets up to 30 s to release the display.
  */
 export function jobScript(spec: JobSpec): string {
   const command = [...spec.tsvnc.map(shellWord), 'start', '--scope', 'job', '--fg', '--connection-file', `"${connectionPath('$dir', '$SLURM_JOB_ID')}"`, ...startFlags(spec.start).map(shellWord)];
@@ -73,7 +76,12 @@ export function jobScript(spec: JobSpec): string {
     '# A tsvnc desktop as a Slurm job (tsvnc start --slurm): its server and session',
     '# program run inside this job and end with it.',
     `dir=${shellWord(spec.dir)}`,
-    `exec ${command.join(' ')}`,
+    'trap : TERM INT HUP',
+    command.join(' '),
+    'status=$?',
+    'i=0',
+    'while [ $i -lt 300 ] && [ "$(pgrep -c -g $$)" -gt 1 ]; do sleep 0.1; i=$((i + 1)); done',
+    'exit $status',
     '',
   ].join('\n');
 }

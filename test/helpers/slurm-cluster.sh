@@ -64,7 +64,7 @@ SchedulerType=sched/builtin
 SchedulerParameters=batch_sched_delay=0
 ReturnToService=2
 SlurmdParameters=config_overrides
-KillWait=2
+KillWait=10
 MpiDefault=none
 StateSaveLocation=$SLURM_DIR/state
 SlurmdSpoolDir=$SLURM_DIR/spool

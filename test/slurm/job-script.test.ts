@@ -45,16 +45,31 @@ describe("the batch job of start --slurm", () => {
     assert.deepEqual(startFlags({ noXstartup: false, insecure: false, extraArgs: [], env: { SECRET: 'x' }, umask: 0o22 }), [], 'the environment and umask travel with sbatch');
   });
 
-  it('runs tsvnc in the foreground, in the job scope, in place of the shell, writing to the job id\'s connection file', () => {
+  it("runs tsvnc in the foreground, in the job scope, writing to the job id's connection file, then outlives the rest of the desktop", () => {
     const script = jobScript(SPEC);
     assert.equal(script, [
       '#!/bin/sh',
       '# A tsvnc desktop as a Slurm job (tsvnc start --slurm): its server and session',
       '# program run inside this job and end with it.',
       'dir=/home/ann/.vnc/slurm-desktops',
-      'exec /usr/bin/node /usr/lib/tsvnc/dist/src/cli.js start --scope job --fg --connection-file "$dir/$SLURM_JOB_ID.json" --geometry 800x600 --no-xstartup',
+      'trap : TERM INT HUP',
+      '/usr/bin/node /usr/lib/tsvnc/dist/src/cli.js start --scope job --fg --connection-file "$dir/$SLURM_JOB_ID.json" --geometry 800x600 --no-xstartup',
+      'status=$?',
+      'i=0',
+      'while [ $i -lt 300 ] && [ "$(pgrep -c -g $$)" -gt 1 ]; do sleep 0.1; i=$((i + 1)); done',
+      'exit $status',
       '',
     ].join('\n'));
+  });
+
+  it("the script's shell waits for what is left of its process group, and only for that, and ends with tsvnc's status", async () => {
+    const { execa } = await import('execa');
+    const script = jobScript({ ...SPEC, tsvnc: ['sh', '-c', 'sleep 0.5 & exit 3', 'tsvnc'] });
+    const started = Date.now();
+    // setsid: a process group of its own, as slurmstepd gives a batch script.
+    const ran = await execa('setsid', ['-w', 'sh', '-c', script], { reject: false, env: { SLURM_JOB_ID: '1' } });
+    assert.equal(ran.exitCode, 3);
+    assert.ok(Date.now() - started >= 450, 'it waited for the sleep the desktop left');
   });
 
   it('quotes what the shell would read otherwise', () => {
