@@ -14,7 +14,7 @@ import { planText } from '../output/plan-text.js';
 import { planStart } from '../client-start/plan-start.js';
 import { findOld } from '../client-start/use-old.js';
 import { endingText, followSession } from '../client-start/foreground.js';
-import { startOnSlurm } from '../slurm/submit.js';
+import { slurmOptions, startOnSlurm } from '../slurm/submit.js';
 import { slurmStartText } from '../slurm/slurm-text.js';
 import { writeConnectionFile } from '../slurm/connection-file.js';
 
@@ -89,8 +89,9 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
 
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
-  if (argv.slurm) {
-    const result = await startOnSlurm(req, { partition: argv.partition, time: argv.time, account: argv.account, sbatchArgs: argv.sbatchArg ?? [], queueWait: argv.queueWait, cancelPending: argv.cancelPending });
+  const slurm = slurmOptions(argv);
+  if (slurm) {
+    const result = await startOnSlurm(req, slurm);
     if (argv.json) printJson(result);
     else printLines(slurmStartText(result));
     return;

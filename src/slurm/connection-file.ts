@@ -29,7 +29,7 @@ export function jobDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homeOf(env), '.vnc', 'slurm-desktops');
 }
 
-export const markerPath = (dir: string, jobId: string): string => join(dir, `${jobId}.job`);
+const markerPath = (dir: string, jobId: string): string => join(dir, `${jobId}.job`);
 export const connectionPath = (dir: string, jobId: string): string => join(dir, `${jobId}.json`);
 export const outputPath = (dir: string, jobId: string): string => join(dir, `${jobId}.out`);
 

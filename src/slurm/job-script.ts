@@ -3,7 +3,7 @@ import { shellWord } from '../output/shell-word.js';
 import { connectionPath, outputPath } from './connection-file.js';
 
 /** The job's name in squeue: how a user tells a desktop among their jobs. */
-export const JOB_NAME = 'tsvnc-desktop';
+const JOB_NAME = 'tsvnc-desktop';
 
 export interface JobSpec {
   /** How the job runs tsvnc: this very program (node and its script), by absolute path. */

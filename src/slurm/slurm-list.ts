@@ -16,7 +16,7 @@ export interface SlurmDesktop {
   slurm: { jobId: string; node: string | null; jobState: string | null; timeLeft: string | null; reason: string | null };
 }
 
-export function desktopOf(jobId: string, job: SlurmJob | null, connection: Connection | null): SlurmDesktop {
+function desktopOf(jobId: string, job: SlurmJob | null, connection: Connection | null): SlurmDesktop {
   const phase = job?.phase ?? 'ended';
   const state = phase === 'pending' ? 'pending' : phase === 'running' ? (connection ? 'running' : 'starting') : 'ended';
   const serving = state === 'running' ? connection?.result : undefined;
