@@ -10,6 +10,7 @@ export const spec = {
   options: {
     clean: { type: 'boolean', default: false, describe: 'also remove the session log' },
     json: { type: 'boolean', default: false, describe: 'print {killed: [N...]}' },
+    format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver -kill prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
   },
 } as const satisfies CommandSpec;
 
@@ -21,7 +22,13 @@ type Args = ArgsOf<typeof spec>;
 export async function handler(argv: Args): Promise<void> {
   const text = String(argv.display);
   const target = text === ':*' || text === '*' ? 'all' : parseDisplay(text);
-  const result = await callDaemon(await userStatePaths(), { op: 'kill', target, clean: argv.clean });
+  const paths = await userStatePaths();
+  // vncserver names the server it stopped, and whether it was still alive: known only before.
+  const before = argv.format === 'vncserver' ? await callDaemon(paths, { op: 'list' }) : [];
+  const result = await callDaemon(paths, { op: 'kill', target, clean: argv.clean });
   if (argv.json) printJson(result);
-  else printLines(result.killed.length === 0 ? ['no sessions to kill'] : result.killed.map((n) => `killed :${n}`));
+  else if (argv.format === 'vncserver') {
+    const stopped = result.killed.map((display) => ({ display, pid: before.find((s) => s.display === display && s.state === 'running')?.pid ?? null }));
+    await (await import('../client-start/wrapper-output.js')).printWrapperKill(stopped);
+  } else printLines(result.killed.length === 0 ? ['no sessions to kill'] : result.killed.map((n) => `killed :${n}`));
 }

@@ -13,6 +13,7 @@ export const spec = {
   options: {
     all: { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" },
     json: { type: 'boolean', default: false, describe: 'print a JSON array' },
+    format: { type: 'string', choices: ['vncserver', 'sessionlist'], describe: "vncserver: vncserver -list's table (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc); sessionlist: TurboVNC's -sessionlist line" },
   },
 } as const satisfies CommandSpec;
 
@@ -34,5 +35,6 @@ export async function handler(argv: Args): Promise<void> {
   const listed = idle ? [] : await callDaemon(paths, { op: 'list', all: argv.all });
   const sessions = listed.filter((s) => only === undefined || s.display === only);
   if (argv.json) printJson(sessions);
+  else if (argv.format !== undefined) await (await import('../client-start/wrapper-output.js')).printWrapperList(sessions, argv.format === 'sessionlist');
   else printLines(listText(sessions));
 }
