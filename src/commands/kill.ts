@@ -13,6 +13,7 @@ export const spec = {
     job: { type: 'string', describe: 'cancel the Slurm job of a desktop of start --slurm, by its job id' },
     clean: { type: 'boolean', default: false, describe: 'also remove the session log' },
     json: { type: 'boolean', default: false, describe: 'print {killed: [N...]}' },
+    format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver -kill prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
   },
 } as const satisfies CommandSpec;
 
@@ -31,7 +32,13 @@ export async function handler(argv: Args): Promise<void> {
   if (argv.display === undefined) throw new TsvncError('BAD_ARGUMENT', 'kill needs a display', "give it as :N, ':*' for all, or NODE:N or --job ID for a Slurm desktop");
   const text = String(argv.display);
   const target = text === ':*' || text === '*' ? 'all' : parseDisplay(text);
-  const result = await callDaemon(await userStatePaths(), { op: 'kill', target, clean: argv.clean });
+  const paths = await userStatePaths();
+  // vncserver names the server it stopped, and whether it was still alive: known only before.
+  const before = argv.format === 'vncserver' ? await callDaemon(paths, { op: 'list' }) : [];
+  const result = await callDaemon(paths, { op: 'kill', target, clean: argv.clean });
   if (argv.json) printJson(result);
-  else printLines(result.killed.length === 0 ? ['no sessions to kill'] : result.killed.map((n) => `killed :${n}`));
+  else if (argv.format === 'vncserver') {
+    const stopped = result.killed.map((display) => ({ display, pid: before.find((s) => s.display === display && s.state === 'running')?.pid ?? null }));
+    await (await import('../client-start/wrapper-output.js')).printWrapperKill(stopped);
+  } else printLines(result.killed.length === 0 ? ['no sessions to kill'] : result.killed.map((n) => `killed :${n}`));
 }

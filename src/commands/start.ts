@@ -7,7 +7,9 @@ import { resolveOptions } from '../session/start-options.js';
 import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
 import { parsePort } from '../model/option-validators.js';
+import { resolve } from 'node:path';
 import { quote } from '../output/printable.js';
+import { printWrapperStart } from '../client-start/wrapper-output.js';
 import { startText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { planText } from '../output/plan-text.js';
@@ -40,6 +42,10 @@ export function builder(yargs: Argv) {
     .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
     .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
+    .option('password-file', { type: 'string', requiresArg: true, describe: 'VNC password file (as vncpasswd -f writes it) instead of ~/.vnc/passwd' })
+    .option('log-file', { type: 'string', requiresArg: true, describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" })
+    .option('idle-timeout', { type: 'string', requiresArg: true, describe: 'end the desktop after this many seconds without a viewer' })
+    .option('format', { choices: ['vncserver'] as const, requiresArg: true, describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" })
     .option('slurm', { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' })
     .option('partition', { type: 'string', requiresArg: true, describe: "with --slurm: the job's partition (default: slurm-partition, else Slurm's default)" })
     .option('time', { type: 'string', requiresArg: true, describe: "with --slurm: the job's time limit, e.g. 4:00:00 (default: slurm-time, else the partition's)" })
@@ -81,6 +87,10 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.restart !== undefined) req.restart = argv.restart;
   if (argv.restartLimit !== undefined) req.restartLimit = wholeNumber('--restart-limit', argv.restartLimit, 'give a number of failures from 1 to 1000');
   if (argv.restartWindow !== undefined) req.restartWindow = wholeNumber('--restart-window', argv.restartWindow, 'give seconds from 1 to 86400');
+  // The daemon runs elsewhere: paths are the caller's, from the caller's directory.
+  if (argv.passwordFile !== undefined) req.passwordFile = resolve(argv.passwordFile);
+  if (argv.logFile !== undefined) req.logFile = resolve(argv.logFile);
+  if (argv.idleTimeout !== undefined) req.idleTimeout = wholeNumber('--idle-timeout', argv.idleTimeout, 'give seconds from 1 to 604800');
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
   const { request, config } = applyConfig(req, await loadLayers());
   resolveOptions(request, request.display ?? 0, '', null, config.restart);
@@ -107,6 +117,7 @@ export async function handler(argv: Args): Promise<void> {
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
   if (argv.connectionFile !== undefined) await writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);
+  else if (argv.format === 'vncserver') await printWrapperStart(result);
   else printLines(startText(result));
   if (argv.fg) {
     const ending = await followSession(paths, result);

@@ -48,7 +48,7 @@ export class SessionManager {
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
       record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host), binary, env: req.env, home, host: this.host }, this.paths),
     }, log);
-    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost };
+    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options };
   }
 
   list() {

@@ -41,7 +41,7 @@ export interface Started {
 export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
   return {
     display: l.display, state: 'starting', options: l.options, server: null, program: null,
-    log: sessionLogPath(l.home, l.host, l.display),
+    log: l.options.logFile ?? sessionLogPath(l.home, l.host, l.display),
     authFile: `${paths.sessions}/${l.display}.xauth`,
     xauthority: userXauthorityPath(l.env),
     startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
@@ -68,7 +68,8 @@ export async function startSession(record: SessionRecord, host: string, persist:
   let merged: Promise<void> | null = null;
   let x: XConnection | null = null;
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
-  const truncate = await rotateLog(record.log, !restart, options.logRotation);
+  // A log the caller named is theirs to keep: appended to, never rotated.
+  const truncate = options.logFile === undefined && (await rotateLog(record.log, !restart, options.logRotation));
   const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (truncate ? constants.O_TRUNC : 0), 0o600);
   // Everything this session starts carries its tag, so whatever it leaves (even after a daemon died before recording it) can be found.
   const env = { ...record.env, [TAG_VARIABLE]: record.tag };

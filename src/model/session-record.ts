@@ -25,6 +25,12 @@ export interface SessionOptions {
   logRotation?: LogRotation;
   /** The starting command's umask, for the server and the session program; absent: the daemon's. */
   umask?: number;
+  /** The password file given for this desktop; absent: ~/.vnc/passwd. */
+  passwordFile?: string;
+  /** The server's log file given for this desktop; absent: ~/.vnc/HOST:N.log, rotated. */
+  logFile?: string;
+  /** Seconds without a viewer after which the server ends the desktop; absent: never. */
+  idleTimeout?: number;
 }
 
 /** One session as the daemon keeps it, and as `sessions/<N>.json` stores it. */

@@ -42,6 +42,9 @@ export function startFlags(req: StartRequest): string[] {
   add('restart', req.restart);
   add('restart-limit', req.restartLimit);
   add('restart-window', req.restartWindow);
+  add('password-file', req.passwordFile);
+  add('log-file', req.logFile);
+  add('idle-timeout', req.idleTimeout);
   if (req.insecure) flags.push('--insecure');
   if (req.extraArgs.length > 0) flags.push('--', ...req.extraArgs);
   return flags;

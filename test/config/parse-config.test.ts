@@ -74,6 +74,7 @@ test('every key in the schema is accepted', () => {
     'server-args': '-AlwaysShared',
     'log-max-size': '1M',
     'log-keep': '2',
+    'vncserver-output': 'turbovnc',
   };
   for (const key of Object.keys(SETTINGS)) {
     assert.ok(key in samples, `no sample value for new setting ${key}`);

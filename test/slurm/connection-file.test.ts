@@ -7,11 +7,9 @@ import {
   connectionPath, ensureJobDir, lastOutputLines, outputPath, readConnection, removeJobFiles, submittedJobs, writeConnectionFile, writeMarker,
 } from '../../src/slurm/connection-file.js';
 import type { StartResult } from '../../src/daemon/protocol.js';
+import { startResult } from './fixtures.js';
 
-const RESULT: StartResult = {
-  display: 2, state: 'running', pid: 4242, rfbPort: 5902, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 0, restarts: 0, lastExit: null, reason: null,
-  log: '/home/ann/.vnc/node3:2.log', host: 'node3.cluster', localhost: true,
-};
+const RESULT: StartResult = startResult(2, 'node3.cluster');
 const JOB_ENV = { SLURM_JOB_ID: '31', SLURMD_NODENAME: 'node3' };
 
 describe("a Slurm desktop's files in the home", () => {

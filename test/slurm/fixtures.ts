@@ -1,3 +1,4 @@
+import type { StartResult } from '../../src/daemon/protocol.js';
 /**
  * Output of Slurm 22.05.8 (Debian 12's slurm-client), captured from the
  * tests' single-node cluster (test/helpers/slurm-cluster.sh), with
@@ -42,3 +43,15 @@ export const SQUEUE_TIMEOUT = `1|PENDING|None||1:00
 1|RUNNING|None|vm|INVALID
 1|TIMEOUT|TimeLimit|vm|INVALID
 `;
+
+/** What a job's `tsvnc start` answered, as its connection file carries it. */
+export function startResult(display: number, host = 'vm'): StartResult {
+  return {
+    display, state: 'running', pid: 400 + display, rfbPort: 5900 + display, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 0, restarts: 0,
+    lastExit: null, reason: null, log: `/home/ann/.vnc/${host}:${display}.log`, host, localhost: true,
+    options: {
+      geometry: '1920x1080', depth: 24, desktop: `${host}:${display} (ann)`, localhost: true, securityTypes: ['VncAuth'], rfbPort: 5900 + display,
+      xstartup: null, autokill: true, extraArgs: [], restart: { mode: 'on-failure', limit: 5, windowSeconds: 60 },
+    },
+  };
+}

@@ -6,12 +6,10 @@ import { connectionPath, ensureJobDir, jobDir, outputPath, writeConnectionFile, 
 import { cancelJob } from '../../src/slurm/cancel-job.js';
 import { killOnSlurm } from '../../src/slurm/kill-desktop.js';
 import type { StartResult } from '../../src/daemon/protocol.js';
+import { startResult } from './fixtures.js';
 import { fakeSlurm } from './fake-slurm.js';
 
-const RESULT: StartResult = {
-  display: 3, state: 'running', pid: 12, rfbPort: 5903, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 5, restarts: 0, lastExit: null, reason: null,
-  log: '/home/ann/.vnc/node7.cluster:3.log', host: 'node7.cluster', localhost: true,
-};
+const RESULT: StartResult = startResult(3, 'node7.cluster');
 
 function fakeClock() {
   let now = 0;

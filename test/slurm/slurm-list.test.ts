@@ -5,13 +5,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { connectionPath, writeConnectionFile, writeMarker } from '../../src/slurm/connection-file.js';
 import { slurmDesktops } from '../../src/slurm/slurm-list.js';
 import { slurmListText } from '../../src/slurm/slurm-text.js';
-import type { StartResult } from '../../src/daemon/protocol.js';
+import { startResult } from './fixtures.js';
 import { fakeSlurm } from './fake-slurm.js';
 
-const result = (display: number): StartResult => ({
-  display, state: 'running', pid: 400 + display, rfbPort: 5900 + display, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 5, restarts: 0,
-  lastExit: null, reason: null, log: `/home/ann/.vnc/vm:${display}.log`, host: 'vm', localhost: true,
-});
+const result = (display: number) => startResult(display);
 
 describe('list: the Slurm desktops beside the local ones', () => {
   it('shows each submitted job: queued and why, starting, serving on its node with its display and time left, or ended (then its files go)', async (t) => {
