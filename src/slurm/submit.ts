@@ -71,10 +71,16 @@ export async function startOnSlurm(req: StartRequest, options: SlurmStartOptions
   let jobId: string;
   try {
     jobId = await commands.sbatch(sbatchArgs(spec), jobScript(spec));
-    await writeMarker(spec.dir, jobId);
   } catch (error) {
     // Only when empty: the desktops of other jobs live there too.
     await rmdir(spec.dir).catch(() => undefined);
+    throw error;
+  }
+  try {
+    await writeMarker(spec.dir, jobId);
+  } catch (error) {
+    // Unmarked, list and kill would never know of it.
+    await commands.scancel(jobId).catch(() => undefined);
     throw error;
   }
   logger.warn(`submitted Slurm job ${jobId}`);

@@ -69,11 +69,23 @@ function checkRound(run: Awaited<ReturnType<typeof sandbox>>, user: string): voi
 }
 
 describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { skip: slurmUnavailable, concurrency: true }, () => {
-  it('as root: a desktop in a batch job that a VNC client reaches, that Slurm tracks, that list shows and kill NODE:N ends', async () => {
+  it('as root: a desktop in a batch job that a VNC client reaches, that Slurm tracks, that list shows and kill NODE:N ends; one scancelled behind its back is listed as ended', async () => {
     const run = await sandbox(`${SETUP}
       set_passwd
-      ${round('', '/tmp/home')}`, { timeoutMs: 120_000 });
+      ${round('', '/tmp/home')}
+      step again tsvnc start --slurm --json
+      scancel "$(squeue -h -o %i)"
+      slurm_wait 30 slurm_queue_empty
+      step ended tsvnc list --json
+      step ended_left left /tmp/home
+      step ended_after tsvnc list --json`, { timeoutMs: 120_000 });
     checkRound(run, 'root');
+    assert.equal(run.step('again').code, 0, run.stderr);
+    const again = run.json<SlurmStartResult>('again');
+    assert.deepEqual(run.json<SlurmDesktop[]>('ended').map((d) => [d.slurm.jobId, d.state, d.slurm.jobState]), [[again.slurm.jobId, 'ended', 'CANCELLED']],
+      'a job cancelled behind tsvnc\'s back is listed as ended');
+    assert.equal(run.step('ended_left').out, '', 'its desktop went with the job, and list removed its files');
+    assert.deepEqual(run.json('ended_after'), []);
   });
 
   it('as an ordinary user: the same, the job and every process of it the user\'s', async () => {
@@ -97,7 +109,7 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
     assert.equal(run.step('left_job').out, '');
   });
 
-  it('bad cases, one line each, non-zero, nothing left: no Slurm, no such partition, a job that fails before serving, one still queued', async () => {
+  it('bad cases, one line each, non-zero, nothing left: no Slurm, no such partition, a job that fails before serving, one still queued, a wait interrupted', async () => {
     const run = await sandbox(`${SETUP}
       set_passwd
       step noslurm env PATH=/nonexistent "$(command -v node)" "$TSVNC_ROOT/dist/src/cli.js" start --slurm
@@ -112,6 +124,14 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
       QUEUED=$(squeue -h -t PD -o %i)
       step queued_kill tsvnc kill --job "$QUEUED"
       step cancelled tsvnc start --slurm --queue-wait 2 --cancel-pending
+      $TSVNC start --slurm --queue-wait 60 2>/tmp/home/interrupted.err &
+      WAITING=$!
+      slurm_wait 30 bash -c 'grep -q "is queued" /tmp/home/interrupted.err'
+      kill -TERM $WAITING
+      wait $WAITING
+      step interrupted_code echo $?
+      step interrupted cat /tmp/home/interrupted.err
+      rm /tmp/home/interrupted.err
       scancel "$FILLER"
       slurm_wait 30 slurm_queue_empty
       step cancelled_left left /tmp/home`, { timeoutMs: 150_000 });
@@ -131,6 +151,8 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
     assert.deepEqual(queued.map((d) => [d.state, d.display, d.slurm.reason]), [['pending', null, 'Resources']]);
     assert.equal(run.step('queued_kill').code, 0, run.stderr);
     oneLine('cancelled', 1, /^tsvnc: Slurm job \d+ was still queued \(Resources\): cancelled it/);
+    assert.equal(run.step('interrupted_code').out, '1');
+    assert.match(run.step('interrupted').out, /^tsvnc: interrupted: cancelled Slurm job \d+$/m);
     for (const name of ['noslurm_left', 'partition_left', 'fails_left', 'cancelled_left']) assert.equal(run.step(name).out, '', `${name}: nothing left behind`);
   });
 });
