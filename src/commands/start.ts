@@ -16,7 +16,8 @@ import { planText } from '../output/plan-text.js';
 import { planStart } from '../client-start/plan-start.js';
 import { findOld } from '../client-start/use-old.js';
 import { endingText, followSession } from '../client-start/foreground.js';
-import { slurmOptions, startOnSlurm } from '../slurm/submit.js';
+import { startOnSlurm } from '../slurm/submit.js';
+import { slurmOptions } from '../slurm/slurm-args.js';
 import { slurmStartText } from '../slurm/slurm-text.js';
 import { writeConnectionFile } from '../slurm/connection-file.js';
 

@@ -4,50 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { realpathSync } from 'node:fs';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
-import { loadLayers } from '../config/load-config.js';
+import { loadLayers, MANDATORY_CONFIG } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
 import { homeOf } from '../state/state-dir.js';
 import type { StartRequest, StartResult } from '../daemon/protocol.js';
 import { parseAccount, parsePartition, parseQueueWait, parseSbatchArgs, parseTimeLimit } from '../model/slurm-options.js';
+import type { SlurmStartOptions } from './slurm-args.js';
 import { ensureJobDir, jobDir, lastOutputLines, readConnection, writeMarker } from './connection-file.js';
 import { jobScript, sbatchArgs, type JobSpec } from './job-script.js';
 import { slurmCommands, type SlurmCommands } from './slurm-commands.js';
 import { cancelJob } from './cancel-job.js';
 import { waitForDesktop, type WaitOutcome } from './wait-for-desktop.js';
 import type { SlurmJob } from './squeue.js';
-
-/** `start --slurm`'s own options as the command line gave them: checked here, over the configured defaults. */
-export interface SlurmStartOptions {
-  partition?: string | undefined;
-  time?: string | undefined;
-  account?: string | undefined;
-  sbatchArgs: readonly string[];
-  queueWait?: string | undefined;
-  cancelPending: boolean;
-}
-
-/** `start`'s arguments as far as they concern Slurm. */
-interface SlurmArgs {
-  slurm: boolean;
-  partition?: string | undefined;
-  time?: string | undefined;
-  account?: string | undefined;
-  sbatchArg?: string[] | undefined;
-  queueWait?: string | undefined;
-  cancelPending: boolean;
-  dryRun: boolean;
-}
-
-/** The options of `start --slurm`, or null for a local start; one of them without --slurm is a mistake, not something to ignore. */
-export function slurmOptions(args: SlurmArgs): SlurmStartOptions | null {
-  const given = { partition: args.partition, time: args.time, account: args.account, 'sbatch-arg': args.sbatchArg, 'queue-wait': args.queueWait, 'cancel-pending': args.cancelPending || undefined };
-  if (!args.slurm) {
-    const stray = Object.entries(given).find(([, value]) => value !== undefined);
-    if (stray) throw new TsvncError('BAD_ARGUMENT', `--${stray[0]} is an option of start --slurm`, 'add --slurm, or leave it out');
-    return null;
-  }
-  if (args.dryRun) throw new TsvncError('BAD_ARGUMENT', '--dry-run does not apply to start --slurm', 'leave out one of them');
-  return { partition: args.partition, time: args.time, account: args.account, sbatchArgs: args.sbatchArg ?? [], queueWait: args.queueWait, cancelPending: args.cancelPending };
-}
 
 export interface SlurmStartResult extends StartResult {
   slurm: { jobId: string; node: string };
@@ -66,7 +34,7 @@ const START_BOUND_MS = 180_000;
  */
 export async function startOnSlurm(req: StartRequest, options: SlurmStartOptions, commands: SlurmCommands = slurmCommands): Promise<SlurmStartResult> {
   const spec = await jobSpec(req, options);
-  const queueMs = (options.queueWait === undefined ? spec.queueWait : parseQueueWait(options.queueWait)) * 1000;
+  const queueMs = spec.queueWait * 1000;
   await ensureJobDir(spec.dir);
   let jobId: string;
   try {
@@ -144,18 +112,23 @@ const stateOf = (job: SlurmJob | null): string => (job ? ` (${job.state})` : '')
 
 async function jobSpec(req: StartRequest, options: SlurmStartOptions): Promise<JobSpec & { queueWait: number }> {
   const { base, mandatory } = await loadLayers();
-  // The command line over the user's files, the admin's mandatory file over both; sbatch options add up in that order.
-  const pick = (given: string | undefined, parse: (v: string) => string, key: 'slurmPartition' | 'slurmTime' | 'slurmAccount') => mandatory[key] ?? (given === undefined ? undefined : parse(given)) ?? base[key];
+  // The command line over the user's files, the admin's mandatory file over both, as for a local start; sbatch options add up in that order.
+  const pick = <K extends 'slurmPartition' | 'slurmTime' | 'slurmAccount' | 'slurmQueueWait'>(option: string, given: string | undefined, parse: (v: string) => Config[K], key: K): Config[K] => {
+    const enforced = mandatory[key];
+    if (enforced === undefined) return given === undefined ? base[key] : parse(given);
+    if (given !== undefined) logger.warn(`--${option} ${given} ignored: ${MANDATORY_CONFIG} sets ${option === 'queue-wait' ? 'slurm-queue-wait' : `slurm-${option}`} = ${String(enforced)}`);
+    return enforced;
+  };
   const home = homeOf(process.env);
   return {
     tsvnc: [process.execPath, realpathSync(process.argv[1] ?? '')],
     home,
     dir: jobDir(process.env),
     start: req,
-    partition: pick(options.partition, parsePartition, 'slurmPartition'),
-    time: pick(options.time, parseTimeLimit, 'slurmTime'),
-    account: pick(options.account, parseAccount, 'slurmAccount'),
+    partition: pick('partition', options.partition, parsePartition, 'slurmPartition'),
+    time: pick('time', options.time, parseTimeLimit, 'slurmTime'),
+    account: pick('account', options.account, parseAccount, 'slurmAccount'),
     sbatchArgs: [...(base.slurmSbatchArgs ?? []), ...parseSbatchArgs(options.sbatchArgs), ...(mandatory.slurmSbatchArgs ?? [])],
-    queueWait: mandatory.slurmQueueWait ?? base.slurmQueueWait,
+    queueWait: pick('queue-wait', options.queueWait, parseQueueWait, 'slurmQueueWait'),
   };
 }

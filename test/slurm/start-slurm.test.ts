@@ -31,6 +31,7 @@ function round(as: string, home: string): string {
   return `
       step start ${as} $TSVNC start --slurm --json
       JOB=$(squeue -h -o %i | head -1)
+      step limit squeue -h -o '%l %k'
       step pids desktop_pids
       step listpids listpids "$JOB"
       step snapshot ${as} timeout 20 ${SNAPSHOT} -passwd ${home}/.vnc/passwd localhost:1 ${home}/snap.jpg
@@ -59,7 +60,7 @@ function checkRound(run: Awaited<ReturnType<typeof sandbox>>, user: string): voi
   assert.equal(run.step('snapshot').code, 0, 'a VNC client reaches the desktop');
   const listed = run.json<SlurmDesktop[]>('list').filter((d) => 'slurm' in d);
   assert.deepEqual(listed.map((d) => [d.slurm.jobId, d.state, d.display, d.slurm.node, d.pid]), [[started.slurm.jobId, 'running', 1, started.slurm.node, started.pid]]);
-  assert.match(run.step('list_text').out, new RegExp(`^${started.slurm.jobId} +${started.slurm.node} +${started.slurm.node}:1 +running +UNLIMITED$`, 'm'));
+  assert.match(run.step('list_text').out, new RegExp(`^${started.slurm.jobId} +${started.slurm.node} +${started.slurm.node}:1 +running +(UNLIMITED|19:5\\d)$`, 'm'));
   assert.deepEqual(run.step('files').out.trim().split('\n').map((l) => l.replace(/\d+\./, 'N.')),
     [`-rw------- ${user} N.job`, `-rw------- ${user} N.json`, `-rw-r--r-- ${user} N.out`]);
   assert.equal(run.step('kill').code, 0, run.stderr);
@@ -73,7 +74,9 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
     const run = await sandbox(`${SETUP}
       set_passwd
       ${round('', '/tmp/home')}
-      step again tsvnc start --slurm --json
+      echo 'slurm-time = 30' >/etc/tsvnc/mandatory.conf
+      step again tsvnc start --slurm --time 5 --json
+      step again_limit squeue -h -o %l
       scancel "$(squeue -h -o %i)"
       slurm_wait 30 slurm_queue_empty
       step ended tsvnc list --json
@@ -82,6 +85,8 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
     checkRound(run, 'root');
     assert.equal(run.step('again').code, 0, run.stderr);
     const again = run.json<SlurmStartResult>('again');
+    assert.equal(run.step('again_limit').out, '30:00', "mandatory.conf's slurm-time over --time");
+    assert.match(run.stderr, /tsvnc: warn: --time 5 ignored: \/etc\/tsvnc\/mandatory.conf sets slurm-time = 30/);
     assert.deepEqual(run.json<SlurmDesktop[]>('ended').map((d) => [d.slurm.jobId, d.state, d.slurm.jobState]), [[again.slurm.jobId, 'ended', 'CANCELLED']],
       'a job cancelled behind tsvnc\'s back is listed as ended');
     assert.equal(run.step('ended_left').out, '', 'its desktop went with the job, and list removed its files');
@@ -92,12 +97,16 @@ describe('tsvnc start --slurm, list and kill against a real Slurm cluster', { sk
     const run = await sandbox(`${SETUP}
       useradd -m -s /bin/bash alice
       echo secret12 | as_user alice $TSVNC passwd >/dev/null
+      echo 'slurm-time = 20' >>/etc/tsvnc/tsvnc.conf
+      mkdir -p /home/alice/.config/tsvnc && echo 'slurm-sbatch-args = --comment=from-alice' >/home/alice/.config/tsvnc/tsvnc.conf
+      chown -R alice: /home/alice/.config
       ${round('as_user alice', '/home/alice')}
       step text as_user alice $TSVNC start --slurm
       step owner bash -c 'ps -o user= -p "$(pgrep -x Xvnc)"; squeue -h -o %u'
       step kill_job as_user alice $TSVNC kill --job "$(squeue -h -o %i)" --json
       step left_job left /home/alice`, { timeoutMs: 150_000 });
     checkRound(run, 'alice');
+    assert.equal(run.step('limit').out, '20:00 from-alice', "the system file's slurm-time and the user's slurm-sbatch-args reach sbatch");
     assert.equal(run.step('text').code, 0, run.stderr);
     const [first, tunnel, then] = run.step('text').out.trim().split('\n');
     assert.match(first ?? '', /^New desktop (\S+):1 in Slurm job \d+ \(server pid \d+, VNC port 5901\), log \/home\/alice\/\.vnc\/\S+:1\.log$/);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { slurmOptions } from '../../src/slurm/submit.js';
+import { slurmOptions } from '../../src/slurm/slurm-args.js';
 
 const LOCAL = { slurm: false, cancelPending: false, dryRun: false };
 
