@@ -3,7 +3,7 @@ import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 import { parseDisplay } from '../display/display-number.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import { printJson, printLines } from '../output/print.js';
-import { killOnSlurm } from '../slurm/kill-desktop.js';
+import { killSlurmDesktop } from '../slurm/entry.js';
 
 export const spec = {
   command: 'kill [display]',
@@ -23,7 +23,7 @@ export const builder = builderOf(spec);
 type Args = ArgsOf<typeof spec>;
 
 export async function handler(argv: Args): Promise<void> {
-  const slurm = await killOnSlurm(argv.display, argv.job);
+  const slurm = await killSlurmDesktop(argv.display, argv.job);
   if (slurm) {
     if (argv.json) printJson(slurm);
     else printLines([`killed Slurm job ${slurm.slurm.jobId}${slurm.killed.length > 0 ? ` (${slurm.slurm.node ?? ''}:${slurm.killed.join(',')})` : ''}`]);

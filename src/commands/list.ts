@@ -5,7 +5,7 @@ import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
-import { slurmDesktops } from '../slurm/slurm-list.js';
+import { listSlurmDesktops } from '../slurm/entry.js';
 import { slurmListText } from '../slurm/slurm-text.js';
 
 export const spec = {
@@ -36,7 +36,7 @@ export async function handler(argv: Args): Promise<void> {
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
   const listed = idle ? [] : await callDaemon(paths, { op: 'list', all: argv.all });
   const sessions = listed.filter((s) => only === undefined || s.display === only);
-  const slurm = only === undefined && !argv.all && argv.format === undefined ? await slurmDesktops() : [];
+  const slurm = only === undefined && !argv.all && argv.format === undefined ? await listSlurmDesktops() : [];
   if (argv.json) printJson([...sessions, ...slurm]);
   else if (argv.format !== undefined) await (await import('../client-start/wrapper-output.js')).printWrapperList(sessions, argv.format === 'sessionlist');
   else printLines([...(sessions.length > 0 || slurm.length === 0 ? listText(sessions) : []), ...slurmListText(slurm)]);

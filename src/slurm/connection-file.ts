@@ -1,19 +1,18 @@
-import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
-import { homeOf } from '../state/state-dir.js';
 import { isCode, openRegularNoFollow, readRegularNoFollow } from '../tmp/safe-tmp.js';
 import { replaceFile } from '../vnc/passwd-file.js';
 import { checkResult } from '../daemon/check-result.js';
 import type { StartResult } from '../daemon/protocol.js';
+import { connectionPath, markerPath, outputPath } from './job-dir.js';
 
 /*
- * A Slurm desktop's files, in a directory of the user's home, which the
- * login node and the compute nodes share: `<job>.job` (tsvnc submitted it),
- * `<job>.out` (the job's output) and `<job>.json` (the job's desktop serves:
- * where to connect), written by the job itself and read by the submitting
+ * A Slurm desktop's files (job-dir.ts names them), in a directory of the
+ * user's home, which the login node and the compute nodes share. The
+ * connection file is written by the job itself and read by the submitting
  * command, `list` and `kill`. Owner-only, as the home's other VNC files.
  */
 
@@ -24,14 +23,6 @@ export interface Connection {
   node: string;
   result: StartResult;
 }
-
-export function jobDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(homeOf(env), '.vnc', 'slurm-desktops');
-}
-
-const markerPath = (dir: string, jobId: string): string => join(dir, `${jobId}.job`);
-export const connectionPath = (dir: string, jobId: string): string => join(dir, `${jobId}.json`);
-export const outputPath = (dir: string, jobId: string): string => join(dir, `${jobId}.out`);
 
 function unsafe(path: string, why: string): TsvncError {
   return new TsvncError('UNSAFE_PATH', `${path} ${why}`, `remove ${path}, then start again`);
@@ -89,12 +80,6 @@ export async function readConnection(dir: string, jobId: string): Promise<Connec
     logger.warn(`ignoring ${path}: ${(error as Error).message}`);
     return null;
   }
-}
-
-/** The jobs tsvnc submitted and has not yet seen end, oldest first. */
-export async function submittedJobs(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => []);
-  return names.flatMap((n) => /^(\d+)\.job$/.exec(n)?.[1] ?? []).sort((a, b) => Number(a) - Number(b));
 }
 
 export async function removeJobFiles(dir: string, jobId: string): Promise<void> {

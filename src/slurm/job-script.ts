@@ -1,6 +1,6 @@
 import type { StartRequest } from '../daemon/protocol.js';
 import { shellWord } from '../output/shell-word.js';
-import { connectionPath, outputPath } from './connection-file.js';
+import { connectionPath, outputPath } from './job-dir.js';
 
 /** The job's name in squeue: how a user tells a desktop among their jobs. */
 const JOB_NAME = 'tsvnc-desktop';

@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
-import { jobDir, readConnection, submittedJobs } from './connection-file.js';
+import { readConnection } from './connection-file.js';
+import { hostDisplay, jobDir, submittedJobs } from './job-dir.js';
 import { cancelJob } from './cancel-job.js';
 import { slurmCommands, type SlurmCommands } from './slurm-commands.js';
 
 export interface SlurmKillResult {
   killed: number[];
   slurm: { jobId: string; node: string | null };
-}
-
-/** HOST:N, the way start --slurm names a desktop; :N alone is a local display. */
-function hostDisplay(text: string): { host: string; display: number } | null {
-  const match = /^([A-Za-z0-9][\w.-]*):(\d{1,5})$/.exec(text);
-  return match?.[1] && match[2] ? { host: match[1], display: Number(match[2]) } : null;
 }
 
 /**

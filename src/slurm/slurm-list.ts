@@ -1,6 +1,7 @@
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
-import { jobDir, readConnection, removeJobFiles, submittedJobs, type Connection } from './connection-file.js';
+import { readConnection, removeJobFiles, type Connection } from './connection-file.js';
+import { jobDir, submittedJobs } from './job-dir.js';
 import { slurmCommands, type SlurmCommands } from './slurm-commands.js';
 import type { SlurmJob } from './squeue.js';
 

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp-dir.js';
-import {
-  connectionPath, ensureJobDir, lastOutputLines, outputPath, readConnection, removeJobFiles, submittedJobs, writeConnectionFile, writeMarker,
-} from '../../src/slurm/connection-file.js';
+import { ensureJobDir, lastOutputLines, readConnection, removeJobFiles, writeConnectionFile, writeMarker } from '../../src/slurm/connection-file.js';
+import { connectionPath, outputPath, submittedJobs } from '../../src/slurm/job-dir.js';
 import type { StartResult } from '../../src/daemon/protocol.js';
 import { startResult } from './fixtures.js';
 
