@@ -1,18 +1,12 @@
-import type { StartResult } from '../daemon/protocol.js';
 import type { SlurmStartResult } from './submit.js';
 import type { SlurmDesktop } from './slurm-list.js';
-import { table } from '../output/session-text.js';
-
-/** Viewers take host:N for port 5900+N and host::PORT for any other port. */
-function address(host: string, r: Pick<StartResult, 'display' | 'rfbPort'>): string {
-  return r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`;
-}
+import { table, viewerAddress } from '../output/session-text.js';
 
 export function slurmStartText(r: SlurmStartResult): string[] {
   return [
     `New desktop ${r.slurm.node}:${r.display} in Slurm job ${r.slurm.jobId} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`,
     `Tunnel from your machine: ${r.tunnel}`,
-    `then connect a VNC viewer to ${address('localhost', r)}; tsvnc kill ${r.slurm.node}:${r.display} ends the job`,
+    `then connect a VNC viewer to ${viewerAddress('localhost', r)}; tsvnc kill ${r.slurm.node}:${r.display} ends the job`,
   ];
 }
 
