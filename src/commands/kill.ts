@@ -29,7 +29,7 @@ export async function handler(argv: Args): Promise<void> {
     else printLines([`killed Slurm job ${slurm.slurm.jobId}${slurm.killed.length > 0 ? ` (${slurm.slurm.node ?? ''}:${slurm.killed.join(',')})` : ''}`]);
     return;
   }
-  if (argv.display === undefined) throw new TsvncError('BAD_ARGUMENT', 'kill needs a display', "give it as :N, ':*' for all, or NODE:N or --job ID for a Slurm desktop");
+  if (argv.display === undefined) throw new TsvncError('BAD_ARGUMENT', 'tsvnc kill needs a display', "write it as :N, e.g. tsvnc kill :1, ':*' for all, or NODE:N or --job ID for a desktop of start --slurm; tsvnc list shows yours");
   const text = String(argv.display);
   const target = text === ':*' || text === '*' ? 'all' : parseDisplay(text);
   const paths = await userStatePaths();
