@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
 import { DEFAULT_POLICY, type RestartPolicy } from '../../src/model/restart-policy.js';
 
-const phase = (state: Phase['state'], more: Partial<Phase> = {}): Phase => ({ display: 3, state, reason: null, failures: [], waits: 0, restarts: 0, ...more });
+const SERVER = { pid: 9, startTicks: 1 };
+/** A phase of the state: running with its server, the ones that do not run with a reason. */
+const phase = (state: Phase['state'], more: Partial<Pick<Phase, 'failures' | 'waits' | 'restarts'>> = {}): Phase => {
+  const common = { display: 3, failures: [], waits: 0, restarts: 0, ...more };
+  switch (state) {
+    case 'running': return { ...common, state, reason: null, server: SERVER };
+    case 'starting': return { ...common, state, reason: null };
+    default: return { ...common, state, reason: `${state} before` };
+  }
+};
 const exited = (code: number | null, signal: string | null, policy: RestartPolicy = DEFAULT_POLICY, now = 100_000): LifeEvent => ({
   type: 'server-exited', info: { code, signal, at: '' }, why: 'the X server failed', now, policy,
 });
@@ -36,8 +45,9 @@ describe('the lifecycle transitions (pure)', () => {
     assert.deepEqual([first.next.waits, first.next.reason], [1, 'waiting for :3: port 5903 is held; next try in 0.5 s']);
     const second = transition(first.next, { type: 'restart-blocked', why: 'port 5903 is held' });
     assert.deepEqual(second.effects.find((e) => e.do === 'restart-in'), { do: 'restart-in', delayMs: 1000 });
-    const up = transition(second.next, { type: 'restarted', serverPid: 9 });
+    const up = transition(second.next, { type: 'restarted', server: SERVER });
     assert.deepEqual([up.next.state, up.next.waits, up.next.restarts, up.next.reason], ['running', 0, 1, null]);
+    assert.ok(up.next.state === 'running' && up.next.server === SERVER, 'running with the server that restarted');
   });
 
   it("a program exit is a logout only while running and only if its server outlived it", () => {
@@ -57,10 +67,12 @@ describe('the lifecycle transitions (pure)', () => {
   });
 
   it("a taken-over record: starting is stopped, a live server adopted, a dead one's exit handled, restarting resumed, failed left listed", () => {
-    const over = (state: Phase['state'], alive: boolean | null) => transition(phase(state), { type: 'taken-over', server: alive === null ? null : { alive, pid: 5 } });
+    const over = (state: Phase['state'], alive: boolean | null) => transition(phase(state), { type: 'taken-over', liveServer: alive ? { pid: 5, startTicks: 1 } : null });
     assert.deepEqual(did(over('starting', true).effects), ['log', 'stop']);
     assert.deepEqual([over('running', true).next.state, did(over('running', true).effects)], ['running', ['adopt', 'log']]);
     assert.deepEqual([over('restarting', true).next.state, did(over('restarting', true).effects)], ['running', ['adopt', 'log']]);
+    const adopted = over('restarting', true).next;
+    assert.ok(adopted.state === 'running' && adopted.server.pid === 5 && adopted.reason === null, 'running with the live server, no reason left from restarting');
     assert.deepEqual(did(over('running', false).effects), ['exit-unseen']);
     assert.deepEqual(over('restarting', null).effects, [{ do: 'restart-in', delayMs: 0 }]);
     assert.deepEqual(over('failed', true).effects, []);
