@@ -9,7 +9,7 @@ import { Mutex } from '../session/mutex.js';
 import type { XConnection } from '../x11/x-connection.js';
 import { TsvncError } from '../errors.js';
 import type { LifecycleDeps, Watched } from './lifecycle-deps.js';
-import { transition, type Effect, type LifeEvent, type Phase } from './transitions.js';
+import { inPhase, phaseOf, transition, type Effect, type LifeEvent } from './transitions.js';
 
 type Log = (level: Level, message: string) => void;
 
@@ -329,22 +329,3 @@ function fresh<R extends ListedRecord>(record: R): Entry<R> {
   return { record, stopping: null, waits: 0, saveFailures: 0 };
 }
 
-/** What the transitions see of a session. */
-function phaseOf(record: SessionRecord, waits: number): Phase {
-  const common = { display: record.display, failures: record.failures, restarts: record.restarts, waits };
-  switch (record.state) {
-    case 'running': return { ...common, state: record.state, reason: null, server: record.server };
-    case 'starting': return { ...common, state: record.state, reason: null };
-    default: return { ...common, state: record.state, reason: record.reason };
-  }
-}
-
-/** The record in the transition's next phase: a running one with the phase's server. */
-function inPhase(record: SessionRecord, next: Phase): SessionRecord {
-  const kept = { ...record, failures: [...next.failures], restarts: next.restarts };
-  switch (next.state) {
-    case 'running': return { ...kept, state: next.state, reason: null, server: next.server };
-    case 'starting': return { ...kept, state: next.state, reason: null };
-    default: return { ...kept, state: next.state, reason: next.reason };
-  }
-}

@@ -1,4 +1,4 @@
-import type { ExitInfo } from '../model/session-record.js';
+import type { ExitInfo, SessionRecord } from '../model/session-record.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import { backoffMs, decide, isFailure, recordFailure, wantsRestart, type RestartPolicy } from '../model/restart-policy.js';
 
@@ -19,6 +19,26 @@ export type Phase = {
   | { state: 'running'; reason: null; server: ProcessIdentity }
   | { state: 'restarting' | 'failed' | 'stopped'; reason: string }
 );
+
+/** What the transitions see of a session. */
+export function phaseOf(record: SessionRecord, waits: number): Phase {
+  const common = { display: record.display, failures: record.failures, restarts: record.restarts, waits };
+  switch (record.state) {
+    case 'running': return { ...common, state: record.state, reason: null, server: record.server };
+    case 'starting': return { ...common, state: record.state, reason: null };
+    default: return { ...common, state: record.state, reason: record.reason };
+  }
+}
+
+/** The record in the transition's next phase: a running one with the phase's server. */
+export function inPhase(record: SessionRecord, next: Phase): SessionRecord {
+  const kept = { ...record, failures: [...next.failures], restarts: next.restarts };
+  switch (next.state) {
+    case 'running': return { ...kept, state: next.state, reason: null, server: next.server };
+    case 'starting': return { ...kept, state: next.state, reason: null };
+    default: return { ...kept, state: next.state, reason: next.reason };
+  }
+}
 
 export type LifeEvent =
   /** The session's server ended; `why` is the sentence for it (with its log's last error). */

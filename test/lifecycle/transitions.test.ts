@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
+import { inPhase, phaseOf, transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
+import { record } from './fakes.js';
 import { DEFAULT_POLICY, type RestartPolicy } from '../../src/model/restart-policy.js';
 
 const SERVER = { pid: 9, startTicks: 1 };
@@ -76,5 +77,16 @@ describe('the lifecycle transitions (pure)', () => {
     assert.deepEqual(did(over('running', false).effects), ['exit-unseen']);
     assert.deepEqual(over('restarting', null).effects, [{ do: 'restart-in', delayMs: 0 }]);
     assert.deepEqual(over('failed', true).effects, []);
+  });
+
+  it('a record and its phase: a running record gives its server to the phase, a running phase its server to the record; the rest keeps the record', () => {
+    const running = { ...record('running'), server: SERVER, restarts: 2 };
+    assert.deepEqual(phaseOf(running, 1), { display: running.display, failures: [], restarts: 2, waits: 1, state: 'running', reason: null, server: SERVER });
+    const crashed = transition(phaseOf(running, 0), exited(1, null)).next;
+    const restarting = inPhase(running, crashed);
+    assert.deepEqual(restarting, { ...running, state: 'restarting', reason: 'the X server failed; restarting', failures: [100_000] });
+    const next = { pid: 10, startTicks: 2 };
+    const up = inPhase(restarting, transition(crashed, { type: 'restarted', server: next }).next);
+    assert.deepEqual([up.state, up.server, up.reason, up.restarts, up.options], ['running', next, null, 3, running.options]);
   });
 });
