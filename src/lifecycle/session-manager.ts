@@ -11,7 +11,7 @@ import { Lifecycle } from './lifecycle.js';
 import { realDeps } from './lifecycle-deps.js';
 import { lastLines } from '../session/log-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
-import { newRecord } from './start-session.js';
+import { newRecord, ourPids } from './start-session.js';
 import { summarize, type ListedRecord } from '../model/session-record.js';
 
 type Log = (level: Level, message: string) => void;
@@ -89,6 +89,11 @@ export class SessionManager {
   /** No session, listed or starting. */
   isEmpty(): boolean {
     return this.lifecycle.records().length === 0;
+  }
+
+  /** Each session's display and the pids its lock may name (its server's, this daemon's). */
+  claims(): { display: number; ours: number[] }[] {
+    return this.lifecycle.records().map((r) => ({ display: r.display, ours: ourPids(r.server) }));
   }
 
   /** Ends every session, as `kill ':*'` does. */

@@ -31,7 +31,8 @@ describe('desktops in a batch job stay in the job, and end with it', { skip: san
       step restarted wait_until bash -c "job list | grep -q '^:2 *running *[0-9]* .* 1 *$'"
       step procs2 ${PROCS}
       step kill job kill :2
-      step gone wait_until bash -c '! ls -A /tmp/home/.vnc/tsvnc-*/jobs | grep -q .'
+      step dirgone bash -c '! ls -A /tmp/home/.vnc/tsvnc-*/jobs | grep -q .'
+      step gone wait_until bash -c "! pgrep -g $JOB -x node"
       step procs3 ${PROCS}
       tsvnc kill :1 >/dev/null
       kill $JOB
@@ -54,7 +55,8 @@ describe('desktops in a batch job stay in the job, and end with it', { skip: san
     const again = run.step('procs2').out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([, , , comm]) => comm === 'Xvnc');
     assert.deepEqual(again.map(([, pgid]) => pgid), [job], 'the new server is in the job too');
     assert.equal(run.step('kill').code, 0);
-    assert.equal(run.step('gone').code, 0, "the job's daemon removed its state once its last desktop was gone");
+    assert.equal(run.step('dirgone').code, 0, "the job's daemon removed its state before it answered the kill of its last desktop");
+    assert.equal(run.step('gone').code, 0, 'and then ended');
     const rest = run.step('procs3').out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([, pgid]) => pgid === job).map(([, , , comm]) => comm);
     assert.deepEqual(rest, ['sleep'], `only the job script's own sleep is left in the job:\n${run.step('procs3').out}`);
     assert.equal(run.step('leftovers').out, '');
