@@ -186,7 +186,11 @@ export class Lifecycle {
     if (!this.current(live)) return;
     const record = (live.record = { ...live.record, lastExit: info });
     const how = info.error ? 'could not start' : info.code === null && info.signal === null ? 'ended' : isFailure(info) ? 'failed' : 'exited';
-    const why = `the X server ${how}${info.error ? `: ${info.error}` : await this.deps.os.failureSummary(record.log, info)}`;
+    const idle = record.options.idleTimeout;
+    // With an idle timeout, the server's own clean exit is that timeout (MaxDisconnectionTime) running out.
+    const why = idle !== undefined && info.code === 0
+      ? `no viewer for ${idle} s: the idle timeout ended it`
+      : `the X server ${how}${info.error ? `: ${info.error}` : await this.deps.os.failureSummary(record.log, info)}`;
     await this.on(live, { type: 'server-exited', info, why, now: this.deps.clock.now(), policy: record.options.restart });
   }
 

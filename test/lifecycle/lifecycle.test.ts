@@ -75,6 +75,22 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     assert.deepEqual(no.clock.pending(), []);
   });
 
+  it("an idle timeout's end is said as such and restarts nothing; a failure of the same desktop is still a failure", async () => {
+    const idle = harness();
+    const desktop = starting();
+    await idle.start({ ...desktop, options: { ...desktop.options, idleTimeout: 600 } });
+    idle.servers[0]?.fire(0, null);
+    await settle();
+    assert.deepEqual([idle.state(), idle.reason()], ['stopped', 'no viewer for 600 s: the idle timeout ended it']);
+    assert.deepEqual(idle.clock.pending(), []);
+    const crash = harness();
+    await crash.start({ ...desktop, options: { ...desktop.options, idleTimeout: 600 } });
+    crash.servers[0]?.fire(null, 'SIGSEGV');
+    await settle();
+    assert.equal(crash.state(), 'restarting');
+    crash.lifecycle.close();
+  });
+
   it('a restart whose display is held waits, naming the holder, backing off, and never moves to another display', async () => {
     const h = harness();
     await h.start();
