@@ -97,13 +97,16 @@ async function serve(readyFd: number | undefined, listenFd: number | undefined, 
   logToFile(paths.daemonLog, config.logMaxBytes, config.logKeep + 1);
   const manager = new SessionManager(paths);
   const requests: Requests = { inFlight: 0, served: 0 };
+  let beforeAnswer: () => Promise<void> = async () => undefined;
   const handler: Handler = async (request, log) => {
     requests.inFlight++;
     try {
-      return await manager.handle(request, log);
+      const result = await manager.handle(request, log);
+      requests.served++;
+      await beforeAnswer();
+      return result;
     } finally {
       requests.inFlight--;
-      requests.served++;
     }
   };
   let serving: Serving | null;
@@ -123,5 +126,5 @@ async function serve(readyFd: number | undefined, listenFd: number | undefined, 
   await notifySystemdReady();
   logCrashes();
   if (job === undefined) stopOnSignals(paths.socket, serving, () => manager.close());
-  else endWithJob(paths, serving, manager, requests);
+  else beforeAnswer = endWithJob(paths, serving, manager, requests);
 }

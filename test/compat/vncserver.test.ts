@@ -174,6 +174,10 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
       kill -9 "$(tr -d ' \\n' < /tmp/.X5-lock)"
       step failed5 wait_until bash -c 'tsvnc list | grep -q "^:5 *failed"'
       step kill5 vncserver -kill :5
+      vncserver :6 -noxstartup -idletimeout 1 >/dev/null
+      step idlecmd bash -c 'tr "\\0" " " < /proc/$(tr -d " \\n" < /tmp/.X6-lock)/cmdline'
+      step idle wait_until bash -c 'tsvnc list | grep -q "^:6 *stopped .*no viewer for 1 s: the idle timeout ended it"'
+      tsvnc kill :6 >/dev/null
       step leftovers leftovers`);
     assert.equal(run.step('help').out, '1', '--help mentions -nohttpd, as the portal probes');
     assert.equal(run.step('helpdaemon').out, '', 'and starts nothing');
@@ -192,6 +196,8 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
     assert.equal(run.step('failed5').code, 0, run.stderr);
     assert.equal(run.step('kill5').code, 0);
     assert.equal(run.step('kill5').out, 'Killing Xtigervnc process of :5... which was already dead');
+    assert.match(run.step('idlecmd').out, / -MaxDisconnectionTime 1( |$)/);
+    assert.equal(run.step('idle').code, 0, 'without a viewer, -idletimeout ends the desktop, which is not restarted');
     assert.equal(run.step('leftovers').out, '');
   });
 
