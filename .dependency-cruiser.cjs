@@ -8,13 +8,13 @@
  *   parts   config, state, lock, ports, sockets, risks, probe, x11, xauth,
  *           vnc, tools: one mechanism each
  *   core    session, lifecycle, daemon, system, doctor: the daemons' work
- *   client  cli.ts, commands, compat, client-start, output: what the user runs and sees
+ *   client  cli.ts, commands, compat, client-start, slurm, output: what the user runs and sees
  */
 const BASE = '^src/(errors\\.ts|log\\.ts|output/(printable|shell-word)\\.ts|display/|proc/|tmp/)';
 const MODEL = '^src/model/';
 const PARTS = '^src/(config|state|lock|ports|sockets|risks|probe|x11|xauth|vnc|tools)/';
 const CORE = '^src/(session|lifecycle|daemon|system|doctor)/';
-const CLIENT = '^src/(cli\\.ts|commands/|compat/|client-start/|output/(?!printable\\.ts|shell-word\\.ts))';
+const CLIENT = '^src/(cli\\.ts|commands/|compat/|client-start/|slurm/|output/(?!printable\\.ts|shell-word\\.ts))';
 
 /**
  * Inside core, from the ground up: doctor, session (the mechanics of one

@@ -16,6 +16,11 @@ packages=(
   openssh-client              # provides /etc/ssh, where the tests mount a private sshd_config
   mandoc                      # man page lint
   lintian                     # checks the Debian package (scripts/build-deb.sh)
+  slurmctld                   # the test cluster's controller (test/helpers/slurm-cluster.sh)
+  slurmd                      # the test cluster's compute node, which runs the jobs' desktops
+  slurm-client                # sbatch, squeue, scancel, scontrol: what start --slurm, list and kill run
+  munge                       # the test cluster's authentication (munged, with a key of its own)
+  websockify                  # the WebSocket bridge a portal puts in front of a desktop, for the portal tests
   ca-certificates
 )
 command -v python3 >/dev/null || packages+=(python3)                # the tests' NOTIFY_SOCKET receiver

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { exitStatusFor, userMessage } from './errors.js';
 import { argumentError } from './commands/argument-errors.js';
-import { setLogLevel } from './log.js';
-import { GLOBAL_OPTIONS } from './commands/command-spec.js';
+import { applyGlobalOptions, GLOBAL_OPTIONS } from './commands/command-spec.js';
 import { commandModules, quickCommand } from './commands/command-modules.js';
 import { resolveInvocation } from './compat/invocation.js';
 import { USAGE } from './compat/vncserver-options.js';
@@ -35,9 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName('tsvnc')
       .usage('$0 <command> [options]\n\nVNC session manager for TigerVNC: desktops that start, explain every busy display, and stop cleanly.')
       .option('log-level', { choices: GLOBAL_OPTIONS['log-level'].choices, requiresArg: true, describe: GLOBAL_OPTIONS['log-level'].describe })
-      .middleware((args) => {
-        if (args.logLevel) setLogLevel(args.logLevel);
-      })
+      .option('scope', { choices: GLOBAL_OPTIONS.scope.choices, requiresArg: true, describe: GLOBAL_OPTIONS.scope.describe })
+      .middleware((args) => applyGlobalOptions(args))
       .command(await commandModules(invocation.argv))
       .completion('completion', 'Print a bash completion script (the Debian package installs it)')
       .demandCommand(1, 'tell tsvnc what to do')

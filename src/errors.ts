@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'SESSION_PROGRAM_FAILED'
   | 'NOT_A_SESSION'
   | 'NO_LOG'
+  | 'SLURM_REJECTED'
+  | 'JOB_FAILED'
+  | 'JOB_PENDING'
   | 'XVNC_NOT_FOUND'
   | 'TOOL_NOT_FOUND'
   | 'UNSAFE_PATH'
@@ -56,6 +59,9 @@ const EXIT_STATUS: Record<ErrorCode, number> = {
   SESSION_PROGRAM_FAILED: 1,
   NOT_A_SESSION: 1,
   NO_LOG: 1,
+  SLURM_REJECTED: 2,
+  JOB_FAILED: 1,
+  JOB_PENDING: 1,
   XVNC_NOT_FOUND: 3,
   TOOL_NOT_FOUND: 3,
   UNSAFE_PATH: 3,

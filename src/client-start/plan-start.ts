@@ -46,6 +46,6 @@ export async function planStart(given: StartRequest): Promise<StartPlan> {
     display, skipped, rfbPort: options.rfbPort, localhost: options.localhost,
     server: [binary, ...serverArgs(display, options, `${paths.sessions}/${display}.xauth`, passwdFilePath(home))],
     sessionProgram: options.xstartup,
-    log: sessionLogPath(home, host, display),
+    log: options.logFile ?? sessionLogPath(home, host, display),
   };
 }

@@ -15,6 +15,9 @@ export interface OneDesktopFlags {
   useold: boolean;
   fg: boolean;
   dryRun: boolean;
+  slurm: boolean;
+  format?: string | undefined;
+  connectionFile?: string | undefined;
 }
 
 export interface StartManyDeps {
@@ -39,6 +42,9 @@ function refuseOneDesktopOptions(req: StartRequest, flags: OneDesktopFlags): voi
     flags.useold && '--useold',
     flags.fg && '--fg',
     flags.dryRun && '--dry-run',
+    flags.slurm && '--slurm',
+    flags.format !== undefined && '--format',
+    flags.connectionFile !== undefined && '--connection-file',
   ].filter((name): name is string => name !== false);
   if (one.length > 0) throw new TsvncError('BAD_ARGUMENT', `--count starts several desktops, each on its own display and port: it does not go with ${one.join(', ')}`, 'leave those out, or start one desktop without --count');
 }

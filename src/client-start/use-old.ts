@@ -44,5 +44,5 @@ export async function findOld(paths: StatePaths, display: number | undefined): P
   const status = await unlessGone(callDaemon(paths, { op: 'status', display: old.display }));
   if (status === null) return null;
   const { options, programPid: _pid, lastLog: _log, ...summary } = status;
-  return { ...summary, localhost: options.localhost, reused: true };
+  return { ...summary, localhost: options.localhost, options, reused: true };
 }

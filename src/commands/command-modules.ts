@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { setLogLevel } from '../log.js';
-import { quickParse, type ArgsOf, type CommandSpec } from './command-spec.js';
+import { applyGlobalOptions, quickParse, type ArgsOf, type CommandSpec } from './command-spec.js';
 
 /**
  * Every command's module, loaded only when needed: loading code is most of a
@@ -22,7 +21,7 @@ const LOADERS = {
 type Name = keyof typeof LOADERS;
 
 /** Top-level options that take a value: the word after them is not a command. */
-const VALUE_OPTIONS = new Set(['--log-level']);
+const VALUE_OPTIONS = new Set(['--log-level', '--scope']);
 
 /**
  * The command an argument list invokes: its first word that is neither an
@@ -57,7 +56,7 @@ function quick<S extends CommandSpec>(module: { spec: S; handler: (args: ArgsOf<
     const args = quickParse(module.spec, argv);
     if (args === null) return null;
     return () => {
-      if (args.logLevel) setLogLevel(args.logLevel);
+      applyGlobalOptions(args);
       return module.handler(args);
     };
   };

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LOG_LEVELS, type Level } from '../log.js';
+import { LOG_LEVELS, setLogLevel, type Level } from '../log.js';
+import { SCOPE_VARIABLE, SCOPES } from '../state/job-scope.js';
 
 export interface OptionSpec {
   type: 'boolean' | 'string';
@@ -32,10 +33,17 @@ export type ArgsOf<S extends CommandSpec> =
   { display: S['display'] extends { required: true } ? string : string | undefined }
   & { [K in keyof S['options'] & string as Camel<K>]: S['options'][K] extends { default: boolean | string } ? ValueOf<S['options'][K]> : ValueOf<S['options'][K]> | undefined };
 
-/** The option every command takes, declared with the commands. */
+/** The options every command takes, declared with the commands. */
 export const GLOBAL_OPTIONS = {
   'log-level': { type: 'string', choices: LOG_LEVELS, describe: 'diagnostics on stderr' },
+  scope: { type: 'string', choices: SCOPES, describe: "job: this batch job's own desktops, which end with it (the default inside a Slurm, PBS or LSF job; TSVNC_SCOPE); user: your daemon's" },
 } as const satisfies Record<string, OptionSpec>;
+
+/** What the global options set, whichever path parsed them: the scope travels in the environment, as TSVNC_SCOPE does. */
+export function applyGlobalOptions(args: { logLevel?: Level | undefined; scope?: string | undefined }): void {
+  if (args.logLevel) setLogLevel(args.logLevel);
+  if (args.scope) process.env[SCOPE_VARIABLE] = args.scope;
+}
 
 /** The yargs builder of a command. */
 export function builderOf(spec: CommandSpec): (yargs: Argv) => Argv {
@@ -65,7 +73,7 @@ function camel(name: string): string {
  * --help): yargs then parses it and says what is wrong, in the one set of
  * words, so the two paths cannot disagree about an error.
  */
-export function quickParse<S extends CommandSpec>(spec: S, argv: readonly string[]): (ArgsOf<S> & { logLevel?: Level }) | null {
+export function quickParse<S extends CommandSpec>(spec: S, argv: readonly string[]): (ArgsOf<S> & { logLevel?: Level; scope?: string }) | null {
   if (argv.includes('--')) return null;
   const all: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...spec.options };
   const options: NonNullable<ParseArgsConfig['options']> = {};
@@ -88,5 +96,5 @@ export function quickParse<S extends CommandSpec>(spec: S, argv: readonly string
     args[camel(name)] = value;
   }
   // Checked above against the spec the type is made from: the one place where the two meet.
-  return args as ArgsOf<S> & { logLevel?: Level };
+  return args as ArgsOf<S> & { logLevel?: Level; scope?: string };
 }

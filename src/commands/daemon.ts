@@ -13,7 +13,8 @@ export function builder(yargs: Argv) {
     .option('system', { type: 'boolean', default: false, describe: 'as root, attached: start every user\'s desktops listed in /etc/tsvnc/sessions and serve root\'s commands for all of them' })
     .option('ready-fd', { type: 'number', hidden: true, describe: 'write "ready" to this file descriptor once listening' })
     .option('listen-fd', { type: 'number', hidden: true, describe: 'serve this listening socket (the system daemon binds it)' })
-    .option('env-fd', { type: 'number', hidden: true, describe: 'read the environment to run with, as JSON, from this file descriptor' });
+    .option('env-fd', { type: 'number', hidden: true, describe: 'read the environment to run with, as JSON, from this file descriptor' })
+    .option('job', { type: 'string', hidden: true, describe: "be this batch job's daemon: desktops stay in its session, and end with it" });
 }
 
 type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { logLevel?: string };
@@ -34,7 +35,7 @@ export async function handler(argv: Args): Promise<void> {
     if (argv.logLevel === undefined && process.env.TSVNC_LOG_LEVEL === undefined) setLogLevel('info');
     // The daemon's code is most of tsvnc: only the daemon loads it.
     const { runDaemon } = await import('../daemon/run-daemon.js');
-    await runDaemon(argv.readyFd, { listenFd: argv.listenFd, envFd: argv.envFd });
+    await runDaemon(argv.readyFd, { listenFd: argv.listenFd, envFd: argv.envFd }, argv.job);
     return;
   }
   const { pid } = await callDaemon(await userStatePaths(), { op: 'ping' });

@@ -5,6 +5,8 @@ import { hasSessionFiles } from '../state/state-dir.js';
 import { TsvncError } from '../errors.js';
 import { listText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
+import { listSlurmDesktops } from '../slurm/entry.js';
+import { slurmListText } from '../slurm/slurm-text.js';
 
 export const spec = {
   command: 'list [display]',
@@ -13,6 +15,7 @@ export const spec = {
   options: {
     all: { type: 'boolean', default: false, describe: "root: every user's sessions of the system daemon, with their user" },
     json: { type: 'boolean', default: false, describe: 'print a JSON array' },
+    format: { type: 'string', choices: ['vncserver', 'sessionlist'], describe: "vncserver: vncserver -list's table (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc); sessionlist: TurboVNC's -sessionlist line" },
   },
 } as const satisfies CommandSpec;
 
@@ -33,6 +36,8 @@ export async function handler(argv: Args): Promise<void> {
   const idle = !(await daemonRunning(paths)) && !(await hasSessionFiles(paths));
   const listed = idle ? [] : await callDaemon(paths, { op: 'list', all: argv.all });
   const sessions = listed.filter((s) => only === undefined || s.display === only);
-  if (argv.json) printJson(sessions);
-  else printLines(listText(sessions));
+  const slurm = only === undefined && !argv.all && argv.format === undefined ? await listSlurmDesktops() : [];
+  if (argv.json) printJson([...sessions, ...slurm]);
+  else if (argv.format !== undefined) await (await import('../client-start/wrapper-output.js')).printWrapperList(sessions, argv.format === 'sessionlist');
+  else printLines([...(sessions.length > 0 || slurm.length === 0 ? listText(sessions) : []), ...slurmListText(slurm)]);
 }

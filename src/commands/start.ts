@@ -7,7 +7,9 @@ import { resolveOptions } from '../session/start-options.js';
 import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
 import { parsePort } from '../model/option-validators.js';
+import { resolve } from 'node:path';
 import { quote } from '../output/printable.js';
+import { printWrapperStart } from '../client-start/wrapper-output.js';
 import { startText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 import { planText } from '../output/plan-text.js';
@@ -15,6 +17,10 @@ import { planStart } from '../client-start/plan-start.js';
 import { findOld } from '../client-start/use-old.js';
 import { endingText, followSession } from '../client-start/foreground.js';
 import { startMany } from '../client-start/start-many.js';
+import { startOnSlurm } from '../slurm/submit.js';
+import { slurmOptions } from '../slurm/slurm-args.js';
+import { slurmStartText } from '../slurm/slurm-text.js';
+import { writeConnectionFile } from '../slurm/connection-file.js';
 
 export const command = 'start [display]';
 export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
@@ -39,6 +45,18 @@ export function builder(yargs: Argv) {
     .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
     .option('count', { type: 'string', requiresArg: true, describe: 'start this many desktops at once, each on the lowest free display (one line each, or a JSON array)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
+    .option('password-file', { type: 'string', requiresArg: true, describe: 'VNC password file (as vncpasswd -f writes it) instead of ~/.vnc/passwd' })
+    .option('log-file', { type: 'string', requiresArg: true, describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" })
+    .option('idle-timeout', { type: 'string', requiresArg: true, describe: 'end the desktop after this many seconds without a viewer' })
+    .option('format', { choices: ['vncserver'] as const, requiresArg: true, describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" })
+    .option('slurm', { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' })
+    .option('partition', { type: 'string', requiresArg: true, describe: "with --slurm: the job's partition (default: slurm-partition, else Slurm's default)" })
+    .option('time', { type: 'string', requiresArg: true, describe: "with --slurm: the job's time limit, e.g. 4:00:00 (default: slurm-time, else the partition's)" })
+    .option('account', { type: 'string', requiresArg: true, describe: 'with --slurm: the account the job is charged to (default: slurm-account)' })
+    .option('sbatch-arg', { type: 'string', array: true, requiresArg: true, describe: 'with --slurm: one more sbatch option, e.g. --sbatch-arg=--mem=8G (repeatable; after slurm-sbatch-args)' })
+    .option('queue-wait', { type: 'string', requiresArg: true, describe: 'with --slurm: seconds to wait for the job to serve (default: slurm-queue-wait, 300)' })
+    .option('cancel-pending', { type: 'boolean', default: false, describe: 'with --slurm: cancel the job if it is still queued after --queue-wait, instead of leaving it queued' })
+    .option('connection-file', { type: 'string', requiresArg: true, hidden: true, describe: "the batch job of --slurm: write where the desktop serves to this file, for the job's submitter" })
     .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
 }
 
@@ -72,6 +90,10 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.restart !== undefined) req.restart = argv.restart;
   if (argv.restartLimit !== undefined) req.restartLimit = wholeNumber('--restart-limit', argv.restartLimit, 'give a number of failures from 1 to 1000');
   if (argv.restartWindow !== undefined) req.restartWindow = wholeNumber('--restart-window', argv.restartWindow, 'give seconds from 1 to 86400');
+  // The daemon runs elsewhere: paths are the caller's, from the caller's directory.
+  if (argv.passwordFile !== undefined) req.passwordFile = resolve(argv.passwordFile);
+  if (argv.logFile !== undefined) req.logFile = resolve(argv.logFile);
+  if (argv.idleTimeout !== undefined) req.idleTimeout = wholeNumber('--idle-timeout', argv.idleTimeout, 'give seconds from 1 to 604800');
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
   const { request, config } = applyConfig(req, await loadLayers());
   resolveOptions(request, request.display ?? 0, '', null, config.restart);
@@ -81,6 +103,13 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
   if (argv.count !== undefined) return startMany(req, argv.count, argv);
+  const slurm = slurmOptions(argv);
+  if (slurm) {
+    const result = await startOnSlurm(req, slurm);
+    if (argv.json) printJson(result);
+    else printLines(slurmStartText(result));
+    return;
+  }
   if (argv.dryRun) {
     const plan = await planStart(req);
     if (argv.json) printJson(plan);
@@ -90,7 +119,9 @@ export async function handler(argv: Args): Promise<void> {
   const paths = await userStatePaths();
   const old = argv.useold ? await findOld(paths, req.display) : null;
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
+  if (argv.connectionFile !== undefined) await writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);
+  else if (argv.format === 'vncserver') await printWrapperStart(result);
   else printLines(startText(result));
   if (argv.fg) {
     const ending = await followSession(paths, result);

@@ -1,8 +1,8 @@
 import { TsvncError } from '../errors.js';
 import { quote } from '../output/printable.js';
 import { parseDisplay } from '../display/display-number.js';
-import { parseDepth, parseGeometry, parsePort, parseSecurityTypes } from '../model/option-validators.js';
-import { booleanValue, findOption, miscased, type ClassicOption } from './vncserver-options.js';
+import { parseDepth, parseGeometry, parseIdleTimeout, parsePort, parseSecurityTypes } from '../model/option-validators.js';
+import { booleanValue, findOption, isServerLogSpec, miscased, type ClassicOption } from './vncserver-options.js';
 
 /** A vncserver command line, sorted: tsvnc start options already in tsvnc's spelling. */
 export interface Parsed {
@@ -79,7 +79,17 @@ function apply(option: ClassicOption, value: string | undefined, p: Parsed): voi
     case 'noxstartup': p.xstartup = null; break;
     case 'display': if (!displayArg(v, p)) throw bad(`-display ${quote(v)} is not a display`, `write ${option.form}`); break;
     case 'pixelformat': case 'fp': case 'auth': p.extra.push({ name: option.name, args: [`-${option.name}`, v] }); break;
-    case 'passwd': throw bad('-passwd is managed by tsvnc', 'remove it: tsvnc uses ~/.vnc/passwd, set with tsvnc passwd');
+    case 'dpi': p.extra.push({ name: option.name, args: ['-dpi', String(checked(option, v, integer))] }); break;
+    case 'passwd': case 'rfbauth': case 'passwordfile':
+      if (v === '') throw bad(`-${option.name} needs a file`, `write ${option.form}`);
+      p.start.push(`--password-file=${v}`);
+      break;
+    case 'log':
+      if (isServerLogSpec(v)) p.extra.push({ name: option.name, args: ['-log', v] });
+      else p.start.push(`--log-file=${v}`);
+      break;
+    case 'idletimeout': case 'maxdisconnectiontime': p.start.push(`--idle-timeout=${checked(option, v, (s) => parseIdleTimeout(integer(s)))}`); break;
+    case 'nohttpd': break;
     case 'xdisplaydefaults': case 'wmdecoration': throw bad(`-${option.name} is not supported by tsvnc`, `give the size instead: ${option.form}`);
     default: p.flags.add(option.name);
   }

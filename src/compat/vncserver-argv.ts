@@ -1,6 +1,9 @@
 import { shellWord } from '../output/shell-word.js';
 import { bad, parseVncserverArgs, type Parsed } from './parse-vncserver.js';
 
+/** A classic command line prints what the wrapper it replaces prints (see output/vncserver-text.ts). */
+const CLASSIC = ['--format', 'vncserver'];
+
 /** What a classic command line asks for: tsvnc's own argv, or vncserver's usage text. */
 export type Translation = { argv: string[] } | { usage: true };
 
@@ -30,15 +33,16 @@ export function translateVncserverArgs(args: readonly string[], hosts: readonly 
   if (f.has('kill')) {
     if (p.display === undefined) throw bad('-kill needs the display to stop', "write -kill :N, or -kill ':*' for all your sessions");
     if (f.has('dry-run')) throw bad('-kill -dry-run is not supported', 'tsvnc list shows what -kill would stop');
-    return { argv: [...verbose, 'kill', p.display === '*' ? ':*' : `:${p.display}`, ...(f.has('clean') ? ['--clean'] : [])] };
+    return { argv: [...verbose, 'kill', p.display === '*' ? ':*' : `:${p.display}`, ...(f.has('clean') ? ['--clean'] : []), ...CLASSIC] };
   }
-  if (f.has('list')) return { argv: [...verbose, 'list', ...displayText(p)] };
+  if (f.has('sessionlist')) return { argv: [...verbose, 'list', ...displayText(p), '--format', 'sessionlist'] };
+  if (f.has('list')) return { argv: [...verbose, 'list', ...displayText(p), ...CLASSIC] };
   if (f.has('version')) return { argv: ['--version'] };
   if (p.display === '*') throw bad(':* names every display, which only -kill and -list take', 'write :N, or leave the display out to get the lowest free one');
   const modes = ([['fg', '--fg'], ['useold', '--useold'], ['dry-run', '--dry-run'], ['I-KNOW-THIS-IS-INSECURE', '--insecure']] as const)
     .filter(([flag]) => f.has(flag)).map(([, option]) => option);
   const extra = p.extra.flatMap((e) => e.args);
-  return { argv: [...verbose, 'start', ...displayText(p), ...p.start, ...xstartupArgs(p), ...modes, ...(extra.length > 0 ? ['--', ...extra] : [])] };
+  return { argv: [...verbose, 'start', ...displayText(p), ...p.start, ...xstartupArgs(p), ...modes, ...CLASSIC, ...(extra.length > 0 ? ['--', ...extra] : [])] };
 }
 
 const OWN_SINGLE_DASH = new Set(['-h']);

@@ -3,6 +3,9 @@ import type { Level } from '../log.js';
 import { DEFAULT_POLICY, type RestartPolicy } from '../model/restart-policy.js';
 import { DEFAULT_LOG_ROTATION } from '../model/log-rotation.js';
 
+export const VNCSERVER_FLAVOURS = ['tigervnc', 'turbovnc'] as const;
+export type VncserverFlavour = (typeof VNCSERVER_FLAVOURS)[number];
+
 /**
  * Everything a configuration layer can set. The session defaults are
  * optional: unset, a start falls back to tsvnc's built-in default, so a layer
@@ -20,6 +23,8 @@ export interface Config {
   logMaxBytes: number;
   /** Rotated session logs kept (name.log.1 is the newest). */
   logKeep: number;
+  /** Whose wrapper's words the classic command line (vncserver -list, start, -kill) prints. */
+  vncserverOutput: VncserverFlavour;
   geometry?: string;
   depth?: number;
   desktop?: string;
@@ -32,6 +37,14 @@ export interface Config {
   autokill?: boolean;
   /** Xtigervnc options every session gets, before the command line's own. */
   serverArgs?: string[];
+  /** `start --slurm`'s defaults for sbatch's --partition, --time and --account. */
+  slurmPartition?: string;
+  slurmTime?: string;
+  slurmAccount?: string;
+  /** Further sbatch options every `start --slurm` passes, before the command line's own. */
+  slurmSbatchArgs?: string[];
+  /** Seconds `start --slurm` waits for its job to serve before it gives up. */
+  slurmQueueWait: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -44,6 +57,8 @@ export const DEFAULT_CONFIG: Config = {
   displayRange: [1, 99],
   logMaxBytes: DEFAULT_LOG_ROTATION.maxBytes,
   logKeep: DEFAULT_LOG_ROTATION.keep,
+  vncserverOutput: 'tigervnc',
+  slurmQueueWait: 300,
 };
 
 /**

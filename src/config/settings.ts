@@ -3,8 +3,9 @@ import { RESTART_MODES, type RestartMode, type RestartPolicy } from '../model/re
 import { MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parseSecurityTypes, plainText } from '../model/option-validators.js';
 import { quote } from '../output/printable.js';
 import { MAX_DISPLAY, MAX_PORT } from '../display/display-number.js';
-import type { Config } from './schema.js';
+import { VNCSERVER_FLAVOURS, type Config } from './schema.js';
 import { LOG_LEVELS, type Level } from '../log.js';
+import { parseAccount, parsePartition, parseQueueWait, parseSbatchArgs, parseTimeLimit } from '../model/slurm-options.js';
 
 /** Parses one value or throws a message that lists what is accepted. */
 export type ValueParser = (value: string) => Partial<Config>;
@@ -114,4 +115,14 @@ export const SETTINGS: Record<string, ValueParser> = {
   },
   'log-max-size': (value) => ({ logMaxBytes: size(value) }),
   'log-keep': (value) => ({ logKeep: count(value, 0, 100) }),
+  'vncserver-output': (value) => {
+    const flavour = VNCSERVER_FLAVOURS.find((f) => f === value.toLowerCase());
+    if (flavour === undefined) throw notAccepted(value, VNCSERVER_FLAVOURS.join(', '));
+    return { vncserverOutput: flavour };
+  },
+  'slurm-partition': (value) => ({ slurmPartition: viaOption(parsePartition)(value) }),
+  'slurm-time': (value) => ({ slurmTime: viaOption(parseTimeLimit)(value) }),
+  'slurm-account': (value) => ({ slurmAccount: viaOption(parseAccount)(value) }),
+  'slurm-sbatch-args': (value) => ({ slurmSbatchArgs: viaOption((v) => parseSbatchArgs(v.split(/\s+/).filter(Boolean)))(value) }),
+  'slurm-queue-wait': (value) => ({ slurmQueueWait: viaOption(parseQueueWait)(value) }),
 };

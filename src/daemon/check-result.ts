@@ -27,7 +27,7 @@ function isSummary(v: unknown): v is Record<string, unknown> & ListedSession {
 
 const RESULTS: { [K in Op]: Guard<ResultOf<K>> } = {
   ping: (v): v is PingResult => isObject(v) && integer(v.pid) && (v.system === undefined || v.system === true),
-  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean',
+  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes),
   list: listOf(isSummary),
   status: (v): v is StatusResult => isSummary(v) && string(v.host) && isObject(v.options) && typeof v.options.localhost === 'boolean'
     && orNull(integer)(v.programPid) && listOf(string)(v.lastLog),

@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { lstat } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import { logger, type Level } from '../log.js';
-import { ensureStateDir, stateDirFor, type StatePaths } from '../state/state-dir.js';
+import { ensureStateDir, jobStateDir, stateDirFor, type StatePaths } from '../state/state-dir.js';
+import { jobScope } from '../state/job-scope.js';
 import { SYSTEM_DIR, SYSTEM_SOCKET, userDaemonPaths, type DaemonPaths } from '../system/system-paths.js';
 import { isSocketOf } from '../state/trusted-path.js';
 import { launchDaemon } from './launch-daemon.js';
@@ -154,12 +155,15 @@ export async function daemonRunning(paths: Pick<StatePaths, 'socket'>): Promise<
 }
 
 /**
- * The daemon the calling user's commands talk to: TSVNC_STATE_DIR's; for
+ * The daemon the calling user's commands talk to: inside a batch job, that
+ * job's own; else TSVNC_STATE_DIR's; for
  * root, the system daemon when it runs; for a user the system daemon
  * serves, the daemon it started for them (only through a path root owns,
  * to a socket that is theirs); else the user's own.
  */
 export async function userStatePaths(): Promise<DaemonPaths> {
+  const job = jobScope(process.env);
+  if (job !== null) return { ...(await ensureStateDir(jobStateDir(stateDirFor(process.env), job))), job };
   if (!process.env.TSVNC_STATE_DIR) {
     const uid = process.getuid?.() ?? -1;
     if (uid === 0 && (await daemonRunning(SYSTEM_PATHS))) return SYSTEM_PATHS;

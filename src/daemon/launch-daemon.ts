@@ -49,7 +49,7 @@ export interface LaunchAs {
 
 /**
  * Starts `tsvnc daemon --foreground` detached (own session, no tie to this
- * terminal or to a pipe our caller reads) and waits until it says it listens,
+ * terminal or to a pipe our caller reads; a job's daemon only the latter) and waits until it says it listens,
  * on a pipe given as fd 3: readiness from the daemon itself, no polling.
  * node:child_process rather than execa: this runs on the CLI's short path,
  * where loading execa would cost more than the rest of the command.
@@ -69,10 +69,11 @@ function ownEnvironment(): NodeJS.ProcessEnv {
 export async function launchDaemon(paths: StatePaths, as?: LaunchAs): Promise<ChildProcess> {
   const cli = process.argv[1];
   if (cli === undefined) throw new TsvncError('INTERNAL', 'cannot tell where the tsvnc program is');
-  const passed = as ? ['--listen-fd', String(LISTEN_FD), '--env-fd', '0'] : [];
+  const passed = as ? ['--listen-fd', String(LISTEN_FD), '--env-fd', '0'] : paths.job === undefined ? [] : ['--job', paths.job];
   const [file, ...args] = [...(as?.prefix ?? []), '/bin/bash', '-c', closeInheritedFds(as ? LISTEN_FD : READY_FD), process.execPath, ...DAEMON_NODE_FLAGS, cli, 'daemon', '--foreground', '--ready-fd', String(READY_FD), ...passed];
   const child = spawn(file!, args, {
-    detached: true,
+    // A job's daemon stays in the caller's session and process group: the scheduler tracks the job by them, and ends it with the job.
+    detached: paths.job === undefined,
     stdio: [as ? 'pipe' : 'ignore', 'ignore', 'ignore', 'pipe', ...(as ? [as.listenFd] : [])],
     cwd: '/',
     env: { ...(as ? { PATH: '/usr/bin:/bin' } : ownEnvironment()), TSVNC_STATE_DIR: paths.dir, TSVNC_PROGRAM: cli },

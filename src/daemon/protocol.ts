@@ -33,12 +33,20 @@ export interface StartRequest {
   env: Record<string, string>;
   /** The caller's umask, which the server and the session program get, as with vncserver; unset: the daemon's own (077). */
   umask?: number;
+  /** Absolute: the VNC password file instead of ~/.vnc/passwd (TurboVNC's -rfbauth). */
+  passwordFile?: string;
+  /** Absolute: where the server's log goes instead of ~/.vnc/HOST:N.log (vncserver's -log), appended to, never rotated. */
+  logFile?: string;
+  /** End the desktop after this many seconds without a viewer (TurboVNC's -idletimeout). */
+  idleTimeout?: number;
 }
 
 /** What the daemon answers a start with: the new session, and the host a viewer connects to. */
 export interface StartResult extends SessionSummary {
   host: string;
   localhost: boolean;
+  /** What it was started with, defaults and configuration applied: what vncserver's words about it need. */
+  options: SessionOptions;
   /** The system daemon's answer: whose daemon runs the session. */
   user?: string;
   /** Never on the wire: set by the client when `--useold` found this session already running. */

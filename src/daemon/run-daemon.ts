@@ -3,7 +3,9 @@ import { TsvncError, userMessage } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { ensureStateDir, stateDirFor } from '../state/state-dir.js';
 import { SessionManager } from '../lifecycle/session-manager.js';
-import { stopOnSignals, takeOverSocket, type Serving } from './socket-takeover.js';
+import { logCrashes, stopOnSignals, takeOverSocket, type Serving } from './socket-takeover.js';
+import { endWithJob, type Requests } from './end-with-job.js';
+import { keepInCallersSession } from '../session/process-scope.js';
 import { serveControlFd, type Handler } from './control-server.js';
 import { READY_LINE } from './launch-daemon.js';
 import { notifySystemdReady } from './notify-systemd.js';
@@ -69,12 +71,14 @@ function takeEnvironment(fd: number): void {
 /**
  * The per-user daemon: takes over the control socket (or serves the one the
  * system daemon bound for it), picks up the sessions an earlier daemon left,
- * serves until SIGTERM, and leaves the sessions running when it stops.
+ * serves until SIGTERM, and leaves the sessions running when it stops; a
+ * job's daemon instead ends with the job's desktops (end-with-job.ts).
  */
-export async function runDaemon(readyFd: number | undefined, handed: Handed = {}): Promise<void> {
+export async function runDaemon(readyFd: number | undefined, handed: Handed = {}, job?: string): Promise<void> {
   try {
     if (handed.envFd !== undefined) takeEnvironment(handed.envFd);
-    await serve(readyFd, handed.listenFd);
+    if (job !== undefined) keepInCallersSession();
+    await serve(readyFd, handed.listenFd, job);
   } catch (error) {
     logger.error(`tsvnc daemon cannot start: ${(error as Error).message}`);
     tellLauncher(readyFd, userMessage(error));
@@ -82,7 +86,7 @@ export async function runDaemon(readyFd: number | undefined, handed: Handed = {}
   }
 }
 
-async function serve(readyFd: number | undefined, listenFd: number | undefined): Promise<void> {
+async function serve(readyFd: number | undefined, listenFd: number | undefined, job: string | undefined): Promise<void> {
   process.umask(0o077);
   const paths = await ensureStateDir(stateDirFor(process.env));
   // A broken config file must not keep the daemon down: every start reports it itself.
@@ -92,7 +96,19 @@ async function serve(readyFd: number | undefined, listenFd: number | undefined):
   });
   logToFile(paths.daemonLog, config.logMaxBytes, config.logKeep + 1);
   const manager = new SessionManager(paths);
-  const handler: Handler = (request, log) => manager.handle(request, log);
+  const requests: Requests = { inFlight: 0, served: 0 };
+  let beforeAnswer: () => Promise<void> = async () => undefined;
+  const handler: Handler = async (request, log) => {
+    requests.inFlight++;
+    try {
+      const result = await manager.handle(request, log);
+      requests.served++;
+      await beforeAnswer();
+      return result;
+    } finally {
+      requests.inFlight--;
+    }
+  };
   let serving: Serving | null;
   if (listenFd === undefined) {
     serving = await takeOverSocket(paths.socket, handler, () => manager.resume());
@@ -105,8 +121,10 @@ async function serve(readyFd: number | undefined, listenFd: number | undefined):
     serving = { server: await serveControlFd(listenFd, handler) };
     manager.resume();
   }
-  logger.info(`tsvnc daemon ${process.pid} serving ${listenFd === undefined ? paths.socket : `the socket the system daemon bound (fd ${listenFd})`}`);
+  logger.info(`tsvnc daemon ${process.pid} serving ${listenFd === undefined ? paths.socket : `the socket the system daemon bound (fd ${listenFd})`}${job === undefined ? '' : ` for job ${job}`}`);
   tellLauncher(readyFd, READY_LINE);
   await notifySystemdReady();
-  stopOnSignals(paths.socket, serving, () => manager.close());
+  logCrashes();
+  if (job === undefined) stopOnSignals(paths.socket, serving, () => manager.close());
+  else beforeAnswer = endWithJob(paths, serving, manager, requests);
 }

@@ -47,6 +47,10 @@ export function stopOnSignals(socket: string, serving: Serving, close: () => voi
   process.on('SIGINT', shutdown);
   // A closing terminal must not take the daemon down with it.
   process.on('SIGHUP', () => logger.info('ignoring SIGHUP'));
+}
+
+/** What went wrong unhandled goes to the daemon's log, and a crash exits with a status of its own. */
+export function logCrashes(): void {
   process.on('unhandledRejection', (error) => logger.error(`unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
   process.on('uncaughtException', (error) => {
     logger.error(`tsvnc daemon crashed: ${error.stack ?? error.message}`);

@@ -4,7 +4,7 @@ import type { SessionStore } from '../state/session-store.js';
 import type { DamagedRecord } from '../state/session-store.js';
 import { removeFromUserXauthority } from '../xauth/user-xauthority.js';
 import { isRunning, type ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo, SessionOptions, SessionRecord } from '../model/session-record.js';
+import type { DamagedSession, ExitInfo, ListedRecord, RestartingRecord, RunningRecord, SessionOptions, SessionRecord, StartingRecord } from '../model/session-record.js';
 import { startSession, keepReserved, type Started } from './start-session.js';
 import { programProcesses, terminate, waitGone } from '../session/stop-process.js';
 import { releaseDisplay } from '../session/release-display.js';
@@ -34,7 +34,7 @@ export type Watched = Pick<Started, 'serverExited' | 'programExited'>;
 /** What the lifecycle does to processes and files: the only I/O of its decisions, and what a test fakes. */
 export interface SessionOs {
   /** The session program's session and whatever else carries the desktop's tag (daemons that left the session). */
-  endDesktop(record: SessionRecord): Promise<void>;
+  endDesktop(record: ListedRecord): Promise<void>;
   /** Only the session program's own session. */
   endProgramSession(program: ProcessIdentity): Promise<void>;
   stopServer(server: ProcessIdentity): Promise<void>;
@@ -44,13 +44,13 @@ export interface SessionOs {
   keepReserved(display: number, ours: readonly number[]): Promise<void>;
   releaseDisplay(display: number, ours: readonly number[]): Promise<void>;
   /** The cookie file and the entry in the user's Xauthority. */
-  removeCookies(record: SessionRecord): Promise<void>;
+  removeCookies(record: ListedRecord): Promise<void>;
   removeLog(path: string): Promise<void>;
   /** Exit events of an adopted session's server and program. */
-  watch(record: SessionRecord & { server: ProcessIdentity }, signal: AbortSignal): Watched;
+  watch(record: RunningRecord, signal: AbortSignal): Watched;
   /** The reason of a server's exit, from its log. */
   failureSummary(log: string, info: ExitInfo): Promise<string>;
-  damagedSession(damaged: DamagedRecord): Promise<SessionRecord>;
+  damagedSession(damaged: DamagedRecord): Promise<DamagedSession>;
   /** Locks of earlier daemons that died claiming them, except on `keep`. */
   reclaimClaims(keep: ReadonlySet<number>): Promise<unknown>;
 }
@@ -61,7 +61,7 @@ export interface LifecycleDeps {
   /** What, other than this daemon's own lock, stops a restart on the display; null when nothing does. */
   blocker(display: number, options: SessionOptions): Promise<string | null>;
   /** Starts the server and the session program for the record (see start-session.ts). */
-  spawn(record: SessionRecord, persist: (record: SessionRecord) => Promise<void>): Promise<Started>;
+  spawn(record: StartingRecord | RestartingRecord, persist: (record: SessionRecord) => Promise<void>): Promise<Started>;
   os: SessionOs;
   clock: Clock;
 }
@@ -76,8 +76,9 @@ function realOs(host: string, paths: StatePaths): SessionOs {
     keepReserved,
     releaseDisplay,
     removeCookies: async (record) => {
-      if (record.authFile !== '') await removeIfPresent(record.authFile);
-      if (record.xauthority !== '') await removeFromUserXauthority(record.xauthority, host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
+      await removeIfPresent(record.authFile);
+      // A damaged file does not say whose Xauthority had the entry.
+      if (record.state !== 'damaged') await removeFromUserXauthority(record.xauthority, host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
     },
     removeLog: removeIfPresent,
     watch: (record, signal) => ({

@@ -1,6 +1,7 @@
 import { logger, type Level } from '../log.js';
 import { sameProcess } from '../proc/process-identity.js';
-import type { ExitInfo, SessionRecord } from '../model/session-record.js';
+import type { ExitInfo, ListedRecord, RunningRecord, SessionRecord, StartingRecord } from '../model/session-record.js';
+import { isAlive } from '../model/session-state.js';
 import { ourPids, type Started } from './start-session.js';
 import { exitText } from '../session/failure-summary.js';
 import { isFailure, BACKOFF_BASE_MS, backoffMs } from '../model/restart-policy.js';
@@ -8,12 +9,13 @@ import { Mutex } from '../session/mutex.js';
 import type { XConnection } from '../x11/x-connection.js';
 import { TsvncError } from '../errors.js';
 import type { LifecycleDeps, Watched } from './lifecycle-deps.js';
-import { transition, type Effect, type LifeEvent, type Phase } from './transitions.js';
+import { inPhase, phaseOf, transition, type Effect, type LifeEvent } from './transitions.js';
 
 type Log = (level: Level, message: string) => void;
 
-interface Live {
-  record: SessionRecord;
+/** An entry of the table: a session, or a damaged file listed until killed. */
+interface Entry<R extends ListedRecord = ListedRecord> {
+  record: R;
   /** Set while `kill` or autokill ends the session, so its exits are not taken for crashes. */
   stopping: Promise<void> | null;
   /** Until a starting session is up, a kill waits for it rather than racing it. */
@@ -29,11 +31,16 @@ interface Live {
   saveFailures: number;
 }
 
+/** A session the lifecycle supervises: every entry but a damaged file. */
+type Live = Entry<SessionRecord>;
+
+const isSession = (entry: Entry): entry is Live => entry.record.state !== 'damaged';
+
 /** How a fresh start gets its display and then its record. */
 export interface FreshStart {
   /** Chooses and claims a display other than `ours`. */
   allocate(ours: ReadonlySet<number>): Promise<number>;
-  record(display: number): SessionRecord;
+  record(display: number): StartingRecord;
 }
 
 /**
@@ -51,30 +58,30 @@ const DIES_WITH_SERVER_MS = 300;
  * observes and carries out its effects through the injected I/O.
  */
 export class Lifecycle {
-  private readonly sessions = new Map<number, Live>();
+  private readonly sessions = new Map<number, Entry>();
   private readonly watchers = new AbortController();
   private readonly allocation = new Mutex();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
-  records(): SessionRecord[] {
+  records(): ListedRecord[] {
     return [...this.sessions.values()].map((live) => live.record).sort((a, b) => a.display - b.display);
   }
 
-  get(display: number): SessionRecord | undefined {
+  get(display: number): ListedRecord | undefined {
     return this.sessions.get(display)?.record;
   }
 
   /** Failed and stopped sessions stay listed until killed or started again on their display. */
   private activeDisplays(): Set<number> {
-    return new Set(this.records().filter((r) => r.state !== 'failed' && r.state !== 'stopped').map((r) => r.display));
+    return new Set(this.records().filter((r) => r.state !== 'damaged' && isAlive(r.state)).map((r) => r.display));
   }
 
-  async start(plan: FreshStart, log: Log): Promise<SessionRecord> {
+  async start(plan: FreshStart, log: Log): Promise<RunningRecord> {
     const { os, store } = this.deps;
-    const live = await this.allocation.run(async () => {
+    const { live, record } = await this.allocation.run(async () => {
       const display = await plan.allocate(this.activeDisplays());
-      let record: SessionRecord;
+      let record: StartingRecord;
       try {
         record = plan.record(display);
       } catch (error) {
@@ -82,16 +89,16 @@ export class Lifecycle {
         throw error;
       }
       // Listed as `starting` from here, with no server yet.
-      const entry = fresh(record);
-      this.sessions.set(display, entry);
-      return entry;
+      const live: Live = fresh(record);
+      this.sessions.set(display, live);
+      return { live, record };
     });
-    const { display } = live.record;
+    const { display } = record;
     let started: Started;
     try {
-      const starting = this.deps.spawn(live.record, async (record) => {
-        live.record = record;
-        await store.save(record);
+      const starting = this.deps.spawn(record, async (saved) => {
+        live.record = saved;
+        await store.save(saved);
       });
       live.ready = starting.catch(() => undefined);
       started = await starting;
@@ -105,7 +112,7 @@ export class Lifecycle {
     live.record = started.record;
     this.supervise(live, started);
     await store.save(started.record);
-    log('info', `:${display} is ready (server pid ${started.record.server?.pid}, log ${started.record.log})`);
+    log('info', `:${display} is ready (server pid ${started.record.server.pid}, log ${started.record.log})`);
     return started.record;
   }
 
@@ -135,10 +142,8 @@ export class Lifecycle {
 
   /** One transition: its new phase into the record, then its effects in order. */
   private async on(live: Live, event: LifeEvent): Promise<void> {
-    const { record } = live;
-    const phase: Phase = { display: record.display, state: record.state, reason: record.reason, failures: record.failures, waits: live.waits, restarts: record.restarts };
-    const { next, effects } = transition(phase, event);
-    Object.assign(record, { state: next.state, reason: next.reason, failures: [...next.failures], restarts: next.restarts });
+    const { next, effects } = transition(phaseOf(live.record, live.waits), event);
+    live.record = inPhase(live.record, next);
     live.waits = next.waits;
     for (const effect of effects) await this.perform(live, effect);
   }
@@ -151,12 +156,14 @@ export class Lifecycle {
       case 'end-program':
         if (effect.reach === 'desktop') await os.endDesktop(record);
         else if (record.program) await os.endProgramSession(record.program);
-        record.program = null;
+        live.record = { ...live.record, program: null };
         return;
-      case 'keep-reserved':
+      case 'keep-reserved': {
         await os.keepReserved(record.display, ourPids(record.server));
-        record.server = null;
+        const after = live.record;
+        if (after.state === 'restarting') live.record = { ...after, server: null };
         return;
+      }
       case 'release': return this.release(record);
       case 'restart-in':
         live.timer = clock.setTimeout(() => {
@@ -177,29 +184,37 @@ export class Lifecycle {
 
   private async onServerExit(live: Live, info: ExitInfo): Promise<void> {
     if (!this.current(live)) return;
-    const { record } = live;
-    record.lastExit = info;
+    const record = (live.record = { ...live.record, lastExit: info });
     const how = info.error ? 'could not start' : info.code === null && info.signal === null ? 'ended' : isFailure(info) ? 'failed' : 'exited';
-    const why = `the X server ${how}${info.error ? `: ${info.error}` : await this.deps.os.failureSummary(record.log, info)}`;
+    const idle = record.options.idleTimeout;
+    // With an idle timeout, the server's own clean exit is that timeout (MaxDisconnectionTime) running out.
+    const why = idle !== undefined && info.code === 0
+      ? `no viewer for ${idle} s: the idle timeout ended it`
+      : `the X server ${how}${info.error ? `: ${info.error}` : await this.deps.os.failureSummary(record.log, info)}`;
     await this.on(live, { type: 'server-exited', info, why, now: this.deps.clock.now(), policy: record.options.restart });
   }
 
   /** Same display, same port, or wait: a session never wanders to another display. */
   private async respawn(live: Live): Promise<void> {
     if (!this.current(live)) return;
-    const { record } = live;
-    const blocker = await this.deps.blocker(record.display, record.options);
+    const blocker = await this.deps.blocker(live.record.display, live.record.options);
     if (blocker !== null) return this.on(live, { type: 'restart-blocked', why: blocker });
+    const { record } = live;
+    if (record.state !== 'restarting') return;
     let started: Started;
     try {
       // Strict saves here: a server is started only once its record can say so.
-      started = await this.deps.spawn(record, (r) => this.deps.store.save(r));
+      started = await this.deps.spawn(record, async (r) => {
+        live.record = r;
+        await this.deps.store.save(r);
+      });
     } catch (error) {
       // A full state directory is no server failure: wait for space, as for a taken port.
       if (error instanceof TsvncError && error.code === 'STATE_WRITE_FAILED') return this.on(live, { type: 'restart-blocked', why: error.message });
       return this.onServerExit(live, { code: null, signal: null, at: new Date(this.deps.clock.now()).toISOString(), error: (error as Error).message });
     }
-    await this.on(live, { type: 'restarted', serverPid: record.server?.pid });
+    live.record = started.record;
+    await this.on(live, { type: 'restarted', server: started.record.server });
     this.supervise(live, started);
   }
 
@@ -224,49 +239,49 @@ export class Lifecycle {
 
   async stop(display: number, clean: boolean, failed?: string): Promise<void> {
     await this.sessions.get(display)?.ready;
-    const live = this.sessions.get(display);
-    if (!live) return;
-    live.stopping ??= this.end(live, clean, failed).catch((error: unknown) => {
+    const entry = this.sessions.get(display);
+    if (!entry) return;
+    entry.stopping ??= this.end(entry, clean, failed).catch((error: unknown) => {
       // The next kill tries again rather than waiting on this failure forever.
-      live.stopping = null;
+      entry.stopping = null;
       throw error;
     });
-    await live.stopping;
+    await entry.stopping;
     // Ended but listed as failed: a later kill removes it for real.
-    if (failed !== undefined && this.sessions.get(display) === live) live.stopping = null;
+    if (failed !== undefined && this.sessions.get(display) === entry) entry.stopping = null;
   }
 
   /** SIGTERM to everything the desktop started (its program's session, its tag) and to the server, SIGKILL after a bounded wait, then every file. */
-  private async end(live: Live, clean: boolean, failed?: string): Promise<void> {
+  private async end(entry: Entry, clean: boolean, failed?: string): Promise<void> {
     const { os, clock, store } = this.deps;
-    clock.clearTimeout(live.timer);
-    clock.clearTimeout(live.saveRetry);
-    const { record } = live;
+    clock.clearTimeout(entry.timer);
+    clock.clearTimeout(entry.saveRetry);
+    const { record } = entry;
     await Promise.all([os.endDesktop(record), record.server ? os.stopServer(record.server) : undefined]);
     await this.release(record);
-    if (failed !== undefined) {
+    if (failed !== undefined && isSession(entry)) {
       // Nothing of it runs or holds the display; its record stays to say why, until kill or a new start.
-      Object.assign(record, { state: 'failed', reason: failed, server: null, program: null });
-      live.x?.close();
-      await this.save(live);
+      entry.record = { ...entry.record, state: 'failed', reason: failed, server: null, program: null };
+      entry.x?.close();
+      await this.save(entry);
       logger.info(`:${record.display} ended: ${failed}`);
       return;
     }
     await store.remove(record.display);
-    if (clean && record.log !== '') await os.removeLog(record.log);
+    if (clean && record.state !== 'damaged') await os.removeLog(record.log);
     this.sessions.delete(record.display);
     logger.info(`:${record.display} stopped`);
   }
 
   /** The display's lock and socket file, the cookie file and the user's Xauthority entry. */
-  private async release(record: SessionRecord): Promise<void> {
+  private async release(record: ListedRecord): Promise<void> {
     await this.deps.os.releaseDisplay(record.display, ourPids(record.server));
     await this.deps.os.removeCookies(record);
   }
 
   private adopt(live: Live): void {
     const { record } = live;
-    if (record.server) this.supervise(live, this.deps.os.watch({ ...record, server: record.server }, this.watchers.signal));
+    if (record.state === 'running') this.supervise(live, this.deps.os.watch(record, this.watchers.signal));
   }
 
   /**
@@ -292,8 +307,8 @@ export class Lifecycle {
   private async takeOver(record: SessionRecord): Promise<void> {
     const live = fresh(record);
     this.sessions.set(record.display, live);
-    const server = record.server && { alive: await this.deps.os.isRunning(record.server), pid: record.server.pid };
-    await this.on(live, { type: 'taken-over', server });
+    const liveServer = record.server && (await this.deps.os.isRunning(record.server)) ? record.server : null;
+    await this.on(live, { type: 'taken-over', liveServer });
   }
 
   /** Runs `then` when an exit arrives, unless the daemon is stopping; a failure there is logged, never a daemon crash. */
@@ -314,6 +329,7 @@ export class Lifecycle {
   }
 }
 
-function fresh(record: SessionRecord): Live {
+function fresh<R extends ListedRecord>(record: R): Entry<R> {
   return { record, stopping: null, waits: 0, saveFailures: 0 };
 }
+

@@ -11,8 +11,8 @@ import { Lifecycle } from './lifecycle.js';
 import { realDeps } from './lifecycle-deps.js';
 import { lastLines } from '../session/log-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
-import { newRecord } from './start-session.js';
-import { summarize, type SessionRecord } from '../model/session-record.js';
+import { newRecord, ourPids } from './start-session.js';
+import { summarize, type ListedRecord } from '../model/session-record.js';
 
 type Log = (level: Level, message: string) => void;
 
@@ -48,7 +48,7 @@ export class SessionManager {
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
       record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host), binary, env: req.env, home, host: this.host }, this.paths),
     }, log);
-    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost };
+    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options };
   }
 
   list() {
@@ -58,13 +58,15 @@ export class SessionManager {
 
   private async status(display: number) {
     const record = this.own(display);
+    // Of a damaged file nothing is known but what list shows: no options, no log.
+    if (record.state === 'damaged') throw new TsvncError('NOT_A_SESSION', `:${display} has no status to show: ${record.reason}`);
     return {
       ...summarize(record, Date.now()), host: this.host, options: record.options, programPid: record.program?.pid ?? null,
-      lastLog: record.log === '' ? [] : await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
+      lastLog: await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
     };
   }
 
-  private own(display: number): SessionRecord {
+  private own(display: number): ListedRecord {
     const record = this.lifecycle.get(display);
     if (!record) throw new TsvncError('NOT_A_SESSION', `:${display} is not one of your tsvnc sessions`, 'tsvnc list shows them');
     return record;
@@ -82,6 +84,22 @@ export class SessionManager {
    */
   resume(): void {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
+  }
+
+  /** No session, listed or starting. */
+  isEmpty(): boolean {
+    return this.lifecycle.records().length === 0;
+  }
+
+  /** Each session's display and the pids its lock may name (its server's, this daemon's). */
+  claims(): { display: number; ours: number[] }[] {
+    return this.lifecycle.records().map((r) => ({ display: r.display, ours: ourPids(r.server) }));
+  }
+
+  /** Ends every session, as `kill ':*'` does. */
+  async stopAll(): Promise<void> {
+    await this.loaded;
+    await this.kill('all', false);
   }
 
   /** Stops watching; the sessions keep running for the next daemon. */

@@ -13,7 +13,7 @@ import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } fro
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { rotateLog, sessionLogPath } from '../session/log-file.js';
 import { serverArgs } from '../session/start-options.js';
-import type { ExitInfo, SessionOptions, SessionRecord } from '../model/session-record.js';
+import type { ExitInfo, RestartingRecord, RunningRecord, SessionOptions, SessionRecord, StartingRecord } from '../model/session-record.js';
 import { spawnServer, type StartedServer } from '../session/spawn-server.js';
 import { failIfEndedAtOnce, spawnSessionProgram } from '../session/session-program.js';
 import { releaseDisplay, releaseSocketFile } from '../session/release-display.js';
@@ -31,17 +31,17 @@ export interface Launch {
 }
 
 export interface Started {
-  record: SessionRecord;
+  record: RunningRecord;
   serverExited: Promise<ExitInfo>;
   programExited: Promise<ExitInfo> | null;
   /** Held for the server's life: it made the server load its cookie first, and it closes when the server dies. */
   x: XConnection;
 }
 
-export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
+export function newRecord(l: Launch, paths: StatePaths): StartingRecord {
   return {
     display: l.display, state: 'starting', options: l.options, server: null, program: null,
-    log: sessionLogPath(l.home, l.host, l.display),
+    log: l.options.logFile ?? sessionLogPath(l.home, l.host, l.display),
     authFile: `${paths.sessions}/${l.display}.xauth`,
     xauthority: userXauthorityPath(l.env),
     startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason: null,
@@ -60,7 +60,7 @@ export function newRecord(l: Launch, paths: StatePaths): SessionRecord {
  * keeps the display reserved for the next attempt and appends to the log,
  * which holds the reason of the crash.
  */
-export async function startSession(record: SessionRecord, host: string, persist: (record: SessionRecord) => Promise<void>): Promise<Started> {
+export async function startSession(record: StartingRecord | RestartingRecord, host: string, persist: (record: SessionRecord) => Promise<void>): Promise<Started> {
   const restart = record.restarts > 0 || record.state === 'restarting';
   const { display, options } = record;
   let spawned: ProcessIdentity | null = null;
@@ -68,7 +68,8 @@ export async function startSession(record: SessionRecord, host: string, persist:
   let merged: Promise<void> | null = null;
   let x: XConnection | null = null;
   await mkdir(`${record.home}/.vnc`, { recursive: true, mode: 0o700 });
-  const truncate = await rotateLog(record.log, !restart, options.logRotation);
+  // A log the caller named is theirs to keep: appended to, never rotated.
+  const truncate = options.logFile === undefined && (await rotateLog(record.log, !restart, options.logRotation));
   const logFile = await open(record.log, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | (truncate ? constants.O_TRUNC : 0), 0o600);
   // Everything this session starts carries its tag, so whatever it leaves (even after a daemon died before recording it) can be found.
   const env = { ...record.env, [TAG_VARIABLE]: record.tag };
@@ -96,8 +97,7 @@ export async function startSession(record: SessionRecord, host: string, persist:
         if (!(await handOverXLock(lockPath(display), [process.pid], id.pid))) {
           throw new TsvncError('SERVER_FAILED', `${lockPath(display)} no longer holds tsvnc's claim`, `tsvnc doctor :${display} explains what holds it`);
         }
-        record.server = id;
-        await persist(record);
+        await persist({ ...record, server: id });
       },
     });
     x = await openXConnection(display, cookie).catch((error: Error) => {
@@ -115,11 +115,9 @@ export async function startSession(record: SessionRecord, host: string, persist:
       logFd: logFile.fd,
       umask: options.umask,
     });
-    record.program = program?.identity ?? null;
     if (program && !restart) await failIfEndedAtOnce(program.exited, options.autokill, record.log, programFrom);
-    record.state = 'running';
-    record.reason = null;
-    return { record, serverExited: server.exited, programExited: program?.exited ?? null, x };
+    const running: RunningRecord = { ...record, state: 'running', reason: null, server: server.identity, program: program?.identity ?? null };
+    return { record: running, serverExited: server.exited, programExited: program?.exited ?? null, x };
   } catch (error) {
     // spawnServer kills a server that never got ready; one that did is stopped here.
     if (server) await terminate([server.identity]);

@@ -1,16 +1,43 @@
-import type { ExitInfo, SessionState } from '../model/session-record.js';
+import type { ExitInfo, SessionRecord } from '../model/session-record.js';
+import type { ProcessIdentity } from '../proc/process-identity.js';
 import { backoffMs, decide, isFailure, recordFailure, wantsRestart, type RestartPolicy } from '../model/restart-policy.js';
 
-/** What the transitions read and write of a session. */
-export interface Phase {
+/**
+ * What the transitions read and write of a session. A running phase
+ * carries its server, so no transition reaches running without one; a
+ * session that does not run says why.
+ */
+export type Phase = {
   display: number;
-  state: SessionState;
-  reason: string | null;
   /** Server failures (epoch ms) inside the restart window. */
   failures: readonly number[];
   /** Restart attempts in a row that found the display taken or the state directory full. */
   waits: number;
   restarts: number;
+} & (
+  | { state: 'starting'; reason: null }
+  | { state: 'running'; reason: null; server: ProcessIdentity }
+  | { state: 'restarting' | 'failed' | 'stopped'; reason: string }
+);
+
+/** What the transitions see of a session. */
+export function phaseOf(record: SessionRecord, waits: number): Phase {
+  const common = { display: record.display, failures: record.failures, restarts: record.restarts, waits };
+  switch (record.state) {
+    case 'running': return { ...common, state: record.state, reason: null, server: record.server };
+    case 'starting': return { ...common, state: record.state, reason: null };
+    default: return { ...common, state: record.state, reason: record.reason };
+  }
+}
+
+/** The record in the transition's next phase: a running one with the phase's server. */
+export function inPhase(record: SessionRecord, next: Phase): SessionRecord {
+  const kept = { ...record, failures: [...next.failures], restarts: next.restarts };
+  switch (next.state) {
+    case 'running': return { ...kept, state: next.state, reason: null, server: next.server };
+    case 'starting': return { ...kept, state: next.state, reason: null };
+    default: return { ...kept, state: next.state, reason: next.reason };
+  }
 }
 
 export type LifeEvent =
@@ -18,13 +45,13 @@ export type LifeEvent =
   | { type: 'server-exited'; info: ExitInfo; why: string; now: number; policy: RestartPolicy }
   /** A restart could not begin: the display's ports are taken, or the state directory is full. */
   | { type: 'restart-blocked'; why: string }
-  | { type: 'restarted'; serverPid: number | undefined }
+  | { type: 'restarted'; server: ProcessIdentity }
   /** The session program ended while the session ran. */
   | { type: 'program-exited'; ended: string; failed: boolean }
   /** ...and its server was given a moment to be seen dead too. */
   | { type: 'program-outlived-server'; serverGone: boolean; autokill: boolean; ended: string; failed: boolean }
-  /** A record an earlier daemon left. */
-  | { type: 'taken-over'; server: { alive: boolean; pid: number } | null };
+  /** A record an earlier daemon left, with its server if it still runs. */
+  | { type: 'taken-over'; liveServer: ProcessIdentity | null };
 
 export type Effect =
   | { do: 'log'; level: 'info' | 'warn'; message: string }
@@ -88,6 +115,7 @@ export function transition(phase: Phase, event: LifeEvent): Step {
     case 'server-exited':
       return serverExited(phase, event);
     case 'restart-blocked': {
+      if (phase.state !== 'restarting') return stay(phase);
       // Same display, same port, or wait: a session never wanders to another display.
       const waits = phase.waits + 1;
       const delayMs = backoffMs(waits + 1);
@@ -99,8 +127,8 @@ export function transition(phase: Phase, event: LifeEvent): Step {
     }
     case 'restarted':
       return {
-        next: { ...phase, state: 'running', reason: null, waits: 0, restarts: phase.restarts + 1 },
-        effects: [{ do: 'save' }, { do: 'log', level: 'info', message: `:${phase.display} restarted (server pid ${event.serverPid}, restart ${phase.restarts + 1})` }],
+        next: { ...phase, state: 'running', reason: null, server: event.server, waits: 0, restarts: phase.restarts + 1 },
+        effects: [{ do: 'save' }, { do: 'log', level: 'info', message: `:${phase.display} restarted (server pid ${event.server.pid}, restart ${phase.restarts + 1})` }],
       };
     case 'program-exited':
       // A logout, not a crash: never restarted; but only while the session runs.
@@ -126,8 +154,9 @@ export function transition(phase: Phase, event: LifeEvent): Step {
         return { next: phase, effects: [{ do: 'log', level: 'warn', message: `:${phase.display} was still starting when the previous daemon stopped; stopping it` }, { do: 'stop' }] };
       }
       if (phase.state !== 'running' && phase.state !== 'restarting') return stay(phase);
-      if (event.server?.alive) {
-        return { next: { ...phase, state: 'running' }, effects: [{ do: 'adopt' }, { do: 'log', level: 'info', message: `:${phase.display}: adopted server pid ${event.server.pid}` }] };
+      if (event.liveServer) {
+        const server = event.liveServer;
+        return { next: { ...phase, state: 'running', reason: null, server }, effects: [{ do: 'adopt' }, { do: 'log', level: 'info', message: `:${phase.display}: adopted server pid ${server.pid}` }] };
       }
       return phase.state === 'restarting' ? { next: phase, effects: [{ do: 'restart-in', delayMs: 0 }] } : { next: phase, effects: [{ do: 'exit-unseen' }] };
   }

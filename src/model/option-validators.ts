@@ -97,6 +97,23 @@ export function parseRestart(req: RestartRequest, defaults: RestartPolicy): Rest
   return { mode: mode as RestartMode, limit, windowSeconds };
 }
 
+/** A file the daemon opens for the caller: absolute, since the daemon runs elsewhere (the client resolves it). */
+export function parseFilePath(option: string, path: string): string {
+  plainText(option, path, MAX_COMMAND);
+  if (!path.startsWith('/')) throw new TsvncError('BAD_ARGUMENT', `${option} ${quote(path)} is not an absolute path`, 'give the whole path');
+  return path;
+}
+
+/** A week: an idle timeout longer than any job, and far below the server's own limit. */
+const MAX_IDLE_SECONDS = 604_800;
+
+export function parseIdleTimeout(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_IDLE_SECONDS) {
+    throw new TsvncError('BAD_ARGUMENT', `--idle-timeout ${seconds} is not accepted`, `give seconds from 1 to ${MAX_IDLE_SECONDS}`);
+  }
+  return seconds;
+}
+
 /**
  * A server option tsvnc sets itself. `option` is the start option that sets
  * it instead (null: none does); a ~/.vnc/config line with it maps onto the
@@ -104,7 +121,7 @@ export function parseRestart(req: RestartRequest, defaults: RestartPolicy): Rest
  */
 type ManagedOption = { option: string; setting: string } | { option: string | null; why: string };
 
-const PASSWD: ManagedOption = { option: null, why: 'tsvnc always uses ~/.vnc/passwd' };
+const PASSWD: ManagedOption = { option: '--password-file', why: 'a password file other than ~/.vnc/passwd is given with --password-file' };
 
 /** The one list of server options tsvnc manages (lower case), for the command line and ~/.vnc/config alike. */
 const MANAGED_OPTIONS: Readonly<Record<string, ManagedOption>> = {

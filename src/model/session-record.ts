@@ -1,12 +1,10 @@
 import type { ProcessIdentity } from '../proc/process-identity.js';
 import { rfbPort } from '../display/display-number.js';
-import { DEFAULT_POLICY, type RestartPolicy } from './restart-policy.js';
+import type { RestartPolicy } from './restart-policy.js';
 import type { LogRotation } from './log-rotation.js';
 import type { ExitInfo } from './exit-info.js';
 
 export type { ExitInfo };
-
-export type SessionState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
 /** What the user asked for, resolved and validated: enough to start the same desktop again. */
 export interface SessionOptions {
@@ -25,14 +23,18 @@ export interface SessionOptions {
   logRotation?: LogRotation;
   /** The starting command's umask, for the server and the session program; absent: the daemon's. */
   umask?: number;
+  /** The password file given for this desktop; absent: ~/.vnc/passwd. */
+  passwordFile?: string;
+  /** The server's log file given for this desktop; absent: ~/.vnc/HOST:N.log, rotated. */
+  logFile?: string;
+  /** Seconds without a viewer after which the server ends the desktop; absent: never. */
+  idleTimeout?: number;
 }
 
-/** One session as the daemon keeps it, and as `sessions/<N>.json` stores it. */
-export interface SessionRecord {
+/** What every session record holds, whatever its state. */
+interface RecordBase {
   display: number;
-  state: SessionState;
   options: SessionOptions;
-  server: ProcessIdentity | null;
   /** The session program, leader of its own session and process group. */
   program: ProcessIdentity | null;
   log: string;
@@ -41,8 +43,6 @@ export interface SessionRecord {
   startedAt: string;
   restarts: number;
   lastExit: ExitInfo | null;
-  /** Why the session is not running, in one line, for list and status. */
-  reason: string | null;
   /** What a restart needs: the server binary, the caller's environment and home. */
   binary: string;
   env: Record<string, string>;
@@ -52,6 +52,62 @@ export interface SessionRecord {
   /** TSVNC_DESKTOP in everything the session starts (see tagged-processes.ts); '' in records saved before tags existed. */
   tag: string;
 }
+
+/** Being set up; its server once spawned but not yet ready, so a successor daemon can stop it. */
+export interface StartingRecord extends RecordBase {
+  state: 'starting';
+  server: ProcessIdentity | null;
+  reason: null;
+}
+
+export interface RunningRecord extends RecordBase {
+  state: 'running';
+  server: ProcessIdentity;
+  reason: null;
+}
+
+/** Its server died; the next one once spawned but not yet ready. `reason` says why and when the next try is. */
+export interface RestartingRecord extends RecordBase {
+  state: 'restarting';
+  server: ProcessIdentity | null;
+  reason: string;
+}
+
+/**
+ * Ended, listed with why until killed or started again. `server` is its
+ * last one, if any, gone or going: kill makes sure and releases its lock.
+ */
+interface EndedRecord extends RecordBase {
+  state: 'failed' | 'stopped';
+  server: ProcessIdentity | null;
+  reason: string;
+}
+
+/** One session as the daemon keeps it, and as `sessions/<N>.json` stores it: its shape follows its state. */
+export type SessionRecord = StartingRecord | RunningRecord | RestartingRecord | EndedRecord;
+
+export type SessionState = SessionRecord['state'];
+
+/**
+ * A session file that cannot be read as a record: what is known of it.
+ * Listed as failed, with its server (one of ours that still runs on the
+ * display) and tag if found, so `tsvnc kill :N` ends them and removes the file.
+ */
+export interface DamagedSession {
+  state: 'damaged';
+  display: number;
+  path: string;
+  /** What is wrong with the file and how to remove it, in one line. */
+  reason: string;
+  server: ProcessIdentity | null;
+  tag: string;
+  authFile: string;
+  /** When this daemon found it. */
+  foundAt: string;
+}
+
+/** An entry of the daemon's table of sessions. */
+export type ListedRecord = SessionRecord | DamagedSession;
 
 /** The `list --json` shape: stable keys for scripts. */
 export interface SessionSummary {
@@ -67,28 +123,22 @@ export interface SessionSummary {
   log: string;
 }
 
-export function summarize(record: SessionRecord, now: number): SessionSummary {
+export function summarize(record: ListedRecord, now: number): SessionSummary {
+  const { display, reason } = record;
+  if (record.state === 'damaged') {
+    return { display, state: 'failed', pid: null, rfbPort: rfbPort(display), startedAt: record.foundAt, uptimeSeconds: null, restarts: 0, lastExit: null, reason, log: '' };
+  }
   const running = record.state === 'running';
   return {
-    display: record.display,
+    display,
     state: record.state,
-    pid: running ? record.server?.pid ?? null : null,
+    pid: running ? record.server.pid : null,
     rfbPort: record.options.rfbPort,
     startedAt: record.startedAt,
     uptimeSeconds: running ? Math.max(0, Math.round((now - Date.parse(record.startedAt)) / 1000)) : null,
     restarts: record.restarts,
     lastExit: record.lastExit,
-    reason: record.reason,
+    reason,
     log: record.log,
-  };
-}
-
-/** A record with nothing known but its display: a session still being set up, or one whose file is damaged. */
-export function blankRecord(display: number, state: SessionState, reason: string | null): SessionRecord {
-  return {
-    display, state,
-    options: { geometry: '', depth: 0, desktop: '', localhost: true, securityTypes: [], rfbPort: rfbPort(display), xstartup: null, autokill: true, extraArgs: [], restart: DEFAULT_POLICY },
-    server: null, program: null, log: '', authFile: '', xauthority: '', startedAt: new Date().toISOString(), restarts: 0, lastExit: null, reason,
-    binary: '', env: {}, home: '', failures: [], tag: '',
   };
 }

@@ -1,6 +1,7 @@
 import { MAX_DISPLAY, MAX_PORT } from '../display/display-number.js';
 import { RESTART_MODES } from './restart-policy.js';
-import type { SessionRecord } from './session-record.js';
+import type { ProcessIdentity } from '../proc/process-identity.js';
+import type { SessionRecord, SessionState } from './session-record.js';
 import { SESSION_STATES } from './session-state.js';
 
 /** What is wrong with the value at `at`, or null. */
@@ -38,14 +39,34 @@ const options = shape({
   geometry: string, depth: count, desktop: string, localhost: boolean, securityTypes: listOf(string), rfbPort: integer(1, MAX_PORT),
   xstartup: orNull(string), autokill: boolean, extraArgs: listOf(string),
   restart: shape({ mode: oneOf(RESTART_MODES), limit: count, windowSeconds: finite }),
-  logRotation: shape({ maxBytes: count, keep: count }),
-}, ['logRotation']);
+  logRotation: shape({ maxBytes: count, keep: count }), passwordFile: string, logFile: string, idleTimeout: count,
+}, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout']);
 const record = shape({
   display: integer(0, MAX_DISPLAY), state: oneOf(SESSION_STATES), options, server: orNull(identity), program: orNull(identity),
   log: string, authFile: string, xauthority: string, startedAt: string, restarts: count, lastExit: orNull(exit), reason: orNull(string),
   binary: string, env: shape({}), home: string, failures: listOf(finite), tag: string,
 }, ['tag']);
 const environment = (v: Record<string, unknown>): string | null => Object.entries(v).map(([k, x]) => string(x, `env.${k}`)).find((p) => p !== null) ?? null;
+
+/** A session file as every version writes it: one flat shape for all states, `tag` absent before tags existed. */
+type Saved = Omit<SessionRecord, 'state' | 'server' | 'reason' | 'tag'> & {
+  state: SessionState;
+  server: ProcessIdentity | null;
+  reason: string | null;
+  tag?: string;
+};
+
+/** The saved shape as the record of its state, or what that state lacks. */
+function ofItsState(saved: Saved): SessionRecord | string {
+  const { state, server, reason, tag = '' } = saved;
+  const base = { ...saved, tag };
+  switch (state) {
+    case 'starting': return { ...base, state, server, reason: null };
+    // Adopting a restarting session's server kept its reason until a later save: running is running.
+    case 'running': return server === null ? 'server is null, but a running session has one' : { ...base, state, server, reason: null };
+    default: return reason === null ? `reason is null, but a ${state} session says why` : { ...base, state, server, reason };
+  }
+}
 
 /**
  * A session file's content as a record, or what is wrong with it: a file
@@ -55,7 +76,8 @@ const environment = (v: Record<string, unknown>): string | null => Object.entrie
 export function validateRecord(value: unknown, display: number): { record: SessionRecord } | { problem: string } {
   const problem = record(value, '') ?? environment((value as { env: Record<string, unknown> }).env);
   if (problem !== null) return { problem };
-  const checked = value as SessionRecord;
+  const checked = value as Saved;
   if (checked.display !== display) return { problem: `display is ${checked.display}, not the ${display} its file name says` };
-  return { record: { ...checked, tag: checked.tag ?? '' } };
+  const typed = ofItsState(checked);
+  return typeof typed === 'string' ? { problem: typed } : { record: typed };
 }

@@ -16,6 +16,11 @@ export function printLines(lines: readonly string[]): void {
   if (lines.length > 0) process.stdout.write(`${lines.map((line) => printable(line)).join('\n')}\n`);
 }
 
+/** Lines for stderr that are output, not diagnostics: a wrapper that prints its news there (TurboVNC's vncserver). */
+export function printStderrLines(lines: readonly string[]): void {
+  if (lines.length > 0) process.stderr.write(`${lines.map((line) => printable(line)).join('\n')}\n`);
+}
+
 /** The CLI's one line about an error. */
 export function printError(line: string): void {
   process.stderr.write(`${printable(line)}\n`);

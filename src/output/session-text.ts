@@ -1,9 +1,13 @@
 import type { ListedSession, StartResult, StatusResult } from '../daemon/protocol.js';
 import { exitText } from '../session/failure-summary.js';
 
+/** Viewers take host:N for port 5900+N and host::PORT for any other port. */
+export function viewerAddress(host: string, r: Pick<StartResult, 'display' | 'rfbPort'>): string {
+  return r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`;
+}
+
 export function startText(r: StartResult): string[] {
-  // Viewers take host:N for port 5900+N and host::PORT for any other port.
-  const address = (host: string) => (r.rfbPort === 5900 + r.display ? `${host}:${r.display}` : `${host}::${r.rfbPort}`);
+  const address = (host: string) => viewerAddress(host, r);
   const lines = [`${r.reused ? 'Reusing desktop' : 'New desktop'} ${r.host}:${r.display} (server pid ${r.pid}, VNC port ${r.rfbPort}), log ${r.log}`];
   if (r.localhost) {
     lines.push(`Connect a VNC viewer on this machine to ${address('localhost')}; from elsewhere tunnel first: ssh -L ${r.rfbPort}:localhost:${r.rfbPort} ${r.host}`);
@@ -24,7 +28,7 @@ export function duration(seconds: number | null): string {
   return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }

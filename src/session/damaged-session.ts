@@ -5,7 +5,7 @@ import { inspectLock } from '../lock/inspect-lock.js';
 import { identify, type ProcessIdentity } from '../proc/process-identity.js';
 import { describeProcess } from '../proc/process-info.js';
 import type { DamagedRecord } from '../state/session-store.js';
-import { blankRecord, type SessionRecord } from '../model/session-record.js';
+import type { DamagedSession } from '../model/session-record.js';
 import { tagIn } from './tagged-processes.js';
 
 /**
@@ -29,10 +29,12 @@ async function findOwnServer(display: number): Promise<{ server: ProcessIdentity
  * the file and what is wrong, and with its server (if one still runs) and
  * tag, so `tsvnc kill :N` stops everything and removes the file.
  */
-export async function damagedSession(damaged: DamagedRecord, sessionsDir: string): Promise<SessionRecord> {
+export async function damagedSession(damaged: DamagedRecord, sessionsDir: string): Promise<DamagedSession> {
   const { display, path, problem } = damaged;
   const found = await findOwnServer(display);
   const fix = found ? `tsvnc kill :${display} stops its server (pid ${found.server.pid}) and removes the file` : `tsvnc kill :${display} removes it`;
-  const record = blankRecord(display, 'failed', `damaged state file ${path}: ${problem}; ${fix}`);
-  return { ...record, server: found?.server ?? null, tag: found?.tag ?? '', authFile: `${sessionsDir}/${display}.xauth` };
+  return {
+    state: 'damaged', display, path, reason: `damaged state file ${path}: ${problem}; ${fix}`,
+    server: found?.server ?? null, tag: found?.tag ?? '', authFile: `${sessionsDir}/${display}.xauth`, foundAt: new Date().toISOString(),
+  };
 }

@@ -43,7 +43,7 @@ export async function prepareStart(asked: StartRequest, log: (level: Level, mess
   const clear = cleartextWarning(checked);
   if (clear !== null) log('warn', clear);
   const binary = await findServer(req.env);
-  if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(passwdFilePath(home));
+  if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(checked.passwordFile ?? passwdFilePath(home));
   await checkCertificateFiles(checked.securityTypes, req.extraArgs, home);
   const xstartup = await chooseSessionProgram(req, home);
   return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log) };

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ExitInfo } from '../model/session-record.js';
 import { identifyChild, type ProcessIdentity } from '../proc/process-identity.js';
 import { TsvncError } from '../errors.js';
+import { ownSessions } from './process-scope.js';
 
 export interface Detached {
   identity: ProcessIdentity | null;
@@ -12,8 +13,9 @@ export interface Detached {
 }
 
 /**
- * A process in its own session whose output goes to `logFd` itself, not
- * through a pipe to us, so it outlives the daemon. node:child_process rather
+ * A process in its own session (except in a job: see process-scope.ts)
+ * whose output goes to `logFd` itself, not through a pipe to us, so it
+ * outlives the daemon. node:child_process rather
  * than execa: execa's types do not take an arbitrary log descriptor in
  * `stdio`, and none of its buffering or cleanup is wanted here.
  */
@@ -27,7 +29,7 @@ export function spawnDetached(file: string, args: readonly string[], spec: { log
   try {
     child = spawn(file, args, {
       stdio: spec.readyPipe ? ['ignore', spec.logFd, spec.logFd, 'pipe'] : ['ignore', spec.logFd, spec.logFd],
-      detached: true,
+      detached: ownSessions(),
       env: spec.env,
       cwd: spec.cwd,
     });

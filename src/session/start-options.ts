@@ -5,7 +5,7 @@ import type { StartRequest } from '../daemon/protocol.js';
 import type { SessionOptions } from '../model/session-record.js';
 import { DEFAULT_POLICY } from '../model/restart-policy.js';
 import {
-  DEFAULT_DEPTH, DEFAULT_GEOMETRY, MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseGeometry, parsePort, parseRestart, parseSecurityTypes, plainText, usesPasswdFile,
+  DEFAULT_DEPTH, DEFAULT_GEOMETRY, MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseFilePath, parseGeometry, parseIdleTimeout, parsePort, parseRestart, parseSecurityTypes, plainText, usesPasswdFile,
 } from '../model/option-validators.js';
 
 /** Types that let anyone who reaches the port in without a secret. */
@@ -25,6 +25,10 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
   checkExtraArgs(req.extraArgs);
   checkCertificate(securityTypes, req.extraArgs);
   if (req.xstartup !== undefined) plainText('--xstartup', req.xstartup, MAX_COMMAND);
+  const restart = parseRestart(req, restartDefaults);
+  if (req.idleTimeout !== undefined && restart.mode === 'always') {
+    throw new TsvncError('BAD_ARGUMENT', '--idle-timeout ends the desktop, and --restart always would start it again', 'use --restart on-failure (the default) or no with --idle-timeout');
+  }
   return {
     geometry: parseGeometry(req.geometry ?? DEFAULT_GEOMETRY),
     depth: parseDepth(req.depth ?? DEFAULT_DEPTH),
@@ -35,7 +39,10 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     xstartup,
     autokill: req.autokill ?? true,
     extraArgs: req.extraArgs,
-    restart: parseRestart(req, restartDefaults),
+    restart,
+    ...(req.passwordFile === undefined ? {} : { passwordFile: parseFilePath('--password-file', req.passwordFile) }),
+    ...(req.logFile === undefined ? {} : { logFile: parseFilePath('--log-file', req.logFile) }),
+    ...(req.idleTimeout === undefined ? {} : { idleTimeout: parseIdleTimeout(req.idleTimeout) }),
   };
 }
 
@@ -61,6 +68,8 @@ export function serverArgs(display: number, options: SessionOptions, authFile: s
     `-localhost=${options.localhost ? 1 : 0}`,
     '-SecurityTypes', options.securityTypes.join(','),
   ];
-  if (usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', passwdFile);
+  if (usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
+  // The server ends itself (exit 0) once no viewer was connected for this long: an end, not a failure to restart.
+  if (options.idleTimeout !== undefined) args.push('-MaxDisconnectionTime', String(options.idleTimeout));
   return [...args, ...options.extraArgs];
 }

@@ -16,6 +16,8 @@ export interface StatePaths {
   daemonLog: string;
   /** The root daemon of `tsvnc daemon --system`: never started on demand. */
   system?: boolean;
+  /** The batch job (see job-scope.ts) whose own daemon this is. */
+  job?: string;
 }
 
 function callerUid(): number {
@@ -70,6 +72,11 @@ export function stateDirFor(env: NodeJS.ProcessEnv): string {
   // Absolute: the daemon runs in / and must find the same directory.
   if (env.TSVNC_STATE_DIR) return resolve(env.TSVNC_STATE_DIR);
   return `${homeOf(env)}/.vnc/tsvnc-${hostname()}`;
+}
+
+/** A job's state: beside the user's, so it shares its owner-only checks, and gone with the job's daemon. */
+export function jobStateDir(userDir: string, job: string): string {
+  return `${userDir}/jobs/${job}`;
 }
 
 export function statePaths(dir: string): StatePaths {

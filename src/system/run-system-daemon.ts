@@ -3,7 +3,7 @@ import { TsvncError } from '../errors.js';
 import { logger, logToFile } from '../log.js';
 import { isCode } from '../tmp/safe-tmp.js';
 import { notifySystemdReady } from '../daemon/notify-systemd.js';
-import { stopOnSignals, takeOverSocket } from '../daemon/socket-takeover.js';
+import { logCrashes, stopOnSignals, takeOverSocket } from '../daemon/socket-takeover.js';
 import { parseSessionsFile, SESSIONS_FILE, type SessionEntry } from './sessions-file.js';
 import { SystemManager } from './system-manager.js';
 import { SYSTEM_DIR, SYSTEM_SOCKET, USERS_DIR } from './system-paths.js';
@@ -39,6 +39,7 @@ export async function runSystemDaemon(): Promise<void> {
   await manager.startListed(entries);
   await notifySystemdReady();
   const sweep = setInterval(() => void manager.daemons.sweep(), SWEEP_MS);
+  logCrashes();
   stopOnSignals(SYSTEM_SOCKET, serving, () => clearInterval(sweep));
   process.removeAllListeners('SIGHUP');
   process.on('SIGHUP', () => {

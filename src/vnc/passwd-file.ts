@@ -93,7 +93,7 @@ async function vncEncrypt(password: string): Promise<Uint8Array> {
   return stdout;
 }
 
-async function replaceFile(path: string, content: Uint8Array): Promise<void> {
+export async function replaceFile(path: string, content: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.tsvnc-${randomBytes(6).toString('hex')}`);
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);

@@ -6,15 +6,16 @@ import type { DaemonPaths } from '../../src/system/system-paths.js';
 import type { StartRequest, StartResult } from '../../src/daemon/protocol.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
+import { sessionOptions } from '../helpers/session-options.js';
 
 const PATHS: DaemonPaths = { dir: '/s', socket: '/s/control.sock', sessions: '/s/sessions', daemonLog: '/s/daemon.log' };
 const REQ: StartRequest = { noXstartup: true, insecure: false, extraArgs: [], env: {}, umask: 0o22 };
-const FLAGS = { json: false, useold: false, fg: false, dryRun: false };
+const FLAGS = { json: false, useold: false, fg: false, dryRun: false, slurm: false };
 
 function result(display: number): StartResult {
   return {
     display, state: 'running', pid: 100 + display, rfbPort: 5900 + display, startedAt: '2026-01-01T00:00:00.000Z', uptimeSeconds: 0,
-    restarts: 0, lastExit: null, reason: null, log: `/h/.vnc/vm:${display}.log`, host: 'vm', localhost: true,
+    restarts: 0, lastExit: null, reason: null, log: `/h/.vnc/vm:${display}.log`, host: 'vm', localhost: true, options: sessionOptions(),
   };
 }
 
@@ -67,10 +68,10 @@ describe('start --count', () => {
     for (const text of ['0', '101', '-1', '2x', '', '1e1']) assert.throws(() => parseCount(text), /--count .* is not a number of desktops/);
     assert.equal(parseCount('100'), 100);
     const { deps, ops } = fakeDaemon([]);
-    await assert.rejects(startMany({ ...REQ, display: 4 }, '2', { ...FLAGS, fg: true }, deps), (error: unknown) => {
+    await assert.rejects(startMany({ ...REQ, display: 4 }, '2', { ...FLAGS, fg: true, slurm: true, format: 'vncserver' }, deps), (error: unknown) => {
       assert.ok(error instanceof TsvncError);
       assert.equal(error.code, 'BAD_ARGUMENT');
-      assert.match(error.message, /does not go with :N, --fg$/);
+      assert.match(error.message, /does not go with :N, --fg, --slurm, --format$/);
       return true;
     });
     assert.deepEqual(ops, []);

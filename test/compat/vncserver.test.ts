@@ -27,19 +27,20 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
       step logs ls -A ~/.vnc
       step leftovers leftovers`);
     assert.equal(run.step('start').code, 0, run.stderr);
-    assert.match(run.step('start').out, /^New desktop .*:1 \(server pid \d+, VNC port 5901\)/);
+    assert.match(run.step('start').out, /^\nNew Xtigervnc server 'classic' on port 5901 for display :1\.\nUse xtigervncviewer -SecurityTypes VncAuth -passwd \/tmp\/home\/\.vnc\/passwd :1 to connect to the VNC server\.$/, "TigerVNC's words");
     const cmdline = run.step('cmdline').out;
     for (const part of ['Xtigervnc :1 ', '-desktop classic ', '-geometry 1280x800 ', '-depth 16 ', '-localhost=1 ', '-SecurityTypes VncAuth ', '-FrameRate 30']) {
       assert.ok(cmdline.includes(part), `${part} in ${cmdline}`);
     }
     assert.match(run.step('dims').out, /dimensions: +1280x800 pixels/);
     assert.match(run.step('dims').out, /depth of root window: +16 planes/);
-    assert.match(run.step('list').out, /^:1 +running/m);
-    assert.match(run.step('list1').out, /^:1 +running/m);
-    assert.equal(run.step('list2').out, 'no sessions (tsvnc start starts one)');
+    const header = '\nTigerVNC server sessions:\n\nX DISPLAY #\tRFB PORT #\tRFB UNIX PATH\tPROCESS ID #\tSERVER';
+    assert.match(run.step('list').out, new RegExp(`^${header}\n1 {9}\t5901 {6}\t {13}\t\\d+ *\tXtigervnc$`));
+    assert.equal(run.step('list1').out, run.step('list').out);
+    assert.equal(run.step('list2').out, header);
     assert.match(run.step('version').out, /^\d+\.\d+\.\d+$/);
     assert.equal(run.step('kill').code, 0);
-    assert.equal(run.step('kill').out, 'killed :1');
+    assert.match(run.step('kill').out, /^Killing Xtigervnc process ID \d+\.\.\. success!$/);
     assert.doesNotMatch(run.step('logs').out, /\.log/, '-clean removed the log');
     assert.equal(run.step('leftovers').out, '');
   });
@@ -60,17 +61,17 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
       step geometry vncserver -geometry 12x
       step miscased vncserver -Kill :1
       step nodisplay vncserver -kill
-      step managed vncserver -PasswordFile /tmp/home/pw
+      step managed vncserver -auth /tmp/home/xa
       step remote vncserver elsewhere.example:1
       step after leftovers`);
     assert.equal(run.step('start').code, 0, run.stderr);
-    assert.match(run.step('start').out, /^New desktop .*:2 .*VNC port 5999/);
+    assert.match(run.step('start').out, /^New Xtigervnc server '.*:2 \(root\)' on port 5999 for display :2\.$/m);
     assert.equal(run.step('second').code, 0, run.stderr);
-    assert.match(run.step('second').out, /^New desktop .*:1 /, 'the lowest free display');
+    assert.match(run.step('second').out, /for display :1\.$/m, 'the lowest free display');
     assert.match(run.step('program').out, /sleep 1000/, 'the -xstartup script runs');
     assert.equal(run.step('port').out.trim(), '1');
-    assert.match(run.step('list').out, /^:1 +running[\s\S]*^:2 +running +\d+ +5999/m);
-    assert.equal(run.step('killall').out, 'killed :1\nkilled :2');
+    assert.match(run.step('list').out, /^1 +\t5901 +\t +\t\d+ +\tXtigervnc\n2 +\t5999 +\t +\t\d+ +\tXtigervnc$/m);
+    assert.match(run.step('killall').out, /^Killing Xtigervnc process ID \d+\.\.\. success!\nKilling Xtigervnc process ID \d+\.\.\. success!$/);
     assert.doesNotMatch(run.step('logs').out, /\.log/);
     assert.equal(run.step('leftovers').out, '');
     assert.equal(run.step('usage').code, 0);
@@ -84,7 +85,7 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
     oneLine('geometry', /-geometry "12x" is not accepted \(.*-geometry WIDTHxHEIGHT/);
     oneLine('miscased', /-Kill is not a vncserver option .*write -kill :N/);
     oneLine('nodisplay', /-kill needs the display .*-kill :N/);
-    oneLine('managed', /the server option -PasswordFile is managed by tsvnc/);
+    oneLine('managed', /the server option -auth is managed by tsvnc/);
     oneLine('remote', /elsewhere\.example:1 is a display on another machine .*ssh elsewhere\.example tsvnc :1/);
     assert.equal(run.step('after').out, '', 'refused command lines leave nothing behind');
   });
@@ -93,7 +94,7 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
     // $TSVNC rather than the tsvnc function, so that $! is the CLI's own pid.
     const run = await sandbox(`set_passwd
       $TSVNC :1 -fg -noxstartup -autokill no >/tmp/home/fg1.out 2>/tmp/home/fg1.err & FG=$!
-      step up1 wait_until grep -q 'New desktop' /tmp/home/fg1.out
+      step up1 wait_until grep -q 'New Xtigervnc server' /tmp/home/fg1.out
       step killed tsvnc -kill :1
       wait $FG; step fg1 echo $?
       step fg1out cat /tmp/home/fg1.out
@@ -135,9 +136,9 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
       tsvnc kill ':*' >/dev/null
       step leftovers leftovers`);
     assert.equal(run.step('first').code, 0, run.stderr);
-    assert.match(run.step('first').out, /^New desktop .*:1 /);
+    assert.match(run.step('first').out, /^New Xtigervnc server .* for display :1\.$/m);
     assert.equal(run.step('again').code, 0, run.stderr);
-    assert.match(run.step('again').out, /^Reusing desktop .*:1 \(server pid \d+, VNC port 5901\)/);
+    assert.match(run.step('again').out, /^\nReusing old VNC server '.*:1 \(root\)' for display :1\.\nUse xtigervncviewer /);
     const any = run.json<SessionSummary & { reused: boolean }>('any');
     assert.equal(any.display, 1);
     assert.equal(any.reused, true);
@@ -145,6 +146,58 @@ describe('vncserver command lines against a real Xtigervnc', { skip: sandboxUnav
     assert.equal(run.step('ambiguous').code, 2);
     assert.match(run.stderr, /^tsvnc: --useold: you have 2 sessions \(:1, :2\) \(name the one to reuse/m);
     assert.equal(run.json<SessionSummary>('other').display, 3);
+    assert.equal(run.step('leftovers').out, '');
+  });
+
+  it("speaks TurboVNC's words with vncserver-output = turbovnc; -kill of a desktop whose server died succeeds in both; --help starts nothing", async () => {
+    const run = await sandbox(`set_passwd
+      ${VNCSERVER_LINK}
+      step help bash -c 'timeout 2 vncserver --help 2>&1 | grep -c nohttpd'
+      step helpdaemon daemon_pid
+      mkdir -p ~/.config/tsvnc && echo 'vncserver-output = turbovnc' > ~/.config/tsvnc/tsvnc.conf
+      vncserver :3 -noxstartup -autokill no -name 'turbo desk' >/tmp/home/start.out 2>/tmp/home/start.err; step start echo $?
+      step startout cat /tmp/home/start.out
+      step starterr cat /tmp/home/start.err
+      step list vncserver -list
+      step pid bash -c 'tr -d " \\n" < /tmp/.X3-lock'
+      step sessionlist vncserver -sessionlist
+      tsvnc start :4 --no-xstartup --restart no >/dev/null
+      kill -9 "$(tr -d ' \\n' < /tmp/.X4-lock)"
+      step failed wait_until bash -c 'tsvnc list | grep -q "^:4 *failed"'
+      step listdead vncserver -list
+      vncserver -kill :4 >/tmp/home/kill4.out 2>&1; step kill4 echo $?
+      step kill4out cat /tmp/home/kill4.out
+      vncserver -kill :3 >/tmp/home/kill3.out 2>/tmp/home/kill3.err; step kill3 echo $?
+      step kill3err cat /tmp/home/kill3.err
+      rm ~/.config/tsvnc/tsvnc.conf
+      tsvnc start :5 --no-xstartup --restart no >/dev/null
+      kill -9 "$(tr -d ' \\n' < /tmp/.X5-lock)"
+      step failed5 wait_until bash -c 'tsvnc list | grep -q "^:5 *failed"'
+      step kill5 vncserver -kill :5
+      vncserver :6 -noxstartup -idletimeout 1 >/dev/null
+      step idlecmd bash -c 'tr "\\0" " " < /proc/$(tr -d " \\n" < /tmp/.X6-lock)/cmdline'
+      step idle wait_until bash -c 'tsvnc list | grep -q "^:6 *stopped .*no viewer for 1 s: the idle timeout ended it"'
+      tsvnc kill :6 >/dev/null
+      step leftovers leftovers`);
+    assert.equal(run.step('help').out, '1', '--help mentions -nohttpd, as the portal probes');
+    assert.equal(run.step('helpdaemon').out, '', 'and starts nothing');
+    assert.equal(run.step('start').out, '0', run.stderr);
+    assert.equal(run.step('startout').out, '', 'TurboVNC announces on stderr');
+    assert.match(run.step('starterr').out, /^\nDesktop 'turbo desk' started on display [^:\s]+:3\n\nLog file is \/tmp\/home\/\.vnc\/[^:]+:3\.log$/);
+    const pid = run.step('pid').out;
+    assert.equal(run.step('list').out, `\nTurboVNC sessions:\n\nX DISPLAY #\tPROCESS ID\tNOVNC PID\tUDS PATH\n:3\t\t${pid}\t\t`);
+    assert.equal(run.step('sessionlist').out, `1\t5\t:3\t${pid}\t0\t@NONE\t0`);
+    assert.equal(run.step('failed').code, 0, run.stderr);
+    assert.doesNotMatch(run.step('listdead').out, /^:4/m, 'a dead server is not offered as a pid');
+    assert.equal(run.step('kill4').out, '0', 'killing a desktop whose server died succeeds');
+    assert.equal(run.step('kill4out').out, 'Xvnc process of :4 already killed');
+    assert.equal(run.step('kill3').out, '0');
+    assert.equal(run.step('kill3err').out, `Killing Xvnc process ID ${pid}`);
+    assert.equal(run.step('failed5').code, 0, run.stderr);
+    assert.equal(run.step('kill5').code, 0);
+    assert.equal(run.step('kill5').out, 'Killing Xtigervnc process of :5... which was already dead');
+    assert.match(run.step('idlecmd').out, / -MaxDisconnectionTime 1( |$)/);
+    assert.equal(run.step('idle').code, 0, 'without a viewer, -idletimeout ends the desktop, which is not restarted');
     assert.equal(run.step('leftovers').out, '');
   });
 

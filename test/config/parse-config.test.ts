@@ -74,6 +74,12 @@ test('every key in the schema is accepted', () => {
     'server-args': '-AlwaysShared',
     'log-max-size': '1M',
     'log-keep': '2',
+    'vncserver-output': 'turbovnc',
+    'slurm-partition': 'viz',
+    'slurm-time': '4:00:00',
+    'slurm-account': 'proj',
+    'slurm-sbatch-args': '--mem=8G',
+    'slurm-queue-wait': '60',
   };
   for (const key of Object.keys(SETTINGS)) {
     assert.ok(key in samples, `no sample value for new setting ${key}`);

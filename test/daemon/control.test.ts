@@ -9,6 +9,7 @@ import { listenControl, type Handler } from '../../src/daemon/control-server.js'
 import { callDaemon, daemonRunning } from '../../src/daemon/control-client.js';
 import { encode, type Message, type Request, type StartResult } from '../../src/daemon/protocol.js';
 import { statePaths, type StatePaths } from '../../src/state/state-dir.js';
+import { sessionOptions } from '../helpers/session-options.js';
 
 let dir = '';
 let paths: StatePaths;
@@ -45,7 +46,7 @@ function track(listening: Server): Server {
 function started(display: number): StartResult {
   return {
     display, state: 'running', pid: 4242, rfbPort: 5900 + display, startedAt: '2026-12-01T10:00:00.000Z', uptimeSeconds: 1,
-    restarts: 0, lastExit: null, reason: null, log: `/home/u/.vnc/:${display}.log`, host: 'h', localhost: true,
+    restarts: 0, lastExit: null, reason: null, log: `/home/u/.vnc/:${display}.log`, host: 'h', localhost: true, options: sessionOptions({ rfbPort: 5900 + display }),
   };
 }
 

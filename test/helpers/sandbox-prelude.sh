@@ -96,10 +96,10 @@ fixture() {
 
 # leftovers: anything a session can leave behind, one per line; empty when clean.
 leftovers() {
-  ls -A /tmp | grep -v -x -e home -e .X11-unix -e step-stderr -e 'fixture-.*' -e xverdict.log
+  ls -A /tmp | grep -v -x -e home -e .X11-unix -e step-stderr -e 'fixture-.*' -e xverdict.log -e slurm
   ls -A /tmp/.X11-unix
   ls -A "$HOME"/.vnc/tsvnc-*/sessions 2>/dev/null
-  pgrep -a -x Xtigervnc
+  pgrep -a -x 'Xtigervnc|Xvnc'
   pgrep -a -x sleep
   return 0
 }

@@ -1,6 +1,7 @@
 import type { Clock, LifecycleDeps, SessionOs, Watched } from '../../src/lifecycle/lifecycle-deps.js';
 import { Lifecycle } from '../../src/lifecycle/lifecycle.js';
-import { blankRecord, type ExitInfo, type SessionRecord } from '../../src/model/session-record.js';
+import type { ExitInfo, RestartingRecord, RunningRecord, SessionRecord, SessionState, StartingRecord } from '../../src/model/session-record.js';
+import { savedRecord } from '../model/saved-records.js';
 import type { Started } from '../../src/lifecycle/start-session.js';
 import type { DamagedRecord } from '../../src/state/session-store.js';
 import type { RestartPolicy } from '../../src/model/restart-policy.js';
@@ -68,9 +69,21 @@ const FAKE_X = { close: () => undefined } as unknown as XConnection;
 
 export const DISPLAY = 7;
 
-export function record(state: SessionRecord['state'], restart: Partial<RestartPolicy> = {}, autokill = true): SessionRecord {
-  const r = blankRecord(DISPLAY, state, null);
-  return { ...r, log: '/home/u/.vnc/h:7.log', tag: 'h:7:tag', options: { ...r.options, autokill, restart: { ...r.options.restart, ...restart } } };
+/** A fresh start's record as the daemon saves it (no server, no program, no failures), on DISPLAY. */
+export function starting(restart: Partial<RestartPolicy> = {}, autokill = true): StartingRecord {
+  const saved = savedRecord('starting.json');
+  const options = { ...saved.options, rfbPort: 5900 + DISPLAY, autokill, restart: { ...saved.options.restart, ...restart } };
+  return { ...saved, state: 'starting', server: null, reason: null, display: DISPLAY, log: '/home/u/.vnc/h:7.log', tag: 'h:7:tag', options };
+}
+
+/** A record an earlier daemon left in `state`: a running one with a server, any other saying why it does not run. */
+export function record(state: SessionState, restart: Partial<RestartPolicy> = {}): SessionRecord {
+  const base = starting(restart);
+  switch (state) {
+    case 'starting': return base;
+    case 'running': return { ...base, state, server: { pid: 10, startTicks: 1 } };
+    default: return { ...base, state, reason: `${state} earlier` };
+  }
 }
 
 /**
@@ -111,25 +124,24 @@ export function harness(options: { alive?: (pid: number) => boolean; gone?: bool
     },
     // As the real one words it, from an empty log.
     failureSummary: async (_log, info) => (exitText(info) ? ` (${exitText(info)})` : ''),
-    damagedSession: async (bad) => ({ ...blankRecord(bad.display, 'failed', `damaged state file ${bad.path}: ${bad.problem}`) }),
+    damagedSession: async (bad) => ({
+      state: 'damaged', display: bad.display, path: bad.path, reason: `damaged state file ${bad.path}: ${bad.problem}`, server: null, tag: '', authFile: `sessions/${bad.display}.xauth`, foundAt: '2026-12-01T10:00:00.000Z',
+    }),
     reclaimClaims: async (keep) => void ops.push(`reclaim except ${[...keep].join(',')}`),
   };
-  const spawn = async (r: SessionRecord, persist: (r: SessionRecord) => Promise<void>): Promise<Started> => {
+  const spawn = async (r: StartingRecord | RestartingRecord, persist: (r: SessionRecord) => Promise<void>): Promise<Started> => {
     await persist(r);
     const next = spawnPlan.shift();
     if (next instanceof Error) throw next;
     if (next) await next;
     pid += 1;
-    r.server = { pid, startTicks: pid };
-    r.program = { pid: pid + 1000, startTicks: pid };
+    const running: RunningRecord = { ...r, state: 'running', reason: null, server: { pid, startTicks: pid }, program: { pid: pid + 1000, startTicks: pid } };
     ops.push(`spawn ${pid}`);
     const server = exit();
     const program = exit();
     servers.push(server);
     programs.push(program);
-    r.state = 'running';
-    r.reason = null;
-    return { record: r, serverExited: server.promise, programExited: program.promise, x: FAKE_X };
+    return { record: running, serverExited: server.promise, programExited: program.promise, x: FAKE_X };
   };
   const deps: LifecycleDeps = {
     host: 'h',
@@ -150,12 +162,17 @@ export function harness(options: { alive?: (pid: number) => boolean; gone?: bool
     clock,
   };
   const lifecycle = new Lifecycle(deps);
-  const startPlan = { allocate: async () => DISPLAY, record: () => record('starting') };
+  const startPlan = { allocate: async () => DISPLAY, record: () => starting() };
   return {
     lifecycle, clock, ops, saves, servers, programs, watched, spawnPlan, blockers,
     failSaves: (n: number) => (saveFailures = n),
-    start: (r: SessionRecord = record('starting')) => lifecycle.start({ ...startPlan, record: () => r }, () => undefined),
+    start: (r: StartingRecord = starting()) => lifecycle.start({ ...startPlan, record: () => r }, () => undefined),
     state: () => lifecycle.get(DISPLAY)?.state,
     reason: () => lifecycle.get(DISPLAY)?.reason,
+    /** The session on `display`; undefined for none or a damaged file. */
+    session: (display = DISPLAY) => {
+      const listed = lifecycle.get(display);
+      return listed?.state === 'damaged' ? undefined : listed;
+    },
   };
 }

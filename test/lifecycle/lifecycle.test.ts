@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DISPLAY, harness, record, settle } from './fakes.js';
+import { DISPLAY, harness, record, settle, starting } from './fakes.js';
 import { TsvncError } from '../../src/errors.js';
+import { summarize } from '../../src/model/session-record.js';
 
 describe('the session lifecycle, with a fake store, prober, spawner, processes and clock', () => {
   it('a crashed server restarts on the same display at once, then backs off 0.5 s; restarts counts them', async () => {
@@ -17,7 +18,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     assert.equal(h.lifecycle.get(DISPLAY)?.server, null);
     assert.deepEqual(h.clock.pending(), [0]);
     await h.clock.advance(0);
-    assert.deepEqual([h.state(), h.lifecycle.get(DISPLAY)?.restarts, h.lifecycle.get(DISPLAY)?.server?.pid], ['running', 1, 102]);
+    assert.deepEqual([h.state(), h.session()?.restarts, h.lifecycle.get(DISPLAY)?.server?.pid], ['running', 1, 102]);
     h.servers[1]?.fire(1, null);
     await settle();
     assert.match(h.reason() ?? '', /restarting in 0\.5 s$/);
@@ -25,13 +26,13 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     await h.clock.advance(499);
     assert.equal(h.state(), 'restarting', 'not before the backoff');
     await h.clock.advance(1);
-    assert.deepEqual([h.state(), h.lifecycle.get(DISPLAY)?.restarts], ['running', 2]);
+    assert.deepEqual([h.state(), h.session()?.restarts], ['running', 2]);
     h.lifecycle.close();
   });
 
   it('the restart limit within the window is a crash loop: failed, with the reason, the desktop ended and the display released', async () => {
     const h = harness();
-    await h.start(record('starting', { limit: 3 }));
+    await h.start(starting({ limit: 3 }));
     for (const [i, wait] of [0, 500].entries()) {
       h.servers[i]?.fire(1, null);
       await settle();
@@ -49,7 +50,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
 
   it('failures older than the window do not count toward the crash loop', async () => {
     const h = harness();
-    await h.start(record('starting', { limit: 2, windowSeconds: 60 }));
+    await h.start(starting({ limit: 2, windowSeconds: 60 }));
     h.servers[0]?.fire(1, null);
     await settle();
     await h.clock.advance(61_000);
@@ -67,11 +68,27 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     await settle();
     assert.deepEqual([clean.state(), clean.reason()], ['stopped', 'the X server exited (exit code 0)']);
     const no = harness();
-    await no.start(record('starting', { mode: 'no' }));
+    await no.start(starting({ mode: 'no' }));
     no.servers[0]?.fire(null, 'SIGSEGV');
     await settle();
     assert.equal(no.state(), 'failed');
     assert.deepEqual(no.clock.pending(), []);
+  });
+
+  it("an idle timeout's end is said as such and restarts nothing; a failure of the same desktop is still a failure", async () => {
+    const idle = harness();
+    const desktop = starting();
+    await idle.start({ ...desktop, options: { ...desktop.options, idleTimeout: 600 } });
+    idle.servers[0]?.fire(0, null);
+    await settle();
+    assert.deepEqual([idle.state(), idle.reason()], ['stopped', 'no viewer for 600 s: the idle timeout ended it']);
+    assert.deepEqual(idle.clock.pending(), []);
+    const crash = harness();
+    await crash.start({ ...desktop, options: { ...desktop.options, idleTimeout: 600 } });
+    crash.servers[0]?.fire(null, 'SIGSEGV');
+    await settle();
+    assert.equal(crash.state(), 'restarting');
+    crash.lifecycle.close();
   });
 
   it('a restart whose display is held waits, naming the holder, backing off, and never moves to another display', async () => {
@@ -92,7 +109,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
 
   it('a full state directory during a restart is no server failure: it waits for space and then restarts', async () => {
     const h = harness();
-    await h.start(record('starting', { limit: 2 }));
+    await h.start(starting({ limit: 2 }));
     h.spawnPlan.push(new TsvncError('STATE_WRITE_FAILED', 'cannot write sessions/7.json: no space left on its file system'));
     h.servers[0]?.fire(null, 'SIGKILL');
     await settle();
@@ -100,7 +117,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     assert.equal(h.state(), 'restarting', 'not failed, with a limit of 2');
     assert.match(h.reason() ?? '', /^waiting for :7: cannot write sessions\/7\.json: no space left on its file system; next try in 0\.5 s$/);
     await h.clock.advance(500);
-    assert.deepEqual([h.state(), h.lifecycle.get(DISPLAY)?.restarts], ['running', 1]);
+    assert.deepEqual([h.state(), h.session()?.restarts], ['running', 1]);
     h.lifecycle.close();
   });
 
@@ -140,7 +157,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     assert.deepEqual(h.ops, ['spawn 101', 'end-desktop', 'stop-server 101', 'release 101', 'remove-cookies', `remove ${DISPLAY}`]);
     assert.equal(h.lifecycle.get(DISPLAY), undefined);
     const keep = harness({ gone: false });
-    await keep.start(record('starting', {}, false));
+    await keep.start(starting({}, false));
     keep.programs[0]?.fire(0, null);
     await settle();
     assert.deepEqual([keep.state(), keep.ops], ['running', ['spawn 101']]);
@@ -203,11 +220,12 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     const running = { ...record('running'), display: 1, server: { pid: 11, startTicks: 1 } };
     const dead = { ...record('running'), display: 2, server: { pid: 12, startTicks: 1 } };
     const restarting = { ...record('restarting'), display: 3 };
-    const starting = { ...record('starting'), display: 4 };
+    const unready = { ...record('starting'), display: 4 };
     const failed = { ...record('failed'), display: 5 };
-    const h = harness({ alive: (pid) => pid === 11, records: [running, dead, restarting, starting, failed], damaged: [{ display: 6, path: 'sessions/6.json', problem: 'not JSON' }] });
+    const h = harness({ alive: (pid) => pid === 11, records: [running, dead, restarting, unready, failed], damaged: [{ display: 6, path: 'sessions/6.json', problem: 'not JSON' }] });
     await h.lifecycle.resume();
-    assert.deepEqual(h.lifecycle.records().map((r) => [r.display, r.state]), [[1, 'running'], [2, 'restarting'], [3, 'restarting'], [5, 'failed'], [6, 'failed']]);
+    // As list shows them: the damaged file as failed.
+    assert.deepEqual(h.lifecycle.records().map((r) => [r.display, summarize(r, h.clock.now()).state]), [[1, 'running'], [2, 'restarting'], [3, 'restarting'], [5, 'failed'], [6, 'failed']]);
     assert.ok(h.ops.includes('watch 11'));
     assert.match(h.lifecycle.get(2)?.reason ?? '', /^the X server ended \(status unknown: it was not started by this daemon\); restarting$/);
     assert.ok(h.ops.includes('stop-server') === false && h.ops.includes('remove 4'), 'the starting one was stopped');

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Lifecycle } from '../../src/lifecycle/lifecycle.js';
 import { realDeps } from '../../src/lifecycle/lifecycle-deps.js';
-import { blankRecord, type ExitInfo, type SessionRecord } from '../../src/model/session-record.js';
+import type { ExitInfo, SessionRecord } from '../../src/model/session-record.js';
+import { record as left } from './fakes.js';
 import { identifyChild, isRunning, type ProcessIdentity } from '../../src/proc/process-identity.js';
 import type { StatePaths } from '../../src/state/state-dir.js';
 
@@ -42,9 +43,9 @@ function controlled() {
 async function session(server: ProcessIdentity, program: ProcessIdentity, exits: { serverExited: Promise<ExitInfo>; programExited: Promise<ExitInfo> }) {
   const { store, calls } = fakeStore();
   const deps = realDeps('host', { sessions: '/nonexistent', dir: '/nonexistent' } as StatePaths, store);
-  const lifecycle = new Lifecycle({ ...deps, os: { ...deps.os, isRunning: async () => true, watch: () => exits, reclaimClaims: async () => undefined } });
-  const record: SessionRecord = { ...blankRecord(DISPLAY, 'running', null), server, program };
-  record.options = { ...record.options, restart: { mode: 'no', limit: 5, windowSeconds: 60 } };
+  // Its cookie files are only named: nothing of this machine's is touched.
+  const lifecycle = new Lifecycle({ ...deps, os: { ...deps.os, isRunning: async () => true, watch: () => exits, reclaimClaims: async () => undefined, removeCookies: async () => undefined } });
+  const record: SessionRecord = { ...left('running', { mode: 'no', limit: 5, windowSeconds: 60 }), display: DISPLAY, server, program, tag: '' };
   store.loadAll = async () => ({ records: [record], damaged: [] });
   await lifecycle.resume();
   return { lifecycle, calls };

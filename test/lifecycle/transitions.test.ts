@@ -1,9 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
+import { inPhase, phaseOf, transition, type LifeEvent, type Phase } from '../../src/lifecycle/transitions.js';
+import { record } from './fakes.js';
 import { DEFAULT_POLICY, type RestartPolicy } from '../../src/model/restart-policy.js';
 
-const phase = (state: Phase['state'], more: Partial<Phase> = {}): Phase => ({ display: 3, state, reason: null, failures: [], waits: 0, restarts: 0, ...more });
+const SERVER = { pid: 9, startTicks: 1 };
+/** A phase of the state: running with its server, the ones that do not run with a reason. */
+const phase = (state: Phase['state'], more: Partial<Pick<Phase, 'failures' | 'waits' | 'restarts'>> = {}): Phase => {
+  const common = { display: 3, failures: [], waits: 0, restarts: 0, ...more };
+  switch (state) {
+    case 'running': return { ...common, state, reason: null, server: SERVER };
+    case 'starting': return { ...common, state, reason: null };
+    default: return { ...common, state, reason: `${state} before` };
+  }
+};
 const exited = (code: number | null, signal: string | null, policy: RestartPolicy = DEFAULT_POLICY, now = 100_000): LifeEvent => ({
   type: 'server-exited', info: { code, signal, at: '' }, why: 'the X server failed', now, policy,
 });
@@ -36,8 +46,9 @@ describe('the lifecycle transitions (pure)', () => {
     assert.deepEqual([first.next.waits, first.next.reason], [1, 'waiting for :3: port 5903 is held; next try in 0.5 s']);
     const second = transition(first.next, { type: 'restart-blocked', why: 'port 5903 is held' });
     assert.deepEqual(second.effects.find((e) => e.do === 'restart-in'), { do: 'restart-in', delayMs: 1000 });
-    const up = transition(second.next, { type: 'restarted', serverPid: 9 });
+    const up = transition(second.next, { type: 'restarted', server: SERVER });
     assert.deepEqual([up.next.state, up.next.waits, up.next.restarts, up.next.reason], ['running', 0, 1, null]);
+    assert.ok(up.next.state === 'running' && up.next.server === SERVER, 'running with the server that restarted');
   });
 
   it("a program exit is a logout only while running and only if its server outlived it", () => {
@@ -57,12 +68,25 @@ describe('the lifecycle transitions (pure)', () => {
   });
 
   it("a taken-over record: starting is stopped, a live server adopted, a dead one's exit handled, restarting resumed, failed left listed", () => {
-    const over = (state: Phase['state'], alive: boolean | null) => transition(phase(state), { type: 'taken-over', server: alive === null ? null : { alive, pid: 5 } });
+    const over = (state: Phase['state'], alive: boolean | null) => transition(phase(state), { type: 'taken-over', liveServer: alive ? { pid: 5, startTicks: 1 } : null });
     assert.deepEqual(did(over('starting', true).effects), ['log', 'stop']);
     assert.deepEqual([over('running', true).next.state, did(over('running', true).effects)], ['running', ['adopt', 'log']]);
     assert.deepEqual([over('restarting', true).next.state, did(over('restarting', true).effects)], ['running', ['adopt', 'log']]);
+    const adopted = over('restarting', true).next;
+    assert.ok(adopted.state === 'running' && adopted.server.pid === 5 && adopted.reason === null, 'running with the live server, no reason left from restarting');
     assert.deepEqual(did(over('running', false).effects), ['exit-unseen']);
     assert.deepEqual(over('restarting', null).effects, [{ do: 'restart-in', delayMs: 0 }]);
     assert.deepEqual(over('failed', true).effects, []);
+  });
+
+  it('a record and its phase: a running record gives its server to the phase, a running phase its server to the record; the rest keeps the record', () => {
+    const running = { ...record('running'), server: SERVER, restarts: 2 };
+    assert.deepEqual(phaseOf(running, 1), { display: running.display, failures: [], restarts: 2, waits: 1, state: 'running', reason: null, server: SERVER });
+    const crashed = transition(phaseOf(running, 0), exited(1, null)).next;
+    const restarting = inPhase(running, crashed);
+    assert.deepEqual(restarting, { ...running, state: 'restarting', reason: 'the X server failed; restarting', failures: [100_000] });
+    const next = { pid: 10, startTicks: 2 };
+    const up = inPhase(restarting, transition(crashed, { type: 'restarted', server: next }).next);
+    assert.deepEqual([up.state, up.server, up.reason, up.restarts, up.options], ['running', next, null, 3, running.options]);
   });
 });

@@ -1,20 +1,42 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateRecord } from '../../src/model/validate-record.js';
-import { blankRecord } from '../../src/model/session-record.js';
+import { SESSION_STATES } from '../../src/model/session-state.js';
+import { SAVED_FILES, savedRecord, savedText } from './saved-records.js';
 
-const good = () => JSON.parse(JSON.stringify({ ...blankRecord(3, 'running', null), server: { pid: 10, startTicks: 5 } })) as Record<string, unknown>;
+const good = () => ({ ...JSON.parse(savedText('running.json')), display: 3 }) as Record<string, any>;
 const problem = (value: unknown, display = 3) => {
   const result = validateRecord(value, display);
   return 'problem' in result ? result.problem : null;
 };
 
 describe('validateRecord', () => {
-  it('accepts a record as the daemon writes it, and one from before tags with an empty tag', () => {
+  it('reads every file the daemon writes, of every state, as the record of that state, field for field', () => {
+    assert.deepEqual([...new Set(SAVED_FILES.map((name) => savedRecord(name).state))].sort(), [...SESSION_STATES].sort());
+    for (const name of SAVED_FILES) {
+      const record = savedRecord(name);
+      assert.deepEqual(record, JSON.parse(savedText(name)), name);
+      if (record.state === 'running') assert.ok(record.server.pid > 0, name);
+      if (record.state !== 'running' && record.state !== 'starting') assert.ok(record.reason.length > 0, name);
+    }
+  });
+
+  it('accepts a record from before tags with an empty tag', () => {
     assert.equal(problem(good()), null);
     const { tag: _, ...old } = good();
     const result = validateRecord(old, 3);
     assert.ok('record' in result && result.record.tag === '');
+  });
+
+  it('refuses a shape its state cannot have: running without a server, ended or restarting without a reason', () => {
+    assert.equal(problem({ ...good(), server: null }), 'server is null, but a running session has one');
+    for (const state of ['restarting', 'failed', 'stopped']) assert.equal(problem({ ...good(), state, reason: null }), `reason is null, but a ${state} session says why`);
+    assert.equal(problem({ ...good(), state: 'starting', server: null }), null, 'a starting session has no server yet');
+  });
+
+  it('a running record with a reason left from before an adoption reads as running, without it', () => {
+    const result = validateRecord({ ...good(), reason: 'the X server failed; restarting' }, 3);
+    assert.ok('record' in result && result.record.state === 'running' && result.record.reason === null);
   });
 
   it('names the innermost bad field by its path', () => {

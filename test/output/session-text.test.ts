@@ -4,6 +4,7 @@ import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
 import { duration, listText, startText, statusText } from '../../src/output/session-text.js';
 import type { StartResult, StatusResult } from '../../src/daemon/protocol.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
+import { sessionOptions } from '../helpers/session-options.js';
 
 function summary(fields: Partial<SessionSummary> = {}): SessionSummary {
   return {
@@ -95,7 +96,7 @@ describe('listText', () => {
 });
 
 describe('startText', () => {
-  const base: StartResult = { ...summary({ display: 3, pid: 777, rfbPort: 5903, log: '/l/host:3.log' }), host: 'login1', localhost: true };
+  const base: StartResult = { ...summary({ display: 3, pid: 777, rfbPort: 5903, log: '/l/host:3.log' }), host: 'login1', localhost: true, options: sessionOptions({ rfbPort: 5903 }) };
 
   it('on localhost, tells how to tunnel', () => {
     assert.deepEqual(startText(base), [

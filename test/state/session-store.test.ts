@@ -5,7 +5,8 @@ import { DEFAULT_POLICY } from '../../src/model/restart-policy.js';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { SessionStore } from '../../src/state/session-store.js';
-import type { SessionRecord } from '../../src/model/session-record.js';
+import type { RunningRecord, SessionRecord } from '../../src/model/session-record.js';
+import { SAVED_FILES, savedText } from '../model/saved-records.js';
 
 let dir = '';
 let store: SessionStore;
@@ -16,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function record(display: number, fields: Partial<SessionRecord> = {}): SessionRecord {
+function record(display: number, fields: Partial<RunningRecord> = {}): RunningRecord {
   return {
     display,
     state: 'running',
@@ -52,7 +53,7 @@ function record(display: number, fields: Partial<SessionRecord> = {}): SessionRe
 
 describe('SessionStore', () => {
   it('saves records and loads them back sorted by display', async () => {
-    const records = [record(10), record(2), record(1, { state: 'failed', reason: 'x', lastExit: { code: 1, signal: null, at: 'T' } })];
+    const records: SessionRecord[] = [record(10), record(2), { ...record(1), state: 'failed', reason: 'x', lastExit: { code: 1, signal: null, at: 'T' } }];
     for (const r of records) await store.save(r);
     assert.deepEqual((await store.loadAll()).records, [records[2], records[1], records[0]]);
     assert.deepEqual((await readdir(dir)).sort(), ['1.json', '10.json', '2.json']);
@@ -60,8 +61,9 @@ describe('SessionStore', () => {
 
   it('overwrites the record of the same display', async () => {
     await store.save(record(3));
-    await store.save(record(3, { state: 'stopped', restarts: 4 }));
-    assert.deepEqual((await store.loadAll()).records, [record(3, { state: 'stopped', restarts: 4 })]);
+    const stopped: SessionRecord = { ...record(3, { restarts: 4 }), state: 'stopped', reason: 'the X server exited (exit code 0)' };
+    await store.save(stopped);
+    assert.deepEqual((await store.loadAll()).records, [stopped]);
   });
 
   it('writes owner-only files and leaves no temp or lock files', async () => {
@@ -114,6 +116,21 @@ describe('SessionStore', () => {
       8: 'options is missing, not an object',
       9: 'display is 10, not the 9 its file name says',
     });
+  });
+
+  it('reads every file the daemon writes, of every state, and writes each back byte for byte', async () => {
+    for (const name of SAVED_FILES) {
+      const text = savedText(name);
+      const { display } = JSON.parse(text) as { display: number };
+      await writeFile(`${dir}/${display}.json`, text);
+      const { records: [loaded], damaged } = await store.loadAll();
+      assert.deepEqual([damaged, loaded?.display], [[], display], name);
+      assert.ok(loaded);
+      await rm(`${dir}/${display}.json`);
+      await store.save(loaded);
+      assert.equal(await readFile(`${dir}/${display}.json`, 'utf8'), text, name);
+      await rm(`${dir}/${display}.json`);
+    }
   });
 
   it('a record saved before tags existed loads with an empty tag', async () => {
