@@ -84,8 +84,10 @@ const lazyStringWidth = {
 
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20.19', legalComments: 'eof', logLevel: 'warning', metafile: true };
 
-// A build into an old directory would leave the old chunks beside the new ones.
-await rm(outDir, { recursive: true, force: true });
+// A build into an old directory would leave the old chunks beside the new
+// ones; the directory itself is kept, with its mode (a caller may have made
+// it private).
+await rm(`${outDir}/chunks`, { recursive: true, force: true });
 const result = await build({
   entryPoints: { tsvnc: `${root}src/cli.ts` },
   outdir: outDir,

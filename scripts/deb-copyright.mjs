@@ -79,7 +79,7 @@ const tsvnc = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const used = new Map([[SHORT_NAME[tsvnc.license], root]]);
 const paragraphs = [
   ['Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/', 'Upstream-Name: tsvnc',
-    'Comment: /usr/share/tsvnc/tsvnc.mjs bundles tsvnc with the npm packages listed below.'].join('\n'),
+    'Comment: /usr/share/tsvnc (tsvnc.mjs and its chunks) bundles tsvnc with the npm packages listed below.'].join('\n'),
   ['Files: *', 'Copyright: the tsvnc authors', `License: ${SHORT_NAME[tsvnc.license]}`].join('\n'),
 ];
 for (const dir of [...packageDirs].sort()) {
