@@ -64,6 +64,9 @@ function quick<S extends CommandSpec>(module: { spec: S; handler: (args: ArgsOf<
 
 /** The commands a user runs most, which a well-formed command line runs without yargs (see command-spec.ts). */
 const QUICK: Partial<Record<Name, () => Promise<Quick>>> = {
+  start: () => import('./start.js').then(quick),
+  // The daemon's boot: a cold start waits for it.
+  daemon: () => import('./daemon.js').then(quick),
   list: () => import('./list.js').then(quick),
   status: () => import('./status.js').then(quick),
   kill: () => import('./kill.js').then(quick),

@@ -9,6 +9,12 @@ export interface OptionSpec {
   default?: boolean | string;
   alias?: string;
   choices?: readonly string[];
+  /** Given any number of times: a list (only as --name=value on the quick path: yargs' list takes the words after it too). */
+  multiple?: true;
+  /** A string option whose --no-NAME says "none" (false). */
+  negatable?: true;
+  /** Internal: not in --help. */
+  hidden?: true;
 }
 
 /**
@@ -23,15 +29,22 @@ export interface CommandSpec {
   /** The one positional these commands take: a display. */
   display?: { required: boolean; describe: string };
   options: Record<string, OptionSpec>;
+  /** The arguments after `--` are the command's too (as `'--'`). */
+  passThrough?: true;
+  epilog?: string;
 }
 
 type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
-type ValueOf<O extends OptionSpec> = O['type'] extends 'boolean' ? boolean : O['choices'] extends readonly (infer C)[] ? C : string;
+type ValueOf<O extends OptionSpec> = O['type'] extends 'boolean' ? boolean
+  : O['multiple'] extends true ? string[]
+  : O['negatable'] extends true ? string | false
+  : O['choices'] extends readonly (infer C)[] ? C : string;
 
 /** The parsed arguments a handler gets, whichever path parsed them. */
 export type ArgsOf<S extends CommandSpec> =
   { display: S['display'] extends { required: true } ? string : string | undefined }
-  & { [K in keyof S['options'] & string as Camel<K>]: S['options'][K] extends { default: boolean | string } ? ValueOf<S['options'][K]> : ValueOf<S['options'][K]> | undefined };
+  & { [K in keyof S['options'] & string as Camel<K>]: S['options'][K] extends { default: boolean | string } ? ValueOf<S['options'][K]> : ValueOf<S['options'][K]> | undefined }
+  & (S['passThrough'] extends true ? { '--'?: (string | number)[] } : object);
 
 /** The options every command takes, declared with the commands. */
 export const GLOBAL_OPTIONS = {
@@ -57,9 +70,11 @@ export function builderOf(spec: CommandSpec): (yargs: Argv) => Argv {
         ...(option.default === undefined ? {} : { default: option.default }),
         ...(option.alias ? { alias: option.alias } : {}),
         ...(option.choices ? { choices: option.choices } : {}),
+        ...(option.multiple ? { array: true } : {}),
+        ...(option.hidden ? { hidden: true } : {}),
       });
     }
-    return built;
+    return spec.epilog ? built.epilog(spec.epilog) : built;
   };
 }
 
@@ -74,25 +89,40 @@ function camel(name: string): string {
  * words, so the two paths cannot disagree about an error.
  */
 export function quickParse<S extends CommandSpec>(spec: S, argv: readonly string[]): (ArgsOf<S> & { logLevel?: Level; scope?: string }) | null {
-  if (argv.includes('--')) return null;
+  const end = argv.indexOf('--');
+  if (end !== -1 && !spec.passThrough) return null;
+  let words = end === -1 ? [...argv] : argv.slice(0, end);
   const all: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...spec.options };
+  const negated = new Set<string>();
+  for (const [name, option] of Object.entries(all)) {
+    if (option.negatable && words.includes(`--no-${name}`)) {
+      // Both, or more than one: yargs' own rules decide.
+      if (words.filter((w) => w === `--no-${name}` || w === `--${name}` || w.startsWith(`--${name}=`)).length > 1) return null;
+      negated.add(name);
+      words = words.filter((w) => w !== `--no-${name}`);
+    }
+    if (option.multiple && words.includes(`--${name}`)) return null;
+    // Twice: yargs makes a list of it, or says no.
+    const given = words.filter((w) => w === `--${name}` || w.startsWith(`--${name}=`) || (option.alias !== undefined && w === `-${option.alias}`));
+    if (!option.multiple && given.length > 1) return null;
+  }
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, option] of Object.entries(all)) options[name] = { type: option.type, ...(option.alias ? { short: option.alias } : {}) };
+  for (const [name, option] of Object.entries(all)) options[name] = { type: option.type, ...(option.alias ? { short: option.alias } : {}), ...(option.multiple ? { multiple: true } : {}) };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: words, options, allowPositionals: true, strict: true });
   } catch {
     return null;
   }
   const [command, display, ...extra] = parsed.positionals;
   if (command !== spec.command.split(' ')[0] || extra.length > 0) return null;
   if (display !== undefined ? !spec.display : spec.display?.required) return null;
-  const args: Record<string, unknown> = { display };
+  const args: Record<string, unknown> = { display, ...(end === -1 ? {} : { '--': argv.slice(end + 1) }) };
   for (const [name, option] of Object.entries(all)) {
-    const value = parsed.values[name] ?? option.default;
+    const value = negated.has(name) ? false : parsed.values[name] ?? option.default;
     if (option.choices && value !== undefined && !option.choices.includes(String(value))) return null;
     // An empty value is one yargs has its own words for.
-    if (option.type === 'string' && value === '') return null;
+    if (option.type === 'string' && (value === '' || (Array.isArray(value) && value.includes('')))) return null;
     args[camel(name)] = value;
   }
   // Checked above against the spec the type is made from: the one place where the two meet.

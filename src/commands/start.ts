@@ -1,4 +1,4 @@
-import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { resolve } from 'node:path';
 import { parseDisplay } from '../display/display-number.js';
 import { TsvncError } from '../errors.js';
 import { callDaemon, userStatePaths } from '../daemon/control-client.js';
@@ -7,60 +7,57 @@ import { resolveOptions } from '../session/start-options.js';
 import { applyConfig } from '../session/apply-config.js';
 import { loadLayers } from '../config/load-config.js';
 import { parsePort } from '../model/option-validators.js';
-import { resolve } from 'node:path';
 import { quote } from '../output/printable.js';
-import { printWrapperStart } from '../client-start/wrapper-output.js';
 import { startText } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
-import { planText } from '../output/plan-text.js';
-import { planStart } from '../client-start/plan-start.js';
-import { findOld } from '../client-start/use-old.js';
-import { endingText, followSession } from '../client-start/foreground.js';
-import { startMany } from '../client-start/start-many.js';
-import { startOnSlurm } from '../slurm/submit.js';
 import { slurmOptions } from '../slurm/slurm-args.js';
-import { slurmStartText } from '../slurm/slurm-text.js';
-import { writeConnectionFile } from '../slurm/connection-file.js';
+import { builderOf, type ArgsOf, type CommandSpec } from './command-spec.js';
 
-export const command = 'start [display]';
-export const describe = 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready';
+const WITH_SLURM = 'with --slurm:';
 
-export function builder(yargs: Argv) {
-  return yargs
-    .positional('display', { type: 'string', describe: 'display, as :N or N (default: the lowest free one)' })
-    .option('geometry', { type: 'string', requiresArg: true, describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' })
-    .option('depth', { type: 'string', requiresArg: true, describe: 'pixel depth: 16, 24 or 32 (default 24)' })
-    .option('desktop', { type: 'string', requiresArg: true, describe: 'desktop name shown by viewers (default "host:N (user)")' })
-    .option('localhost', { choices: ['yes', 'no'] as const, requiresArg: true, describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' })
-    .option('security-types', { type: 'string', requiresArg: true, describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' })
-    .option('insecure', { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' })
-    .option('rfbport', { type: 'string', requiresArg: true, describe: 'VNC port (default 5900+N)' })
-    .option('xstartup', { type: 'string', requiresArg: true, describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' })
-    .option('autokill', { choices: ['yes', 'no'] as const, requiresArg: true, describe: 'end the session when the session program exits (default yes)' })
-    .option('restart', { choices: ['on-failure', 'always', 'no'] as const, requiresArg: true, describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' })
-    .option('restart-limit', { type: 'string', requiresArg: true, describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' })
-    .option('restart-window', { type: 'string', requiresArg: true, describe: 'seconds over which --restart-limit counts failures (default 60)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' })
-    .option('fg', { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' })
-    .option('useold', { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' })
-    .option('count', { type: 'string', requiresArg: true, describe: 'start this many desktops at once, each on the lowest free display (one line each, or a JSON array)' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' })
-    .option('password-file', { type: 'string', requiresArg: true, describe: 'VNC password file (as vncpasswd -f writes it) instead of ~/.vnc/passwd' })
-    .option('log-file', { type: 'string', requiresArg: true, describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" })
-    .option('idle-timeout', { type: 'string', requiresArg: true, describe: 'end the desktop after this many seconds without a viewer' })
-    .option('format', { choices: ['vncserver'] as const, requiresArg: true, describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" })
-    .option('slurm', { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' })
-    .option('partition', { type: 'string', requiresArg: true, describe: "with --slurm: the job's partition (default: slurm-partition, else Slurm's default)" })
-    .option('time', { type: 'string', requiresArg: true, describe: "with --slurm: the job's time limit, e.g. 4:00:00 (default: slurm-time, else the partition's)" })
-    .option('account', { type: 'string', requiresArg: true, describe: 'with --slurm: the account the job is charged to (default: slurm-account)' })
-    .option('sbatch-arg', { type: 'string', array: true, requiresArg: true, describe: 'with --slurm: one more sbatch option, e.g. --sbatch-arg=--mem=8G (repeatable; after slurm-sbatch-args)' })
-    .option('queue-wait', { type: 'string', requiresArg: true, describe: 'with --slurm: seconds to wait for the job to serve (default: slurm-queue-wait, 300)' })
-    .option('cancel-pending', { type: 'boolean', default: false, describe: 'with --slurm: cancel the job if it is still queued after --queue-wait, instead of leaving it queued' })
-    .option('connection-file', { type: 'string', requiresArg: true, hidden: true, describe: "the batch job of --slurm: write where the desktop serves to this file, for the job's submitter" })
-    .epilog('Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).');
-}
+export const spec = {
+  command: 'start [display]',
+  describe: 'Start a VNC desktop on :N, or on the lowest free display, and wait until it is ready',
+  display: { required: false, describe: 'display, as :N or N (default: the lowest free one)' },
+  passThrough: true,
+  epilog: 'Arguments after -- go to Xtigervnc unchanged, e.g. tsvnc start -- -AlwaysShared. Options left out come from the configuration files (see tsvnc.conf(5)).',
+  options: {
+    geometry: { type: 'string', describe: 'screen size WIDTHxHEIGHT (default 1920x1080)' },
+    depth: { type: 'string', describe: 'pixel depth: 16, 24 or 32 (default 24)' },
+    desktop: { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' },
+    localhost: { type: 'string', choices: ['yes', 'no'], describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' },
+    'security-types': { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' },
+    insecure: { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' },
+    rfbport: { type: 'string', describe: 'VNC port (default 5900+N)' },
+    xstartup: { type: 'string', negatable: true, describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' },
+    autokill: { type: 'string', choices: ['yes', 'no'], describe: 'end the session when the session program exits (default yes)' },
+    restart: { type: 'string', choices: ['on-failure', 'always', 'no'], describe: 'restart the server on the same display when it fails (default on-failure), after any exit, or never' },
+    'restart-limit': { type: 'string', describe: 'this many failures within --restart-window is a crash loop: stop restarting (default 5)' },
+    'restart-window': { type: 'string', describe: 'seconds over which --restart-limit counts failures (default 60)' },
+    json: { type: 'boolean', default: false, describe: 'print {display, rfbPort, pid, log, ...} as JSON' },
+    fg: { type: 'boolean', default: false, describe: 'stay until the session ends (exit 0, or 1 if it failed); SIGINT/SIGTERM kill it' },
+    useold: { type: 'boolean', default: false, describe: 'if :N (or, without :N, your only session) is already running, report it instead of starting another' },
+    count: { type: 'string', describe: 'start this many desktops at once, each on the lowest free display (one line each, or a JSON array)' },
+    'dry-run': { type: 'boolean', default: false, describe: 'print the display, Xtigervnc command line, session program and log a start would use; change nothing' },
+    'password-file': { type: 'string', describe: 'VNC password file (as vncpasswd -f writes it) instead of ~/.vnc/passwd' },
+    'log-file': { type: 'string', describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" },
+    'idle-timeout': { type: 'string', describe: 'end the desktop after this many seconds without a viewer' },
+    format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
+    slurm: { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' },
+    partition: { type: 'string', describe: `${WITH_SLURM} the job's partition (default: slurm-partition, else Slurm's default)` },
+    time: { type: 'string', describe: `${WITH_SLURM} the job's time limit, e.g. 4:00:00 (default: slurm-time, else the partition's)` },
+    account: { type: 'string', describe: `${WITH_SLURM} the account the job is charged to (default: slurm-account)` },
+    'sbatch-arg': { type: 'string', multiple: true, describe: `${WITH_SLURM} one more sbatch option, e.g. --sbatch-arg=--mem=8G (repeatable; after slurm-sbatch-args)` },
+    'queue-wait': { type: 'string', describe: `${WITH_SLURM} seconds to wait for the job to serve (default: slurm-queue-wait, 300)` },
+    'cancel-pending': { type: 'boolean', default: false, describe: `${WITH_SLURM} cancel the job if it is still queued after --queue-wait, instead of leaving it queued` },
+    'connection-file': { type: 'string', hidden: true, describe: "the batch job of --slurm: write where the desktop serves to this file, for the job's submitter" },
+  },
+} as const satisfies CommandSpec;
 
-type Args = ArgumentsCamelCase<Awaited<ReturnType<typeof builder>['argv']>> & { '--'?: (string | number)[] };
+export const { command, describe } = spec;
+export const builder = builderOf(spec);
+
+type Args = ArgsOf<typeof spec>;
 
 /** Digits only: yargs would make "abc" NaN and "0x18" 24. */
 function wholeNumber(option: string, text: string, hint: string): number {
@@ -69,8 +66,7 @@ function wholeNumber(option: string, text: string, hint: string): number {
 }
 
 export async function startRequest(argv: Args): Promise<StartRequest> {
-  // yargs turns --no-xstartup into xstartup=false.
-  const xstartup = argv.xstartup as string | boolean | undefined;
+  const { xstartup } = argv;
   const req: StartRequest = {
     noXstartup: xstartup === false,
     insecure: argv.insecure,
@@ -100,30 +96,34 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   return req;
 }
 
+/** What only some starts need is loaded only by them: a plain start is the hot path. */
 export async function handler(argv: Args): Promise<void> {
   const req = await startRequest(argv);
-  if (argv.count !== undefined) return startMany(req, argv.count, argv);
+  if (argv.count !== undefined) return (await import('../client-start/start-many.js')).startMany(req, argv.count, argv);
   const slurm = slurmOptions(argv);
   if (slurm) {
+    const [{ startOnSlurm }, { slurmStartText }] = await Promise.all([import('../slurm/submit.js'), import('../slurm/slurm-text.js')]);
     const result = await startOnSlurm(req, slurm);
     if (argv.json) printJson(result);
     else printLines(slurmStartText(result));
     return;
   }
   if (argv.dryRun) {
+    const [{ planStart }, { planText }] = await Promise.all([import('../client-start/plan-start.js'), import('../output/plan-text.js')]);
     const plan = await planStart(req);
     if (argv.json) printJson(plan);
     else printLines(planText(plan));
     return;
   }
   const paths = await userStatePaths();
-  const old = argv.useold ? await findOld(paths, req.display) : null;
+  const old = argv.useold ? await (await import('../client-start/use-old.js')).findOld(paths, req.display) : null;
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
-  if (argv.connectionFile !== undefined) await writeConnectionFile(argv.connectionFile, result);
+  if (argv.connectionFile !== undefined) await (await import('../slurm/connection-file.js')).writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);
-  else if (argv.format === 'vncserver') await printWrapperStart(result);
+  else if (argv.format === 'vncserver') await (await import('../client-start/wrapper-output.js')).printWrapperStart(result);
   else printLines(startText(result));
   if (argv.fg) {
+    const { endingText, followSession } = await import('../client-start/foreground.js');
     const ending = await followSession(paths, result);
     if (!argv.json) printLines([endingText(result.display, ending)]);
   }
