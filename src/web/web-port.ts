@@ -8,7 +8,7 @@ import { rfbPort } from '../display/display-number.js';
  * 5800-5899 gives displays 0-99 (tsvnc's default display-range is 1-99) a
  * port each. A higher display has no default and needs a port chosen for it.
  */
-export const WEB_PORT_BASE = 5800;
+const WEB_PORT_BASE = 5800;
 export const MAX_WEB_DISPLAY = rfbPort(0) - WEB_PORT_BASE - 1;
 
 export function webPortFor(display: number): number {
