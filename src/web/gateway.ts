@@ -1,15 +1,13 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
-import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { quote } from '../output/printable.js';
-import { byteReader } from './byte-reader.js';
 import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-files.js';
-import { acceptBrowser, authenticateToServer, refuseBrowser } from './rfb-handshake.js';
+import { relay } from './relay.js';
 import { tokenMatches } from './token.js';
 
 export interface GatewayOptions {
@@ -21,6 +19,8 @@ export interface GatewayOptions {
   token: string;
   /** The desktop's RFB port on this host. */
   rfbPort: number;
+  /** The certificate the desktop's server has for VeNCrypt's TLS, pinned: `cert` unless given. */
+  rfbCert?: string | Buffer;
   /** The desktop's VNC password in plain text (passwd-decrypt.ts reads it from ~/.vnc/passwd). */
   vncPassword: string;
   /** Where noVNC's core/ and vendor/ are: the package in node_modules unless given. */
@@ -36,9 +36,6 @@ export interface Gateway {
 }
 
 const WS_PATH = '/websockify';
-/** Each of these bounds one wait: the RFB connect, each side's handshake. */
-const CONNECT_MS = 5000;
-const HANDSHAKE_MS = 10_000;
 /** noVNC's clipboard and the largest updates stay far below this. */
 const MAX_MESSAGE = 16 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -60,6 +57,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const files = await loadClientFiles(options.noVncDir ?? defaultNoVncDir());
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   const sessions = new Set<() => void>();
+  const target = { rfbPort: options.rfbPort, vncPassword: options.vncPassword, rfbCert: options.rfbCert ?? options.cert };
   let server: Server;
   try {
     server = createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2' }, (req, res) => serveFile(files, req, res));
@@ -71,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // The token first, on every path: without it the request learns nothing, not even which paths exist.
     if (!tokenMatches(url.searchParams.get('token'), options.token)) return refuse(socket, 403, 'Forbidden', `refused a WebSocket from ${peer(req)}: ${url.searchParams.has('token') ? 'wrong' : 'no'} token`);
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found', `refused a WebSocket from ${peer(req)} for ${quote(url.pathname)}`);
-    wss.handleUpgrade(req, socket, head, (ws) => relay(ws, peer(req), options, sessions));
+    wss.handleUpgrade(req, socket, head, (ws) => relay(ws, peer(req), target, sessions));
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   await listen(server, options);
@@ -113,58 +111,8 @@ function listen(server: Server, options: GatewayOptions): Promise<void> {
       if (error.code === 'EADDRINUSE') reject(new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error }));
       else reject(new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error }));
     });
-    // ipv6Only: '::' is both families on Linux, '::1' only IPv6, as the RFB port's bind test expects.
     server.listen({ host: options.host, port: options.port, exclusive: true }, () => resolve());
   });
-}
-
-/** Handshakes with both sides, then copies bytes both ways until either ends; the browser's loss or the server's ends both. */
-function relay(ws: WebSocket, from: string, options: GatewayOptions, sessions: Set<() => void>): void {
-  const browser = createWebSocketStream(ws);
-  const desktop: Socket = connect({ host: '127.0.0.1', port: options.rfbPort });
-  const end = () => {
-    sessions.delete(end);
-    browser.destroy();
-    desktop.destroy();
-  };
-  sessions.add(end);
-  browser.on('error', end).on('close', end);
-  desktop.on('error', () => undefined);
-  const timer = setTimeout(() => {
-    logger.warn(`web: the connection from ${from} did not finish its handshake within ${HANDSHAKE_MS / 1000} s`);
-    end();
-  }, HANDSHAKE_MS + CONNECT_MS);
-  const fromBrowser = byteReader(browser, 'the browser');
-  const fromDesktop = byteReader(desktop, 'the VNC server');
-  const write = (stream: Duplex) => (bytes: Buffer) => void stream.write(bytes);
-  void (async () => {
-    try {
-      await authenticateToServer(fromDesktop.read, write(desktop), options.vncPassword);
-    } catch (error) {
-      const why = error instanceof TsvncError ? error.message : `the desktop cannot be reached: ${(error as Error).message}`;
-      logger.warn(`web: ${from}: ${why}`);
-      desktop.destroy();
-      await refuseBrowser(fromBrowser.read, write(browser), why).catch(() => undefined);
-      browser.end();
-      return;
-    }
-    try {
-      await acceptBrowser(fromBrowser.read, write(browser));
-    } catch (error) {
-      logger.warn(`web: ${from}: ${(error as Error).message}`);
-      end();
-      return;
-    }
-    clearTimeout(timer);
-    logger.info(`web: ${from} is connected to RFB port ${options.rfbPort}`);
-    const early = fromBrowser.release();
-    const late = fromDesktop.release();
-    if (early.length > 0) desktop.write(early);
-    if (late.length > 0) browser.write(late);
-    desktop.on('close', end);
-    browser.pipe(desktop);
-    desktop.pipe(browser);
-  })().finally(() => clearTimeout(timer));
 }
 
 async function closeAll(server: Server, wss: WebSocketServer, sessions: Set<() => void>): Promise<void> {

@@ -7,6 +7,9 @@ interface Probe {
   status: number;
   bytes?: string;
   error?: string;
+  width?: number;
+  height?: number;
+  name?: string;
 }
 
 describe('the web gateway in front of a real desktop (issue 16)', { skip: sandboxUnavailable }, () => {
@@ -55,5 +58,27 @@ describe('the web gateway in front of a real desktop (issue 16)', { skip: sandbo
     assert.equal(run.step('closed').code, 0, 'close() finished');
     assert.equal(run.step('after').out.trim(), '');
     assert.match(run.json<Probe>('refused').error ?? '', /ECONNREFUSED/);
+  });
+
+  it("logs in to a server that speaks only X509Vnc, whose TLS shows the generated certificate, which GnuTLS takes", async () => {
+    const run = await sandbox(`mkdir -p "$HOME/.vnc" && echo secret12 | vncpasswd -f > "$HOME/.vnc/passwd" && chmod 600 "$HOME/.vnc/passwd"
+      dir="$HOME/.config/tsvnc"
+      node -e 'import(process.argv[1]).then((m) => m.ensureCertificate(process.argv[2]))' "$TSVNC_ROOT/dist/src/web/certificate.js" "$dir"
+      Xtigervnc :1 -localhost -SecurityTypes X509Vnc -X509Cert "$dir/tls/cert.pem" -X509Key "$dir/tls/key.pem" -PasswordFile "$HOME/.vnc/passwd" -geometry 1024x640 -desktop webtest >/tmp/x1.log 2>&1 &
+      wait_until grep -q 'Listening for VNC connections' /tmp/x1.log
+      fixture web-gateway "$dir" 5901 "$HOME/.vnc/passwd" 5801
+      token=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).token)' "$(head -1 "$FOUT")")
+      step login node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5801/websockify?token=$token" login
+      step tls node "$FIXTURES/vencrypt.js" 5901 261
+      fixture web-gateway /tmp/other-cert 5901 "$HOME/.vnc/passwd" 5802
+      token=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).token)' "$(head -1 "$FOUT")")
+      step pinned node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=$token" login
+      step log cat /tmp/x1.log`);
+    assert.equal(run.step('tls').out.trim(), 'tls ok', run.stderr.slice(-2000));
+    assert.deepEqual(run.json<Probe>('login'), { status: 101, width: 1024, height: 640, name: 'webtest' }, run.stderr.slice(-2000));
+    // A gateway that knows another certificate stops at the TLS handshake and sends the server no VNC response.
+    assert.match(run.json<Probe & { refused?: string }>('pinned').refused ?? '', /TLS certificate \(SHA-256 [0-9A-F:]+\) is not the one tsvnc gave it/);
+    // The server logs a wrong VNC response as a bare "Authentication failure"; a TLS one names the handshake.
+    assert.doesNotMatch(run.step('log').out, /Authentication failure$/m);
   });
 });

@@ -4,7 +4,9 @@ import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { TsvncError } from '../../src/errors.js';
 import { byteReader, type ByteReader } from '../../src/web/byte-reader.js';
-import { acceptBrowser, authenticateToServer, refuseBrowser } from '../../src/web/rfb-handshake.js';
+import { acceptBrowser, authenticateToServer, refuseBrowser, type ServerLink } from '../../src/web/rfb-handshake.js';
+import { selfSignedCertificate } from '../../src/web/self-signed.js';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
 
 const VERSION = Buffer.from('RFB 003.008\n');
@@ -26,6 +28,11 @@ async function socketPair(t: TestContext): Promise<{ ours: Socket; peer: Socket;
 }
 
 const write = (socket: Socket) => (bytes: Buffer) => void socket.write(bytes);
+
+/** The gateway's side of a connection that has no TLS to offer. */
+function plainLink(reader: ByteReader, socket: Socket): ServerLink {
+  return { read: reader.read, write: write(socket), startTls: () => Promise.reject(new Error('no TLS here')) };
+}
 const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
 const withReason = (text: string) => Buffer.concat([u32(Buffer.byteLength(text)), Buffer.from(text)]);
 
@@ -37,7 +44,7 @@ describe('the gateway logging in to the VNC server', () => {
   it('answers VncAuth with the password and stops before ClientInit', async (t) => {
     const { ours, peer, fromOurs, fromPeer } = await socketPair(t);
     const challenge = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
     peer.write(Buffer.concat([VERSION, Buffer.from([2, 19, 2])]));
     assert.deepEqual(await fromOurs.read(12), VERSION);
     assert.deepEqual(await fromOurs.read(1), Buffer.from([2]), 'VncAuth chosen over VeNCrypt');
@@ -51,7 +58,7 @@ describe('the gateway logging in to the VNC server', () => {
 
   it('takes None when that is all the server offers', async (t) => {
     const { ours, peer, fromOurs, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
     peer.write(Buffer.concat([VERSION, Buffer.from([1, 1]), u32(0)]));
     await login;
     assert.deepEqual(await fromOurs.read(13), Buffer.concat([VERSION, Buffer.from([1])]));
@@ -59,23 +66,23 @@ describe('the gateway logging in to the VNC server', () => {
 
   it("reports the server's refusal with its reason", async (t) => {
     const { ours, peer, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
     peer.write(Buffer.concat([VERSION, Buffer.from([0]), withReason('Too many security failures')]));
     await assert.rejects(login, serverFailed(/refused the gateway: Too many security failures/));
   });
 
   it('reports a wrong password with what the server said', async (t) => {
     const { ours, peer, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'wrong!!!');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'wrong!!!');
     peer.write(Buffer.concat([VERSION, Buffer.from([1, 2]), Buffer.alloc(16), u32(1), withReason('Authentication failed')]));
     await assert.rejects(login, serverFailed(/refused the gateway's password: Authentication failed/));
   });
 
   it('names the types it cannot speak and how to start the desktop instead', async (t) => {
     const { ours, peer, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
-    peer.write(Buffer.concat([VERSION, Buffer.from([2, 19, 16])]));
-    await assert.rejects(login, (error: unknown) => serverFailed(/offers security types VeNCrypt, Tight/)(error) && /--security-types VncAuth/.test((error as TsvncError).hint ?? ''));
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
+    peer.write(Buffer.concat([VERSION, Buffer.from([2, 16, 22])]));
+    await assert.rejects(login, (error: unknown) => serverFailed(/offers security types Tight, XVP/)(error) && /--security-types VncAuth/.test((error as TsvncError).hint ?? ''));
   });
 
   for (const [what, greeting, pattern] of [
@@ -84,7 +91,7 @@ describe('the gateway logging in to the VNC server', () => {
   ] as const) {
     it(`refuses ${what}`, async (t) => {
       const { ours, peer, fromPeer } = await socketPair(t);
-      const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+      const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
       peer.write(greeting);
       await assert.rejects(login, serverFailed(pattern));
     });
@@ -92,16 +99,62 @@ describe('the gateway logging in to the VNC server', () => {
 
   it('fails, not hangs, when the server hangs up halfway', async (t) => {
     const { ours, peer, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
     peer.end(VERSION);
     await assert.rejects(login, /closed the connection/);
   });
 
   it('refuses an absurd reason length rather than waiting for it', async (t) => {
     const { ours, peer, fromPeer } = await socketPair(t);
-    const login = authenticateToServer(fromPeer.read, write(ours), 'secret12');
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
     peer.write(Buffer.concat([VERSION, Buffer.from([0]), u32(0xffffffff)]));
     await assert.rejects(login, serverFailed(/4294967295-byte reason/));
+  });
+});
+
+describe("the gateway logging in over VeNCrypt's TLS", () => {
+  const u32s = (...values: number[]) => Buffer.concat(values.map(u32));
+
+  it('takes X509Vnc: TLS, then VNC authentication inside it', async (t) => {
+    const { ours, peer, fromOurs, fromPeer } = await socketPair(t);
+    const pair = await selfSignedCertificate({ dns: ['localhost'], ips: [] });
+    const link: ServerLink = {
+      read: fromPeer.read,
+      write: write(ours),
+      startTls: async () => {
+        assert.equal(fromPeer.release().length, 0);
+        const secure = tlsConnect({ socket: ours, rejectUnauthorized: false });
+        await once(secure, 'secureConnect');
+        const inside = byteReader(secure, 'the TLS peer');
+        return { read: inside.read, write: (bytes) => void secure.write(bytes), startTls: () => Promise.reject(new Error('twice')) };
+      },
+    };
+    const login = authenticateToServer(link, 'secret12');
+    peer.write(Buffer.concat([VERSION, Buffer.from([1, 19])]));
+    assert.deepEqual(await fromOurs.read(13), Buffer.concat([VERSION, Buffer.from([19])]));
+    peer.write(Buffer.from([0, 2]));
+    assert.deepEqual(await fromOurs.read(2), Buffer.from([0, 2]));
+    peer.write(Buffer.concat([Buffer.from([0]), Buffer.from([3]), u32s(262, 261, 256)]));
+    assert.deepEqual(await fromOurs.read(4), u32(261), 'X509Vnc, not X509Plain or Plain');
+    peer.write(Buffer.from([1]));
+    fromOurs.release();
+    const secure = new TLSSocket(peer, { isServer: true, cert: pair.cert, key: pair.key });
+    const inside = byteReader(secure, 'the gateway inside TLS');
+    const challenge = Buffer.alloc(16, 7);
+    secure.write(challenge);
+    assert.deepEqual(await inside.read(16), vncAuthResponse(challenge, 'secret12'));
+    secure.write(u32(0));
+    const inner = await login;
+    inner.write(Buffer.from([1]));
+    assert.deepEqual(await inside.read(1), Buffer.from([1]), 'ClientInit goes inside TLS');
+  });
+
+  it('names the subtypes it cannot speak', async (t) => {
+    const { ours, peer, fromPeer } = await socketPair(t);
+    const login = authenticateToServer(plainLink(fromPeer, ours), 'secret12');
+    // VeNCrypt 0.2, then (after the client's version) its ack and two subtypes.
+    peer.write(Buffer.concat([VERSION, Buffer.from([1, 19]), Buffer.from([0, 2]), Buffer.from([0]), Buffer.from([2]), u32s(256, 262)]));
+    await assert.rejects(login, (error: unknown) => serverFailed(/VeNCrypt subtypes Plain, X509Plain; the gateway speaks X509Vnc and X509None/)(error) && /X509Vnc or VncAuth/.test((error as TsvncError).hint ?? ''));
   });
 });
 
