@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TsvncError } from '../errors.js';
 import { isCode, readRegularNoFollow } from '../tmp/safe-tmp.js';
 import { hostNames } from './host-names.js';
-import { selfSignedCertificate, type HostNames } from './self-signed.js';
+import type { HostNames } from './self-signed.js';
 
 export interface Certificate {
   certPath: string;
@@ -60,6 +60,8 @@ async function ownDirectory(path: string): Promise<boolean> {
 }
 
 async function createPair(dir: string, pairDir: string, names: HostNames): Promise<void> {
+  // pkijs is most of the gateway's load time and is needed once per user: loaded only then.
+  const { selfSignedCertificate } = await import('./self-signed.js');
   const pair = await selfSignedCertificate(names);
   let temp: string | undefined;
   try {

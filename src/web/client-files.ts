@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +52,14 @@ rfb.addEventListener('disconnect', (e) => { if (status.hidden || status.textCont
 
 const JS = 'text/javascript; charset=utf-8';
 
-/** noVNC's package root, found as node finds the package (its exports name core/rfb.js alone). */
+/**
+ * noVNC's files: a novnc/ folder beside this module where the single-file
+ * bundle ships them, else the package, found as node finds it (its exports
+ * name core/rfb.js alone).
+ */
 export function defaultNoVncDir(): string {
+  const beside = fileURLToPath(new URL('novnc/', import.meta.url));
+  if (existsSync(join(beside, 'core', 'rfb.js'))) return beside;
   return dirname(dirname(fileURLToPath(import.meta.resolve('@novnc/novnc'))));
 }
 
