@@ -2,12 +2,13 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
+import { X509Certificate } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { quote } from '../output/printable.js';
 import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-files.js';
-import { relay } from './relay.js';
+import { relay, type RelayTarget } from './relay.js';
 import { tokenMatches } from './token.js';
 
 export interface GatewayOptions {
@@ -57,9 +58,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const files = await loadClientFiles(options.noVncDir ?? defaultNoVncDir());
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   const sessions = new Set<() => void>();
-  const target = { rfbPort: options.rfbPort, vncPassword: options.vncPassword, rfbCert: options.rfbCert ?? options.cert };
   let server: Server;
+  let target: RelayTarget;
   try {
+    target = { rfbPort: options.rfbPort, vncPassword: options.vncPassword, rfbFingerprint: new X509Certificate(options.rfbCert ?? options.cert).fingerprint256 };
     server = createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2' }, (req, res) => serveFile(files, req, res));
   } catch (error) {
     throw new TsvncError('BAD_CONFIG', `the web certificate or key cannot be used: ${(error as Error).message}`, 'check the web-cert and web-key files', { cause: error });

@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
 import { createWebSocketStream, type WebSocket } from 'ws';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
@@ -11,8 +10,8 @@ import { acceptBrowser, authenticateToServer, refuseBrowser, type ServerLink } f
 export interface RelayTarget {
   rfbPort: number;
   vncPassword: string;
-  /** The certificate the server's VeNCrypt TLS must show. */
-  rfbCert: string | Buffer;
+  /** SHA-256 of the certificate the server's VeNCrypt TLS must show, as X509Certificate.fingerprint256 gives it. */
+  rfbFingerprint: string;
 }
 
 /** Bounds the connect to the desktop and both handshakes together. */
@@ -42,7 +41,7 @@ export function relay(ws: WebSocket, from: string, options: RelayTarget, session
     write: write(() => desktop),
     startTls: async () => {
       if (fromDesktop.release().length > 0) throw new TsvncError('SERVER_FAILED', 'the VNC server sent data before its TLS handshake', 'check that the port is this desktop\'s VNC port');
-      desktop = await startTls(desktop as Socket, options.rfbCert);
+      desktop = await startTls(desktop as Socket, options.rfbFingerprint);
       desktop.on('error', () => undefined);
       fromDesktop = byteReader(desktop, 'the VNC server');
       return link;
@@ -83,14 +82,13 @@ export function relay(ws: WebSocket, from: string, options: RelayTarget, session
  * is pinned (the very one tsvnc started the server with), so no name or CA
  * needs to match, and a server that is not ours gets no VNC response.
  */
-async function startTls(socket: Socket, expected: string | Buffer): Promise<TLSSocket> {
+async function startTls(socket: Socket, want: string): Promise<TLSSocket> {
   const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: 'localhost', minVersion: 'TLSv1.2' });
   await new Promise<void>((resolve, reject) => {
     secure.once('secureConnect', resolve);
     secure.once('error', (error) => reject(new TsvncError('SERVER_FAILED', `the TLS handshake with the VNC server failed: ${error.message}`, 'see the desktop\'s log: tsvnc logs :N', { cause: error })));
   });
   const seen = secure.getPeerCertificate().fingerprint256;
-  const want = new X509Certificate(expected).fingerprint256;
   if (seen !== want) {
     secure.destroy();
     throw new TsvncError('SERVER_FAILED', `the VNC server's TLS certificate (SHA-256 ${seen}) is not the one tsvnc gave it (${want})`, 'another program may hold the desktop\'s port: tsvnc doctor');

@@ -196,4 +196,14 @@ describe('the web gateway', () => {
       (error: unknown) => error instanceof TsvncError && error.code === 'DISPLAY_BUSY' && error.message.includes(`port ${port} is in use`),
     );
   });
+
+  it('refuses a certificate or key it cannot use, before listening', async (t) => {
+    const cert = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
+    const other = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
+    const base = { host: '127.0.0.1', port: 0, token: newToken(), rfbPort: 1, vncPassword: PASSWORD };
+    const pairs: Array<[string | Buffer, Buffer]> = [['not a certificate', await readFile(cert.keyPath)], [await readFile(cert.certPath), await readFile(other.keyPath)]];
+    for (const [certText, keyText] of pairs) {
+      await assert.rejects(startGateway({ ...base, cert: certText, key: keyText }), (error: unknown) => error instanceof TsvncError && error.code === 'BAD_CONFIG');
+    }
+  });
 });
