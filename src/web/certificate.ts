@@ -31,7 +31,9 @@ export async function ensureCertificate(dir: string, names?: HostNames): Promise
   if (existing) {
     const found = await readPair(pairDir, 'generated');
     if (!found.expired) return found.certificate;
-    await rename(pairDir, join(dir, `.${PAIR_DIR}-expired-${Date.now()}`)).catch(() => undefined);
+    // Aside first, so that a racing process sees either the old pair or none, never half of one.
+    const aside = join(dir, `.${PAIR_DIR}-expired-${process.pid}-${Date.now()}`);
+    if (await rename(pairDir, aside).then(() => true, () => false)) await rm(aside, { recursive: true, force: true });
   }
   await createPair(dir, pairDir, names ?? (await hostNames()));
   return (await readPair(pairDir, 'generated')).certificate;

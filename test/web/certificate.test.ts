@@ -59,6 +59,7 @@ describe('the generated certificate', () => {
     const made = await ensureCertificate(dir, NAMES);
     assert.notEqual(made.fingerprint, oldFingerprint);
     assert.ok(Date.parse(new X509Certificate(await readFile(made.certPath)).validTo) > Date.now());
+    assert.deepEqual(await readdir(dir), ['tls'], 'the old pair is gone');
   });
 
   it('is not read through a symlink planted in its place', async (t) => {
