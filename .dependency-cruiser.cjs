@@ -6,13 +6,13 @@
  *   model   records and their validators, restart policy, probe results,
  *           option validators: types and pure checks every floor shares
  *   parts   config, state, lock, ports, sockets, risks, probe, x11, xauth,
- *           vnc, tools: one mechanism each
+ *           vnc, tools, web: one mechanism each
  *   core    session, lifecycle, daemon, system, doctor: the daemons' work
  *   client  cli.ts, commands, compat, client-start, slurm, output: what the user runs and sees
  */
 const BASE = '^src/(errors\\.ts|log\\.ts|output/(printable|shell-word)\\.ts|display/|proc/|tmp/)';
 const MODEL = '^src/model/';
-const PARTS = '^src/(config|state|lock|ports|sockets|risks|probe|x11|xauth|vnc|tools)/';
+const PARTS = '^src/(config|state|lock|ports|sockets|risks|probe|x11|xauth|vnc|tools|web)/';
 const CORE = '^src/(session|lifecycle|daemon|system|doctor)/';
 const CLIENT = '^src/(cli\\.ts|commands/|compat/|client-start/|slurm/|output/(?!printable\\.ts|shell-word\\.ts))';
 

@@ -12,6 +12,7 @@ packages=(
   icewm xterm                 # a small desktop for the default session (/etc/X11/Xsession); any desktop works
   x11-utils                   # xdpyinfo, used by the tests to talk to a display
   vncsnapshot                 # a real VNC client for the tests
+  chromium x11-xserver-utils openssl  # the web gateway's tests: a real browser, xsetroot to paint a desktop a known colour, s_client
   iproute2 util-linux procps  # ip, unshare, ps: the test sandboxes
   openssh-client              # provides /etc/ssh, where the tests mount a private sshd_config
   mandoc                      # man page lint
