@@ -42,6 +42,7 @@ export const spec = {
     'password-file': { type: 'string', describe: 'VNC password file (as vncpasswd -f writes it) instead of ~/.vnc/passwd' },
     'log-file': { type: 'string', describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" },
     'idle-timeout': { type: 'string', describe: 'end the desktop after this many seconds without a viewer' },
+    web: { type: 'boolean', describe: 'serve it to browsers too: noVNC over HTTPS on port 5800+N, the URL with its secret token printed (default: web in tsvnc.conf, else no)' },
     format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
     slurm: { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' },
     partition: { type: 'string', describe: `${WITH_SLURM} the job's partition (default: slurm-partition, else Slurm's default)` },
@@ -90,6 +91,7 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.passwordFile !== undefined) req.passwordFile = resolve(argv.passwordFile);
   if (argv.logFile !== undefined) req.logFile = resolve(argv.logFile);
   if (argv.idleTimeout !== undefined) req.idleTimeout = wholeNumber('--idle-timeout', argv.idleTimeout, 'give seconds from 1 to 604800');
+  if (argv.web !== undefined) req.web = argv.web;
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
   const { request, config } = applyConfig(req, await loadLayers());
   resolveOptions(request, request.display ?? 0, '', null, config.restart);

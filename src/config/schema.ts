@@ -35,6 +35,11 @@ export interface Config {
   /** A desktop session by name, from /usr/share/xsessions (TigerVNC's `session=`). */
   session?: string;
   autokill?: boolean;
+  /** Serve each desktop to browsers (tsvnc start --web). */
+  web?: boolean;
+  /** The web gateway's certificate and key instead of the generated one. */
+  webCert?: string;
+  webKey?: string;
   /** Xtigervnc options every session gets, before the command line's own. */
   serverArgs?: string[];
   /** `start --slurm`'s defaults for sbatch's --partition, --time and --account. */

@@ -54,6 +54,11 @@ function viaOption<T>(parse: (value: string) => T): (value: string) => T {
   };
 }
 
+function absolute(value: string): string {
+  if (!value.startsWith('/')) throw notAccepted(value, 'an absolute path');
+  return value;
+}
+
 /** Sizes as bytes, or with a K, M or G suffix. */
 function size(value: string): number {
   const match = /^(\d+)\s*([KMG]?)i?B?$/i.exec(value);
@@ -78,10 +83,7 @@ export const SETTINGS: Record<string, ValueParser> = {
   'reserved-displays': rangeList('display', MAX_DISPLAY, 'reservedDisplays'),
   'reserved-ports': rangeList('port', MAX_PORT, 'reservedPorts'),
   'sshd-window': (value) => ({ sshdWindow: count(value, 1, 1000) }),
-  'sshd-config': (value) => {
-    if (!value.startsWith('/')) throw notAccepted(value, 'an absolute path');
-    return { sshdConfig: value };
-  },
+  'sshd-config': (value) => ({ sshdConfig: absolute(value) }),
   restart: restartField('mode', (value) => {
     if (!RESTART_MODES.includes(value as RestartMode)) throw notAccepted(value, RESTART_MODES.join(', '));
     return value as RestartMode;
@@ -94,6 +96,9 @@ export const SETTINGS: Record<string, ValueParser> = {
   'security-types': (value) => ({ securityTypes: viaOption(parseSecurityTypes)(value).join(',') }),
   localhost: (value) => ({ localhost: yesNo(value) }),
   autokill: (value) => ({ autokill: yesNo(value) }),
+  web: (value) => ({ web: yesNo(value) }),
+  'web-cert': (value) => ({ webCert: absolute(value) }),
+  'web-key': (value) => ({ webKey: absolute(value) }),
   xstartup: (value) => {
     if (value === '') throw notAccepted(value, 'a command run by sh, or none');
     viaOption((v) => plainText('xstartup', v, MAX_COMMAND))(value);

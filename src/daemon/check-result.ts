@@ -1,4 +1,4 @@
-import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult } from './protocol.js';
+import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult, WebInfo } from './protocol.js';
 
 /**
  * The client's side of the socket: a result becomes the type of the op
@@ -25,12 +25,14 @@ function isSummary(v: unknown): v is Record<string, unknown> & ListedSession {
     && maybe(string)(v.user) && maybe(string)(v.conflict);
 }
 
+const isWeb = (v: unknown): v is WebInfo => isObject(v) && string(v.url) && integer(v.port) && string(v.fingerprint);
+
 const RESULTS: { [K in Op]: Guard<ResultOf<K>> } = {
   ping: (v): v is PingResult => isObject(v) && integer(v.pid) && (v.system === undefined || v.system === true),
-  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes),
+  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes) && maybe(isWeb)(v.web),
   list: listOf(isSummary),
   status: (v): v is StatusResult => isSummary(v) && string(v.host) && isObject(v.options) && typeof v.options.localhost === 'boolean'
-    && orNull(integer)(v.programPid) && listOf(string)(v.lastLog),
+    && orNull(integer)(v.programPid) && listOf(string)(v.lastLog) && maybe(isWeb)(v.web),
   kill: (v): v is KillResult => isObject(v) && listOf(integer)(v.killed),
 };
 

@@ -50,7 +50,7 @@ const START = shape<StartRequest>({
   localhost: optional(boolean), securityTypes: optional(string), rfbPort: optional(integer), xstartup: optional(string),
   session: optional(string), noXstartup: required(boolean), autokill: optional(boolean), restart: optional(string),
   restartLimit: optional(number), restartWindow: optional(number), insecure: required(boolean), extraArgs: required(strings),
-  env: required(environment), umask: optional(integer), passwordFile: optional(string), logFile: optional(string), idleTimeout: optional(integer),
+  env: required(environment), umask: optional(integer), passwordFile: optional(string), logFile: optional(string), idleTimeout: optional(integer), web: optional(boolean),
 });
 
 const op = required(() => null);

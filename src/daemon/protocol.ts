@@ -39,6 +39,15 @@ export interface StartRequest {
   logFile?: string;
   /** End the desktop after this many seconds without a viewer (TurboVNC's -idletimeout). */
   idleTimeout?: number;
+  /** Serve it to browsers too (a gateway of the daemon's); unset: from the configuration, else no. */
+  web?: boolean;
+}
+
+/** Where a browser opens a desktop: the URL carries its secret token; the fingerprint is the certificate's, to check what the browser shows. */
+export interface WebInfo {
+  url: string;
+  port: number;
+  fingerprint: string;
 }
 
 /** What the daemon answers a start with: the new session, and the host a viewer connects to. */
@@ -51,6 +60,7 @@ export interface StartResult extends SessionSummary {
   user?: string;
   /** Never on the wire: set by the client when `--useold` found this session already running. */
   reused?: boolean;
+  web?: WebInfo;
 }
 
 export interface StatusResult extends SessionSummary {
@@ -58,6 +68,7 @@ export interface StatusResult extends SessionSummary {
   options: SessionOptions;
   programPid: number | null;
   lastLog: string[];
+  web?: WebInfo;
 }
 
 export interface PingResult {

@@ -12,6 +12,7 @@ import { realDeps } from './lifecycle-deps.js';
 import { lastLines } from '../session/log-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
 import { newRecord, ourPids } from './start-session.js';
+import { WebGateways } from './web-gateways.js';
 import { summarize, type ListedRecord } from '../model/session-record.js';
 
 type Log = (level: Level, message: string) => void;
@@ -20,10 +21,12 @@ type Log = (level: Level, message: string) => void;
 export class SessionManager {
   private readonly host = hostname();
   private readonly lifecycle: Lifecycle;
+  private readonly web: WebGateways;
   private loaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly paths: StatePaths) {
     this.lifecycle = new Lifecycle(realDeps(this.host, paths, new SessionStore(paths.sessions)));
+    this.web = new WebGateways(() => this.lifecycle.records());
   }
 
   async handle(request: Request, log: Log): Promise<Result> {
@@ -48,7 +51,12 @@ export class SessionManager {
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
       record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host), binary, env: req.env, home, host: this.host }, this.paths),
     }, log);
-    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options };
+    // A desktop asked for in a browser and not reachable there is a failed start: nothing stays of it.
+    const web = await this.web.start(record).catch(async (error: unknown) => {
+      await this.lifecycle.stop(record.display, false);
+      throw error;
+    });
+    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options, ...(web ? { web } : {}) };
   }
 
   list() {
@@ -63,6 +71,7 @@ export class SessionManager {
     return {
       ...summarize(record, Date.now()), host: this.host, options: record.options, programPid: record.program?.pid ?? null,
       lastLog: await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
+      ...(this.web.info(display) ? { web: this.web.info(display) } : {}),
     };
   }
 
@@ -74,7 +83,10 @@ export class SessionManager {
 
   private async kill(target: number | 'all', clean: boolean) {
     const displays = target === 'all' ? this.lifecycle.records().map((r) => r.display) : [this.own(target).display];
-    await Promise.all(displays.map((n) => this.lifecycle.stop(n, clean)));
+    await Promise.all(displays.map(async (n) => {
+      await this.lifecycle.stop(n, clean);
+      await this.web.close(n);
+    }));
     return { killed: displays.sort((a, b) => a - b) };
   }
 
@@ -84,6 +96,10 @@ export class SessionManager {
    */
   resume(): void {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
+    // The gateways of the desktops taken over come back on their ports, with their tokens; requests need not wait for them.
+    void this.loaded.then(() => Promise.all(this.lifecycle.records().map((r) =>
+      r.state === 'damaged' || r.state === 'failed' || r.state === 'stopped' ? undefined : this.web.start(r).catch((error: Error) => logger.error(`:${r.display}: its web gateway: ${error.message}`)),
+    )));
   }
 
   /** No session, listed or starting. */
@@ -104,6 +120,7 @@ export class SessionManager {
 
   /** Stops watching; the sessions keep running for the next daemon. */
   close(): void {
+    this.web.closeAll();
     this.lifecycle.close();
   }
 }

@@ -29,6 +29,8 @@ export interface SessionOptions {
   logFile?: string;
   /** Seconds without a viewer after which the server ends the desktop; absent: never. */
   idleTimeout?: number;
+  /** Served to browsers: the gateway's port and secret token, kept across restarts; cert and key when configured (else the user's generated pair). */
+  web?: { port: number; token: string; cert?: string; key?: string };
 }
 
 /** What every session record holds, whatever its state. */

@@ -40,7 +40,8 @@ const options = shape({
   xstartup: orNull(string), autokill: boolean, extraArgs: listOf(string),
   restart: shape({ mode: oneOf(RESTART_MODES), limit: count, windowSeconds: finite }),
   logRotation: shape({ maxBytes: count, keep: count }), passwordFile: string, logFile: string, idleTimeout: count,
-}, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout']);
+  web: shape({ port: integer(1, MAX_PORT), token: string, cert: string, key: string }, ['cert', 'key']),
+}, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout', 'web']);
 const record = shape({
   display: integer(0, MAX_DISPLAY), state: oneOf(SESSION_STATES), options, server: orNull(identity), program: orNull(identity),
   log: string, authFile: string, xauthority: string, startedAt: string, restarts: count, lastExit: orNull(exit), reason: orNull(string),

@@ -1,4 +1,4 @@
-import type { ListedSession, StartResult, StatusResult } from '../daemon/protocol.js';
+import type { ListedSession, StartResult, StatusResult, WebInfo } from '../daemon/protocol.js';
 import { exitText } from '../session/failure-summary.js';
 
 /** Viewers take host:N for port 5900+N and host::PORT for any other port. */
@@ -14,7 +14,7 @@ export function startText(r: StartResult): string[] {
   } else {
     lines.push(`Connect a VNC viewer to ${address(r.host)}`);
   }
-  return lines;
+  return [...lines, ...webLines(r.web, r.localhost, r.host)];
 }
 
 export function duration(seconds: number | null): string {
@@ -46,6 +46,13 @@ export function listText(sessions: readonly ListedSession[]): string[] {
   ]);
 }
 
+/** The browser's way in: the URL (its token is the secret), and the certificate's fingerprint to compare with what the browser shows. */
+function webLines(web: WebInfo | undefined, localhost: boolean, host: string): string[] {
+  if (web === undefined) return [];
+  const tunnel = localhost ? `; from elsewhere tunnel first: ssh -L ${web.port}:localhost:${web.port} ${host}` : '';
+  return [`Open in a browser: ${web.url}${tunnel}`, `  certificate SHA-256 ${web.fingerprint}`];
+}
+
 export function statusText(s: StatusResult): string[] {
   const lines = [
     `:${s.display} on ${s.host}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`,
@@ -58,6 +65,7 @@ export function statusText(s: StatusResult): string[] {
     `  last exit   ${s.lastExit ? `${exitText(s.lastExit)} at ${s.lastExit.at}` : '-'}`,
     `  log         ${s.log}`,
   ];
+  if (s.web) lines.push(`  web         ${s.web.url}`, `  certificate SHA-256 ${s.web.fingerprint}`);
   if (s.lastLog.length > 0) lines.push('  last log lines:', ...s.lastLog.map((l) => `    ${l}`));
   return lines;
 }

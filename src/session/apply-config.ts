@@ -20,6 +20,7 @@ const FIELDS = [
   ['securityTypes', '--security-types', 'security-types'],
   ['localhost', '--localhost', 'localhost'],
   ['autokill', '--autokill', 'autokill'],
+  ['web', '--web', 'web'],
 ] as const;
 
 const RESTART = [

@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { TsvncError } from '../errors.js';
+import { webPortFor } from '../web/web-port.js';
+import { newToken } from '../web/token.js';
 import { userInfo } from 'node:os';
 import { parseSessionsFile, SESSIONS_FILE } from '../system/sessions-file.js';
 import type { Config } from '../config/schema.js';
@@ -82,5 +85,16 @@ export function sessionOptions(p: Prepared, display: number, host: string): Sess
     ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
+    ...(p.req.web ? { web: { port: webPortFor(display), token: newToken(), ...configuredCertificate(p.config) } } : {}),
   };
+}
+
+/** web-cert and web-key name a pair together, or neither does (the user's generated one is used). */
+function configuredCertificate(config: Config): { cert?: string; key?: string } {
+  const { webCert: cert, webKey: key } = config;
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined) {
+    throw new TsvncError('BAD_CONFIG', `web-${cert === undefined ? 'key' : 'cert'} is set but web-${cert === undefined ? 'cert' : 'key'} is not`, 'set both in tsvnc.conf, or neither to use the generated certificate');
+  }
+  return { cert, key };
 }

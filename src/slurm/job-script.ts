@@ -46,6 +46,7 @@ export function startFlags(req: StartRequest): string[] {
   add('log-file', req.logFile);
   add('idle-timeout', req.idleTimeout);
   if (req.insecure) flags.push('--insecure');
+  if (req.web !== undefined) flags.push(req.web ? '--web' : '--no-web');
   if (req.extraArgs.length > 0) flags.push('--', ...req.extraArgs);
   return flags;
 }

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { logger } from '../log.js';
+import { userConfigPath } from '../config/load-config.js';
+import { passwdFilePath } from '../vnc/passwd-file.js';
+import { readPasswdFile } from '../vnc/passwd-decrypt.js';
+import { checkCertificate, ensureCertificate, type Certificate } from '../web/certificate.js';
+import type { Gateway } from '../web/gateway.js';
+import type { ListedRecord, SessionRecord } from '../model/session-record.js';
+import type { WebInfo } from '../daemon/protocol.js';
+
+/** How often gateways of desktops that ended by themselves are looked for. */
+const SWEEP_MS = 2_000;
+
+/**
+ * The daemon's web gateways, one per desktop started with --web: up while
+ * the desktop is (a server restart keeps it, with its port and token, which
+ * the record keeps), taken up again by a successor daemon, closed with the
+ * desktop. The gateway's code loads only when a desktop asks for one.
+ */
+export class WebGateways {
+  private readonly open = new Map<number, { gateway: Gateway; info: WebInfo }>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(records: () => ListedRecord[]) {
+    this.sweep = setInterval(() => {
+      const alive = new Set(records().filter((r) => r.state === 'running' || r.state === 'restarting' || r.state === 'starting').map((r) => r.display));
+      for (const display of this.open.keys()) if (!alive.has(display)) void this.close(display);
+    }, SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  info(display: number): WebInfo | undefined {
+    return this.open.get(display)?.info;
+  }
+
+  /** The desktop's gateway, started if it asks for one and has none yet. */
+  async start(record: SessionRecord): Promise<WebInfo | undefined> {
+    const { web } = record.options;
+    if (web === undefined) return undefined;
+    const known = this.open.get(record.display);
+    if (known) return known.info;
+    const certificate: Certificate = web.cert !== undefined && web.key !== undefined
+      ? await checkCertificate(web.cert, web.key)
+      : await ensureCertificate(dirname(userConfigPath(record.env)));
+    const [{ startGateway }, cert, key, vncPassword] = await Promise.all([
+      import('../web/gateway.js'),
+      readFile(certificate.certPath),
+      readFile(certificate.keyPath),
+      readPasswdFile(record.options.passwordFile ?? passwdFilePath(record.home)),
+    ]);
+    const gateway = await startGateway({
+      host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfbPort: record.options.rfbPort, vncPassword,
+    });
+    const info = { url: gateway.url, port: gateway.port, fingerprint: certificate.fingerprint };
+    this.open.set(record.display, { gateway, info });
+    logger.info(`:${record.display} served to browsers on port ${gateway.port}`);
+    return info;
+  }
+
+  async close(display: number): Promise<void> {
+    const open = this.open.get(display);
+    if (!open) return;
+    this.open.delete(display);
+    await open.gateway.close().catch((error: Error) => logger.warn(`:${display}: closing its web gateway: ${error.message}`));
+  }
+
+  closeAll(): void {
+    clearInterval(this.sweep);
+    for (const display of this.open.keys()) void this.close(display);
+  }
+}

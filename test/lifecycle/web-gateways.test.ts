@@ -1,0 +1,68 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
+import type { StartResult } from '../../src/daemon/protocol.js';
+
+const skip = sandboxUnavailable || (existsSync('/usr/bin/chromium') ? false : 'chromium is not installed (apt-get install chromium)');
+
+function magentaShare(pngBase64: string): number {
+  const png = PNG.sync.read(Buffer.from(pngBase64, 'base64'));
+  let count = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if ((png.data[i] ?? 0) > 217 && (png.data[i + 1] ?? 255) < 38 && (png.data[i + 2] ?? 0) > 217) count++;
+  }
+  return count / (png.width * png.height);
+}
+
+/** A session program that paints the root window magenta and stays. */
+const XSTARTUP = `printf '#!/bin/sh\\nxsetroot -solid "#ff00ff"\\nexec sleep 1000\\n' > /tmp/home/xs && chmod +x /tmp/home/xs`;
+
+describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16)', { skip }, () => {
+  it('prints a URL a browser opens to the desktop; no token, no RFB byte; localhost only; the fingerprint is what TLS shows; kept across a server restart and a daemon restart; gone with kill', async () => {
+    const run = await sandbox(`set_passwd
+      ${XSTARTUP}
+      step start tsvnc start --web --xstartup /tmp/home/xs --json
+      url=$(tsvnc status :1 --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).web.url))')
+      token=\${url#*token=}
+      step text tsvnc status :1
+      mkdir -p /tmp/home/tmp
+      step shot env TMPDIR=/tmp/home/tmp node "$FIXTURES/browser-shot.js" "$url" /tmp/home/shot.png
+      step png base64 -w0 /tmp/home/shot.png
+      step notoken node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5801/websockify"
+      step listen bash -c 'ss -Hltn "sport = :5801" | awk "{print \\$4}"'
+      step seen bash -c 'openssl s_client -connect 127.0.0.1:5801 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256'
+      kill -9 "$(tr -d ' \\n' < /tmp/.X1-lock)"
+      step restarted wait_until bash -c "tsvnc list | grep -q '^:1 *running .* 1 *$'"
+      step afterrestart node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5801/websockify?token=$token" login
+      kill -9 $(daemon_pid)
+      step relisted tsvnc list
+      step readopted wait_until bash -c "ss -Hltn 'sport = :5801' | grep -q 5801"
+      step afterdaemon node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5801/websockify?token=$token" login
+      step kill tsvnc kill :1
+      step closed bash -c 'ss -Hltn "sport = :5801" | wc -l'
+      step leftovers leftovers`, { timeoutMs: 150_000 });
+    assert.equal(run.step('start').code, 0, run.stderr);
+    const started = run.json<StartResult>('start');
+    assert.ok(started.web, 'the start reports web');
+    assert.match(started.web.url, /^https:\/\/localhost:5801\/#token=[\w-]{43}$/);
+    assert.equal(started.web.port, 5801);
+    assert.match(run.step('text').out, /^ {2}web {9}https:\/\/localhost:5801\/#token=/m);
+    assert.equal(run.json<{ connected: boolean }>('shot').connected, true, run.stderr.slice(-2000));
+    const share = magentaShare(run.step('png').out);
+    assert.ok(share > 0.8, `the browser shows the desktop (mostly its colour): ${(share * 100).toFixed(1)} % magenta`);
+    const refused = run.json<{ status: number; bytes?: string }>('notoken');
+    assert.equal(refused.status, 403, 'no token: refused');
+    assert.equal(refused.bytes ?? '', '', 'and no RFB byte');
+    assert.equal(run.step('listen').out, '127.0.0.1:5801', 'localhost only by default');
+    assert.equal(run.step('seen').out.replace(/^sha256 Fingerprint=/i, ''), started.web.fingerprint);
+    assert.equal(run.step('restarted').code, 0, run.stderr);
+    assert.equal(run.json<{ width: number }>('afterrestart').width, 1920, 'the same URL reaches the restarted server');
+    assert.equal(run.step('readopted').code, 0, "a new daemon serves the desktop's gateway again");
+    assert.equal(run.json<{ width: number }>('afterdaemon').width, 1920, 'on the same port, with the same token');
+    assert.equal(run.step('kill').code, 0);
+    assert.equal(run.step('closed').out, '0', 'kill closed the web port');
+    assert.equal(run.step('leftovers').out, '');
+  });
+});
