@@ -13,6 +13,7 @@ packages=(
   x11-utils                   # xdpyinfo, used by the tests to talk to a display
   vncsnapshot                 # a real VNC client for the tests
   chromium x11-xserver-utils openssl  # the web gateway's tests: a real browser, xsetroot to paint a desktop a known colour, s_client
+  tigervnc-viewer x11-apps    # a real TLS viewer (xtigervncviewer -X509CA) for the X509 tests, and xwd to screenshot its display
   iproute2 util-linux procps  # ip, unshare, ps: the test sandboxes
   openssh-client              # provides /etc/ssh, where the tests mount a private sshd_config
   mandoc                      # man page lint

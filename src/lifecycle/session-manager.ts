@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
-import { allocationFor, prepareStart, sessionOptions } from '../session/prepare-start.js';
+import { allocationFor, certificateDir, prepareStart, sessionOptions } from '../session/prepare-start.js';
+import { ensureCertificate } from '../web/certificate.js';
 import { dispatch, type Request, type Result, type StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
@@ -47,6 +48,8 @@ export class SessionManager {
   private async start(given: StartRequest, log: Log) {
     const prepared = await prepareStart(given, log);
     const { req, home, binary } = prepared;
+    // Made before the server needs it, once per user; a dry run only names it.
+    if (prepared.x509?.generated) await ensureCertificate(certificateDir(req.env));
     const record = await this.lifecycle.start({
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
       record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host), binary, env: req.env, home, host: this.host }, this.paths),

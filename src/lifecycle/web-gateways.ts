@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { logger } from '../log.js';
-import { userConfigPath } from '../config/load-config.js';
+import { certificateDir } from '../session/prepare-start.js';
+import { certificateFiles } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { readPasswdFile } from '../vnc/passwd-decrypt.js';
 import { checkCertificate, ensureCertificate, type Certificate } from '../web/certificate.js';
@@ -42,15 +43,19 @@ export class WebGateways {
     if (known) return known.info;
     const certificate: Certificate = web.cert !== undefined && web.key !== undefined
       ? await checkCertificate(web.cert, web.key)
-      : await ensureCertificate(dirname(userConfigPath(record.env)));
-    const [{ startGateway }, cert, key, vncPassword] = await Promise.all([
+      : await ensureCertificate(certificateDir(record.env));
+    // The server's own certificate, for its X509 types: pinned by the gateway when it logs in over TLS.
+    const serverCert = record.options.x509?.cert ?? certificateFiles(record.options.extraArgs)?.cert;
+    const [{ startGateway }, cert, key, vncPassword, rfbCert] = await Promise.all([
       import('../web/gateway.js'),
       readFile(certificate.certPath),
       readFile(certificate.keyPath),
       readPasswdFile(record.options.passwordFile ?? passwdFilePath(record.home)),
+      serverCert === undefined || serverCert === certificate.certPath ? undefined : readFile(isAbsolute(serverCert) ? serverCert : join(record.home, serverCert)),
     ]);
     const gateway = await startGateway({
       host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfbPort: record.options.rfbPort, vncPassword,
+      ...(rfbCert === undefined ? {} : { rfbCert }),
     });
     const info = { url: gateway.url, port: gateway.port, fingerprint: certificate.fingerprint };
     this.open.set(record.display, { gateway, info });

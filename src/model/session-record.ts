@@ -31,6 +31,8 @@ export interface SessionOptions {
   idleTimeout?: number;
   /** Served to browsers: the gateway's port and secret token, kept across restarts; cert and key when configured (else the user's generated pair). */
   web?: { port: number; token: string; cert?: string; key?: string };
+  /** The certificate and key tsvnc gives the server for its X509 types; absent: none, or the server options name their own. */
+  x509?: { cert: string; key: string };
 }
 
 /** What every session record holds, whatever its state. */

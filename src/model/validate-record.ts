@@ -41,7 +41,8 @@ const options = shape({
   restart: shape({ mode: oneOf(RESTART_MODES), limit: count, windowSeconds: finite }),
   logRotation: shape({ maxBytes: count, keep: count }), passwordFile: string, logFile: string, idleTimeout: count,
   web: shape({ port: integer(1, MAX_PORT), token: string, cert: string, key: string }, ['cert', 'key']),
-}, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout', 'web']);
+  x509: shape({ cert: string, key: string }),
+}, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout', 'web', 'x509']);
 const record = shape({
   display: integer(0, MAX_DISPLAY), state: oneOf(SESSION_STATES), options, server: orNull(identity), program: orNull(identity),
   log: string, authFile: string, xauthority: string, startedAt: string, restarts: count, lastExit: orNull(exit), reason: orNull(string),

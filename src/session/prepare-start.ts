@@ -5,7 +5,7 @@ import { newToken } from '../web/token.js';
 import { userInfo } from 'node:os';
 import { parseSessionsFile, SESSIONS_FILE } from '../system/sessions-file.js';
 import type { Config } from '../config/schema.js';
-import { loadLayers } from '../config/load-config.js';
+import { loadLayers, userConfigPath } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
@@ -19,11 +19,15 @@ import type { SessionOptions } from '../model/session-record.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions } from './start-options.js';
 import { usesPasswdFile } from '../model/option-validators.js';
-import { checkCertificateFiles, cleartextWarning } from './security-options.js';
+import { checkCertificateFiles, cleartextWarning, needsCertificate } from './security-options.js';
+import { generatedPair } from '../web/certificate.js';
+import { dirname } from 'node:path';
 
 export interface Prepared {
   /** The request with the configuration layers applied. */
   req: StartRequest;
+  /** The pair the server's X509 types get from tsvnc, and whether it is the generated one (made by the start, never by a dry run). */
+  x509?: { cert: string; key: string; generated: boolean };
   config: Config;
   home: string;
   binary: string;
@@ -49,7 +53,19 @@ export async function prepareStart(asked: StartRequest, log: (level: Level, mess
   if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(checked.passwordFile ?? passwdFilePath(home));
   await checkCertificateFiles(checked.securityTypes, req.extraArgs, home);
   const xstartup = await chooseSessionProgram(req, home);
-  return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log) };
+  const x509 = needsCertificate(checked.securityTypes, req.extraArgs) ? userCertificate(config, req.env) : undefined;
+  return { req, config, home, binary, xstartup, heldFor: await othersDesktops(log), ...(x509 ? { x509 } : {}) };
+}
+
+/** The user's certificate: web-cert and web-key when configured, else the one tsvnc makes once in the user's configuration directory. */
+export function userCertificate(config: Config, env: NodeJS.ProcessEnv): { cert: string; key: string; generated: boolean } {
+  const configured = configuredCertificate(config);
+  if (configured.cert !== undefined && configured.key !== undefined) return { cert: configured.cert, key: configured.key, generated: false };
+  return { ...generatedPair(certificateDir(env)), generated: true };
+}
+
+export function certificateDir(env: NodeJS.ProcessEnv): string {
+  return dirname(userConfigPath(env));
 }
 
 /**
@@ -86,6 +102,7 @@ export function sessionOptions(p: Prepared, display: number, host: string): Sess
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
     ...(p.req.web ? { web: { port: webPortFor(display), token: newToken(), ...configuredCertificate(p.config) } } : {}),
+    ...(p.x509 ? { x509: { cert: p.x509.cert, key: p.x509.key } } : {}),
   };
 }
 

@@ -28,18 +28,24 @@ export function certificateFiles(args: readonly string[]): { cert: string; key: 
   return cert && key ? { cert, key } : null;
 }
 
+/** Whether the server needs a certificate from tsvnc: an X509 type, and none in its own options. */
+export function needsCertificate(types: readonly string[], args: readonly string[]): boolean {
+  return types.some(isX509) && certificateFiles(args) === null;
+}
+
 /**
- * Xtigervnc starts with an X509 type and no certificate, then fails every
- * viewer that picks it ("Error loading X509 certificate or key"): refused
- * here instead of a desktop nobody can reach.
+ * Half a pair in the server options: Xtigervnc would start, then fail every
+ * viewer that picks an X509 type ("Error loading X509 certificate or key").
+ * With neither, the user's own certificate serves (see prepare-start.ts).
  */
 export function checkCertificate(types: readonly string[], args: readonly string[]): void {
   const x509 = types.filter(isX509);
-  if (x509.length === 0 || certificateFiles(args) !== null) return;
+  const given = ['X509Cert', 'X509Key'].filter((name) => serverOptionValue(args, name) !== undefined);
+  if (x509.length === 0 || given.length !== 1) return;
   throw new TsvncError(
     'BAD_ARGUMENT',
-    `security type ${x509.join(', ')} needs a server certificate and none is configured, so no viewer could connect`,
-    'use TLSVnc (encrypted, no certificate) or VncAuth through an ssh tunnel; or give the server one: server-args = -X509Cert CERT.pem -X509Key KEY.pem in tsvnc.conf',
+    `security type ${x509.join(', ')} with -${given[0]} alone: the server needs both a certificate and its key`,
+    'give both -X509Cert CERT.pem and -X509Key KEY.pem, or neither to use your tsvnc certificate (web-cert and web-key in tsvnc.conf, else the generated one)',
   );
 }
 

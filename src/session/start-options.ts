@@ -69,6 +69,7 @@ export function serverArgs(display: number, options: SessionOptions, authFile: s
     '-SecurityTypes', options.securityTypes.join(','),
   ];
   if (usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
+  if (options.x509) args.push('-X509Cert', options.x509.cert, '-X509Key', options.x509.key);
   // The server ends itself (exit 0) once no viewer was connected for this long: an end, not a failure to restart.
   if (options.idleTimeout !== undefined) args.push('-MaxDisconnectionTime', String(options.idleTimeout));
   return [...args, ...options.extraArgs];

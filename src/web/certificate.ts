@@ -20,6 +20,11 @@ const CERT_FILE = 'cert.pem';
 const KEY_FILE = 'key.pem';
 const MAX_PEM_BYTES = 64 * 1024;
 
+/** Where ensureCertificate keeps the pair it makes in `dir`. */
+export function generatedPair(dir: string): { cert: string; key: string } {
+  return { cert: join(dir, PAIR_DIR, CERT_FILE), key: join(dir, PAIR_DIR, KEY_FILE) };
+}
+
 /**
  * The user's certificate in `dir`: made once, then the same one every time
  * (its fingerprint is what a user checks in a browser). Two tsvnc processes

@@ -184,15 +184,21 @@ describe('resolveOptions', () => {
     }
   });
 
-  it('refuses X509 types without a certificate and key, which no viewer could connect to', () => {
-    for (const [types, extraArgs] of [['X509Vnc', []], ['X509Plain', []], ['VncAuth,X509None', []], ['X509Vnc', ['-X509Cert', '/c.pem']], ['X509Vnc', ['-X509Key=/k.pem']]] as const) {
+  it('refuses half a certificate pair for the X509 types; with neither, the user\'s certificate serves (the daemon adds it)', () => {
+    for (const [types, extraArgs] of [['X509Vnc', ['-X509Cert', '/c.pem']], ['X509Plain', ['-X509Key=/k.pem']], ['VncAuth,X509None', ['-x509cert', '/c.pem']]] as const) {
       assert.throws(
         () => resolveOptions(request({ securityTypes: types, extraArgs: [...extraArgs] }), 1, '', null),
-        (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /needs a server certificate/.test(error.message) && /TLSVnc/.test(error.hint ?? '') && /-X509Cert/.test(error.hint ?? ''),
+        (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /alone: the server needs both a certificate and its key/.test(error.message) && /-X509Key KEY\.pem/.test(error.hint ?? ''),
         `${types} ${extraArgs.join(' ')}`,
       );
     }
     assert.deepEqual(resolveOptions(request({ securityTypes: 'X509Vnc', extraArgs: ['-x509cert=/c.pem', '-X509KEY', '/k.pem'] }), 1, '', null).securityTypes, ['X509Vnc']);
+    assert.deepEqual(resolveOptions(request({ securityTypes: 'X509Vnc' }), 1, '', null).securityTypes, ['X509Vnc']);
+  });
+
+  it('gives the server the certificate tsvnc chose for it', () => {
+    const args = serverArgs(1, { ...resolveOptions(request({ securityTypes: 'X509Vnc' }), 1, 'd', null), x509: { cert: '/h/.config/tsvnc/tls/cert.pem', key: '/h/.config/tsvnc/tls/key.pem' } }, '/a', '/p');
+    assert.deepEqual(args.slice(args.indexOf('-X509Cert'), args.indexOf('-X509Cert') + 4), ['-X509Cert', '/h/.config/tsvnc/tls/cert.pem', '-X509Key', '/h/.config/tsvnc/tls/key.pem']);
   });
 
   it('refuses control characters and overlong text in the desktop name, the session program and server options', () => {
