@@ -26,7 +26,7 @@ export const spec = {
     depth: { type: 'string', describe: 'pixel depth: 16, 24 or 32 (default 24)' },
     desktop: { type: 'string', describe: 'desktop name shown by viewers (default "host:N (user)")' },
     localhost: { type: 'string', choices: ['yes', 'no'], describe: 'accept VNC connections from this machine only (default yes: tunnel with ssh)' },
-    'security-types': { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth, with ~/.vnc/passwd)' },
+    'security-types': { type: 'string', describe: 'comma-separated TigerVNC security types (default VncAuth with ~/.vnc/passwd; with --localhost no, X509Vnc with your certificate)' },
     insecure: { type: 'boolean', default: false, describe: 'allow the unauthenticated security types (None, TLSNone, X509None) on a non-localhost server' },
     rfbport: { type: 'string', describe: 'VNC port (default 5900+N)' },
     xstartup: { type: 'string', negatable: true, describe: 'session program, run by sh (default ~/.vnc/xstartup, else the system session); --no-xstartup for none' },

@@ -12,9 +12,10 @@ import {
 const UNAUTHENTICATED = new Set(['None', 'TLSNone', 'X509None']);
 
 export function resolveOptions(req: StartRequest, display: number, desktopDefault: string, xstartup: string | null, restartDefaults = DEFAULT_POLICY): SessionOptions {
-  const securityTypes = parseSecurityTypes(req.securityTypes ?? 'VncAuth');
-  const open = securityTypes.filter((t) => UNAUTHENTICATED.has(t));
   const localhost = req.localhost ?? true;
+  // Off localhost nothing crosses the network in the clear unless asked for: TLS with the user's certificate.
+  const securityTypes = parseSecurityTypes(req.securityTypes ?? (localhost ? 'VncAuth' : 'X509Vnc'));
+  const open = securityTypes.filter((t) => UNAUTHENTICATED.has(t));
   if (!localhost && open.length > 0 && !req.insecure) {
     throw new TsvncError(
       'INSECURE',

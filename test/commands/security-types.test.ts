@@ -6,7 +6,7 @@ import type { SessionSummary } from '../../src/model/session-record.js';
 describe('security types off localhost, against a real Xtigervnc', { skip: sandboxUnavailable }, () => {
   it('VncAuth and Plain off localhost start with a warning that the traffic (and the password) is unencrypted', async () => {
     const run = await sandbox(`set_passwd
-      step vncauth tsvnc start :1 --localhost no --no-xstartup --json
+      step vncauth tsvnc start :1 --localhost no --security-types VncAuth --no-xstartup --json
       cp /tmp/step-stderr /tmp/home/vncauth.err
       step plain tsvnc start :2 --localhost no --security-types Plain --no-xstartup --json
       cp /tmp/step-stderr /tmp/home/plain.err
@@ -14,6 +14,8 @@ describe('security types off localhost, against a real Xtigervnc', { skip: sandb
       cp /tmp/step-stderr /tmp/home/local.err
       step tls tsvnc start :4 --localhost no --security-types TLSVnc --no-xstartup --json
       cp /tmp/step-stderr /tmp/home/tls.err
+      step default tsvnc start :5 --localhost no --no-xstartup --json
+      step defaulttypes bash -c 'tr "\\0" " " < /proc/$(tr -d " \\n" < /tmp/.X5-lock)/cmdline'
       step errs bash -c 'for f in vncauth plain local tls; do echo "$f: $(cat /tmp/home/$f.err)"; done'
       step listening bash -c 'ss -Htln "( sport = :5901 or sport = :5902 )" | awk "{print \\$4}" | sort'
       step kill tsvnc kill ':*'`);
@@ -23,6 +25,8 @@ describe('security types off localhost, against a real Xtigervnc', { skip: sandb
     assert.match(errs.plain ?? '', /security type Plain off localhost, .* unencrypted, and with Plain the password too/);
     assert.equal(errs.local, '', 'on localhost there is nothing to warn about');
     assert.equal(errs.tls, '', 'TLS types are encrypted');
+    assert.equal(run.step('default').code, 0, run.stderr);
+    assert.match(run.step('defaulttypes').out, / -SecurityTypes X509Vnc .*-X509Cert /, 'off localhost the default is TLS with the user\'s certificate, not plaintext VncAuth');
     assert.match(run.step('listening').out, /^(0\.0\.0\.0|\*):5901$/m, 'the server really listens on every address');
   });
 
