@@ -15,6 +15,7 @@ const LOADERS = {
   passwd: () => import('./passwd.js'),
   daemon: () => import('./daemon.js'),
   probe: () => import('./probe.js'),
+  web: () => import('./web.js'),
   doctor: () => import('./doctor.js'),
 } as const;
 

@@ -1,4 +1,4 @@
-import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult, WebInfo } from './protocol.js';
+import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult, WebInfo, WebResult } from './protocol.js';
 
 /**
  * The client's side of the socket: a result becomes the type of the op
@@ -34,6 +34,7 @@ const RESULTS: { [K in Op]: Guard<ResultOf<K>> } = {
   status: (v): v is StatusResult => isSummary(v) && string(v.host) && isObject(v.options) && typeof v.options.localhost === 'boolean'
     && orNull(integer)(v.programPid) && listOf(string)(v.lastLog) && maybe(isWeb)(v.web),
   kill: (v): v is KillResult => isObject(v) && listOf(integer)(v.killed),
+  web: (v): v is WebResult => isObject(v) && integer(v.display) && orNull(isWeb)(v.web),
 };
 
 /** The daemon's result as the result of `op`; out of shape it throws, and the client says the daemon answered nonsense. */

@@ -60,6 +60,7 @@ const REQUESTS: { [K in Op]: Check } = {
   list: shape<RequestOf<'list'>>({ op, all: optional(boolean) }),
   status: shape<RequestOf<'status'>>({ op, display: required(integer) }),
   kill: shape<RequestOf<'kill'>>({ op, target: required(target), clean: required(boolean) }),
+  web: shape<RequestOf<'web'>>({ op, display: required(integer), on: required(boolean), newToken: required(boolean) }),
 };
 
 const isOp = (v: unknown): v is Op => typeof v === 'string' && Object.hasOwn(REQUESTS, v);

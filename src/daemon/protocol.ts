@@ -81,6 +81,12 @@ export interface KillResult {
   killed: number[];
 }
 
+/** A desktop's browser access after `tsvnc web`: null when it has none. */
+export interface WebResult {
+  display: number;
+  web: WebInfo | null;
+}
+
 /** A session as listed; `user` and `conflict` (a claim the kernel contradicts) only from the system daemon's `list --all`. */
 export type ListedSession = SessionSummary & { user?: string; conflict?: string };
 
@@ -95,6 +101,8 @@ interface Ops {
   list: { request: { all?: boolean }; result: ListedSession[] };
   status: { request: { display: number }; result: StatusResult };
   kill: { request: { target: number | 'all'; clean: boolean }; result: KillResult };
+  /** Browser access to a running desktop: on (with `newToken`, a new token for its URL) or off. */
+  web: { request: { display: number; on: boolean; newToken: boolean }; result: WebResult };
 }
 
 export type Op = keyof Ops;

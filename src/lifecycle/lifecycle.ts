@@ -1,6 +1,6 @@
 import { logger, type Level } from '../log.js';
 import { sameProcess } from '../proc/process-identity.js';
-import type { ExitInfo, ListedRecord, RunningRecord, SessionRecord, StartingRecord } from '../model/session-record.js';
+import type { ExitInfo, ListedRecord, RunningRecord, SessionOptions, SessionRecord, StartingRecord } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
 import { ourPids, type Started } from './start-session.js';
 import { exitText } from '../session/failure-summary.js';
@@ -235,6 +235,15 @@ export class Lifecycle {
         live.saveRetry = clock.setTimeout(() => void this.save(live), Math.max(backoffMs(live.saveFailures + 1), BACKOFF_BASE_MS));
       }
     }
+  }
+
+  /** A session's options changed by its owner while it lives (its browser access): saved, so its restarts and a successor daemon keep them. */
+  async setOptions(display: number, change: (options: SessionOptions) => SessionOptions): Promise<SessionRecord | null> {
+    const live = this.sessions.get(display);
+    if (!live || !isSession(live)) return null;
+    live.record = { ...live.record, options: change(live.record.options) };
+    await this.save(live);
+    return live.record;
   }
 
   async stop(display: number, clean: boolean, failed?: string): Promise<void> {

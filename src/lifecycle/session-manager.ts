@@ -14,6 +14,8 @@ import { lastLines } from '../session/log-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
 import { newRecord, ourPids } from './start-session.js';
 import { WebGateways } from './web-gateways.js';
+import { webPortFor } from '../web/web-port.js';
+import { newToken } from '../web/token.js';
 import { summarize, type ListedRecord } from '../model/session-record.js';
 
 type Log = (level: Level, message: string) => void;
@@ -42,6 +44,7 @@ export class SessionManager {
       list: async () => this.list(),
       status: (r) => this.status(parseDisplay(String(r.display))),
       kill: (r) => this.kill(r.target === 'all' ? 'all' : parseDisplay(String(r.target)), r.clean),
+      web: (r) => this.setWeb(parseDisplay(String(r.display)), r.on, r.newToken),
     }, request, both);
   }
 
@@ -76,6 +79,23 @@ export class SessionManager {
       lastLog: await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
       ...(this.web.info(display) ? { web: this.web.info(display) } : {}),
     };
+  }
+
+  /**
+   * Browser access for a desktop that runs: a new gateway on its port (a new
+   * token on request, which makes the old URL useless), or none. Kept in
+   * the record, as a start with --web keeps it.
+   */
+  private async setWeb(display: number, on: boolean, rotate: boolean) {
+    const record = this.own(display);
+    if (record.state !== 'running' && record.state !== 'restarting') {
+      throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why; start it again with --web`);
+    }
+    await this.web.close(display);
+    const changed = await this.lifecycle.setOptions(display, ({ web, ...options }) =>
+      on ? { ...options, web: { ...(web ?? { port: webPortFor(display) }), token: web === undefined || rotate ? newToken() : web.token } } : options);
+    if (changed === null) throw new TsvncError('NOT_A_SESSION', `:${display} ended meanwhile`, 'tsvnc list shows your sessions');
+    return { display, web: on ? (await this.web.start(changed)) ?? null : null };
   }
 
   private own(display: number): ListedRecord {

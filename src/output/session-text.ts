@@ -1,4 +1,4 @@
-import type { ListedSession, StartResult, StatusResult, WebInfo } from '../daemon/protocol.js';
+import type { ListedSession, StartResult, StatusResult, WebInfo, WebResult } from '../daemon/protocol.js';
 import { exitText } from '../session/failure-summary.js';
 
 /** Viewers take host:N for port 5900+N and host::PORT for any other port. */
@@ -51,6 +51,10 @@ function webLines(web: WebInfo | undefined, localhost: boolean, host: string): s
   if (web === undefined) return [];
   const tunnel = localhost ? `; from elsewhere tunnel first: ssh -L ${web.port}:localhost:${web.port} ${host}` : '';
   return [`Open in a browser: ${web.url}${tunnel}`, `  certificate SHA-256 ${web.fingerprint}`];
+}
+
+export function webText(r: WebResult, host: string): string[] {
+  return r.web === null ? [`:${r.display} is not served to browsers`] : webLines(r.web, r.web.url.startsWith('https://localhost:'), host);
 }
 
 export function statusText(s: StatusResult): string[] {

@@ -45,6 +45,7 @@ export class SystemManager {
       start: (r) => this.start(r.start, forward),
       list: async (r) => (r.all ? this.listAll(log) : this.daemons.call(await this.own(), r, forward)),
       status: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
+      web: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
       kill: async (r) => (r.target === 'all' ? this.daemons.call(await this.own(), r, forward) : this.kill(parseDisplay(String(r.target)), r, log, forward)),
     }, request, log, gone);
   }

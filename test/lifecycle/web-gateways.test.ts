@@ -65,4 +65,32 @@ describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16
     assert.equal(run.step('closed').out, '0', 'kill closed the web port');
     assert.equal(run.step('leftovers').out, '');
   });
+
+  it('tsvnc web :N turns browser access on and off for a running desktop; --new-token makes the old URL useless', async () => {
+    const run = await sandbox(`set_passwd
+      tsvnc start :2 --no-xstartup >/dev/null
+      url() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).web.url))'; }
+      step on tsvnc web :2
+      u1=$(tsvnc web :2 --json | url)
+      u2=$(tsvnc web :2 --new-token --json | url)
+      step old node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=\${u1#*token=}"
+      step new node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=\${u2#*token=}" login
+      step status tsvnc status :2
+      step off tsvnc web :2 off
+      step closed bash -c 'ss -Hltn "sport = :5802" | wc -l'
+      step offstatus tsvnc status :2
+      step notmine tsvnc web :7
+      step kill tsvnc kill :2
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    assert.equal(run.step('on').code, 0, run.stderr);
+    assert.match(run.step('on').out, /^Open in a browser: https:\/\/localhost:5802\/#token=[\w-]{43}; from elsewhere tunnel first: ssh -L 5802:localhost:5802 \S+\n {2}certificate SHA-256 [0-9A-F:]{95}$/);
+    assert.equal(run.json<{ status: number }>('old').status, 403, 'the replaced token opens nothing');
+    assert.equal(run.json<{ width: number }>('new').width, 1920, 'the new one reaches the desktop');
+    assert.match(run.step('status').out, /^ {2}web {9}https:\/\/localhost:5802\//m);
+    assert.equal(run.step('off').out, ':2 is not served to browsers');
+    assert.equal(run.step('closed').out, '0');
+    assert.doesNotMatch(run.step('offstatus').out, /web/);
+    assert.equal(run.step('notmine').code, 1);
+    assert.equal(run.step('leftovers').out, '');
+  });
 });
