@@ -58,7 +58,7 @@ export async function prepareStart(asked: StartRequest, log: (level: Level, mess
 }
 
 /** The user's certificate: web-cert and web-key when configured, else the one tsvnc makes once in the user's configuration directory. */
-export function userCertificate(config: Config, env: NodeJS.ProcessEnv): { cert: string; key: string; generated: boolean } {
+function userCertificate(config: Config, env: NodeJS.ProcessEnv): { cert: string; key: string; generated: boolean } {
   const configured = configuredCertificate(config);
   if (configured.cert !== undefined && configured.key !== undefined) return { cert: configured.cert, key: configured.key, generated: false };
   return { ...generatedPair(certificateDir(env)), generated: true };
