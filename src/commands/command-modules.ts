@@ -12,10 +12,10 @@ const LOADERS = {
   status: () => import('./status.js'),
   kill: () => import('./kill.js'),
   logs: () => import('./logs.js'),
+  web: () => import('./web.js'),
   passwd: () => import('./passwd.js'),
   daemon: () => import('./daemon.js'),
   probe: () => import('./probe.js'),
-  web: () => import('./web.js'),
   doctor: () => import('./doctor.js'),
 } as const;
 
