@@ -37,7 +37,11 @@ install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/tsvnc/chunks" "$doc/exam
 { echo '#!/usr/bin/node'; tail -n +2 dist/bundle/tsvnc.mjs; } >"$pkg/usr/share/tsvnc/tsvnc.mjs"
 head -1 dist/bundle/tsvnc.mjs | grep -q '^#!' || { echo "build-deb: the bundle does not start with #!" >&2; exit 1; }
 chmod 755 "$pkg/usr/share/tsvnc/tsvnc.mjs"
-install -m 644 dist/bundle/chunks/* "$pkg/usr/share/tsvnc/chunks/"
+# The chunks and, under chunks/novnc, the noVNC client the web gateway serves;
+# its license files are in the copyright file instead (Debian policy 12.5).
+cp -R dist/bundle/chunks/. "$pkg/usr/share/tsvnc/chunks/"
+find "$pkg/usr/share/tsvnc/chunks/novnc" -type f \( -name 'LICENSE*' -o -name 'COPYING*' \) -delete
+find "$pkg/usr/share/tsvnc/chunks" -type d -exec chmod 755 {} + -o -type f -exec chmod 644 {} +
 # A link, so that node sees the .mjs name (an ES module) and the program sees
 # the name it was called by (tsvnc, or vncserver through the alternative).
 ln -s ../share/tsvnc/tsvnc.mjs "$pkg/usr/bin/tsvnc"

@@ -5,12 +5,13 @@
 // is most of a short command's run: `tsvnc list` loads list's code and not
 // yargs, start's checks or the daemon. The chunks' names are hashes of their
 // contents, so a build is reproducible. The Debian package and
-// scripts/install.sh ship the entry and chunks/; meta.json (the bundled files,
-// for deb-copyright.mjs) stays here.
+// scripts/install.sh ship the entry and chunks/ (with the noVNC client the web
+// gateway serves, chunks/novnc/); meta.json (the bundled and copied files, for
+// deb-copyright.mjs) stays here.
 import { build } from 'esbuild';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
@@ -111,6 +112,28 @@ const logger = await build({
   format: 'cjs',
   ...common,
 });
-// The bundled files of both builds, from which scripts/deb-copyright.mjs names the bundled packages.
-const meta = { inputs: { ...result.metafile.inputs, ...logger.metafile.inputs }, outputs: { ...result.metafile.outputs, ...logger.metafile.outputs } };
+
+/**
+ * The web gateway serves noVNC's ES modules to browsers, read from a novnc/
+ * folder beside the module that calls defaultNoVncDir()
+ * (src/web/client-files.ts): the .js files under core/ and vendor/, which is
+ * all it loads, and the license files that come with them.
+ */
+const NOVNC = 'node_modules/@novnc/novnc';
+const NOVNC_LICENSES = ['LICENSE.txt', 'vendor/pako/LICENSE'];
+const clientChunk = Object.keys(result.metafile.outputs).find((out) => Object.keys(result.metafile.outputs[out].inputs).includes('src/web/client-files.ts'));
+if (clientChunk === undefined) throw new Error('bundle: no output holds src/web/client-files.ts');
+const noVncDir = resolve(dirname(resolve(root, clientChunk)), 'novnc');
+// The installers ship chunks/ as a tree; an entry that held client-files.ts would need noVNC beside it instead.
+if (relative(`${outDir}/chunks`, noVncDir) !== 'novnc') throw new Error(`bundle: src/web/client-files.ts is in ${clientChunk}, not a chunk; noVNC must go beside it, and the installers ship only chunks/`);
+for (const dir of ['core', 'vendor']) {
+  await cp(`${root}${NOVNC}/${dir}`, `${noVncDir}/${dir}`, {
+    recursive: true,
+    filter: async (source) => source.endsWith('.js') || NOVNC_LICENSES.some((license) => source.endsWith(`/${license}`)) || (await stat(source)).isDirectory(),
+  });
+}
+await cp(`${root}${NOVNC}/LICENSE.txt`, `${noVncDir}/LICENSE.txt`);
+
+// The bundled files of both builds and the copied package, from which scripts/deb-copyright.mjs names the packages shipped.
+const meta = { inputs: { ...result.metafile.inputs, ...logger.metafile.inputs }, outputs: { ...result.metafile.outputs, ...logger.metafile.outputs }, copied: [NOVNC] };
 await writeFile(`${outDir}/meta.json`, JSON.stringify(meta));

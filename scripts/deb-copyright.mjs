@@ -1,6 +1,7 @@
 // Prints debian/copyright (machine-readable format 1.0) for the package:
 // tsvnc itself, then every npm package that esbuild put in the bundle, as
-// listed in the bundle's metafile, with its copyright lines and license.
+// listed in the bundle's metafile, and every package it copied whole (noVNC),
+// with its copyright lines and license.
 // Usage: node scripts/deb-copyright.mjs dist/bundle/meta.json
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const meta = JSON.parse(readFileSync(process.argv[2] ?? `${root}dist/bundle/meta.json`, 'utf8'));
 
 /** npm license ids as the copyright format names them (its short names; MIT is ambiguous there, Expat is the one npm means). */
-const SHORT_NAME = { MIT: 'Expat', ISC: 'ISC', 'Apache-2.0': 'Apache-2.0', 'BlueOak-1.0.0': 'BlueOak-1.0.0' };
+const SHORT_NAME = { MIT: 'Expat', ISC: 'ISC', 'Apache-2.0': 'Apache-2.0', 'BlueOak-1.0.0': 'BlueOak-1.0.0', 'BSD-3-Clause': 'BSD-3-Clause', 'MPL-2.0': 'MPL-2.0' };
+/** Licenses whose text names the holder, so each package's own text goes in its paragraph. */
+const OWN_TEXT = new Set(['BSD-3-Clause']);
 
 const EXPAT = `Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
@@ -68,10 +71,41 @@ function holders(text, pkg) {
   return [author ?? `the ${pkg.name} authors`];
 }
 
-const packageDirs = new Set();
+/** A comment block's text, without its delimiters and leading stars. */
+function headerOf(file) {
+  const block = /^\/\*([\s\S]*?)\*\//.exec(readFileSync(file, 'utf8'));
+  if (!block?.[1]) throw new Error(`${file} no longer starts with its license comment; look again at COPIED in scripts/deb-copyright.mjs`);
+  return block[1].split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n');
+}
+
+/**
+ * What a copied package's license file says that its package.json does not:
+ * the holders, and the files under other licenses (noVNC's LICENSE.txt lists
+ * them; of those, the bundle copies only core/ and vendor/).
+ */
+const COPIED = {
+  '@novnc/novnc': {
+    copyright: (text) => {
+      const statement = /^noVNC is Copyright \(C\) (.+)$/m.exec(text)?.[1];
+      if (statement === undefined) throw new Error("@novnc/novnc's LICENSE.txt no longer names its holders as scripts/deb-copyright.mjs expects");
+      return [statement];
+    },
+    parts: [
+      { files: 'core/crypto/des.js', license: 'BSD-2-Clause and Widget-Workshop', text: (dir) => headerOf(`${dir}/core/crypto/des.js`) },
+      { files: 'vendor/pako/*', license: 'Expat', holderFile: 'vendor/pako', comment: 'pako, a port of zlib to JavaScript' },
+    ],
+  },
+};
+
+const packageDirs = new Set(meta.copied ?? []);
 for (const input of Object.keys(meta.inputs)) {
   const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (match?.[1]) packageDirs.add(match[1]);
+}
+
+function copyrightField(lines) {
+  const [first, ...rest] = lines;
+  return `Copyright: ${first}${rest.map((line) => `\n ${line}`).join('')}`;
 }
 
 const tsvnc = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -79,27 +113,43 @@ const tsvnc = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const used = new Map([[SHORT_NAME[tsvnc.license], root]]);
 const paragraphs = [
   ['Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/', 'Upstream-Name: tsvnc',
-    'Comment: /usr/share/tsvnc (tsvnc.mjs and its chunks) bundles tsvnc with the npm packages listed below.'].join('\n'),
+    'Comment: /usr/share/tsvnc (tsvnc.mjs and its chunks) bundles tsvnc with the npm packages listed below;\n /usr/share/tsvnc/chunks/novnc holds the noVNC client that the web gateway serves.'].join('\n'),
   ['Files: *', 'Copyright: the tsvnc authors', `License: ${SHORT_NAME[tsvnc.license]}`].join('\n'),
 ];
 for (const dir of [...packageDirs].sort()) {
   const pkg = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8'));
   const license = SHORT_NAME[pkg.license];
   if (license === undefined) throw new Error(`${pkg.name}: license "${pkg.license}" has no entry in scripts/deb-copyright.mjs`);
-  if (!used.has(license)) used.set(license, `${root}${dir}`);
-  const [first, ...rest] = holders(licenseFile(`${root}${dir}`), pkg);
+  const text = licenseFile(`${root}${dir}`);
+  if (!used.has(license) && !OWN_TEXT.has(license)) used.set(license, `${root}${dir}`);
+  const copied = COPIED[pkg.name];
   paragraphs.push([
     `Files: ${dir}/*`,
-    `Copyright: ${first}${rest.map((line) => `\n ${line}`).join('')}`,
-    `License: ${license}`,
+    copyrightField(copied?.copyright(text) ?? holders(text, pkg)),
+    OWN_TEXT.has(license) ? `License: ${license}\n${field(text)}` : `License: ${license}`,
     `Comment: ${pkg.name} ${pkg.version}`,
   ].join('\n'));
+  // After the package's paragraph: of the Files paragraphs that match a file, the last one applies.
+  for (const part of copied?.parts ?? []) {
+    const partText = part.text?.(`${root}${dir}`);
+    const lines = partText === undefined
+      ? holders(licenseFile(`${root}${dir}/${part.holderFile}`), {})
+      : partText.split('\n').map((line) => line.trim()).filter((line) => /^copyright\b/i.test(line)).map((line) => line.replace(/^copyright\s*(\(c\)\s*)?/i, ''));
+    if (partText === undefined && !used.has(part.license)) used.set(part.license, `${root}${dir}/${part.holderFile}`);
+    paragraphs.push([
+      `Files: ${dir}/${part.files}`,
+      copyrightField(lines),
+      partText === undefined ? `License: ${part.license}` : `License: ${part.license}\n${field(partText)}`,
+      ...(part.comment ? [`Comment: ${part.comment}`] : []),
+    ].join('\n'));
+  }
 }
 
 const texts = {
   Expat: field(EXPAT),
   ISC: field(ISC),
   'Apache-2.0': ' On Debian systems, the complete text of the Apache License, Version 2.0,\n can be found in "/usr/share/common-licenses/Apache-2.0".',
+  'MPL-2.0': ' On Debian systems, the complete text of the Mozilla Public License, Version 2.0,\n can be found in "/usr/share/common-licenses/MPL-2.0".',
 };
 for (const [license, dir] of [...used].sort(([a], [b]) => a.localeCompare(b))) {
   paragraphs.push(`License: ${license}\n${texts[license] ?? field(licenseFile(dir))}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs tsvnc from this checkout as the Debian package lays it out, under
 # PREFIX (default /usr/local): the bundled program in PREFIX/lib/tsvnc (the
-# entry tsvnc.mjs and the chunks/ it loads), the
+# entry tsvnc.mjs and the chunks/ it loads, with the noVNC client that the web
+# gateway serves in chunks/novnc/), the
 # command PREFIX/bin/tsvnc, the man pages, bash completion and the systemd
 # units. Everything is a copy readable by every user: nothing points back
 # into the checkout, which may live where only its owner can read (/root).
@@ -26,17 +27,19 @@ lib=$prefix/lib/tsvnc
 install -d "$prefix/bin" "$lib/chunks" "$prefix/share/man/man1" "$prefix/share/man/man5" \
   "$prefix/share/bash-completion/completions" "$prefix/lib/systemd/system" "$prefix/lib/systemd/user"
 # Each file replaced by rename, so a tsvnc command running meanwhile keeps its
-# own; the new chunks go first (named by their contents, so an old entry never
-# loads a new one by mistake), then the entry, then the chunks only the old
-# entry used are removed.
-for chunk in "$stage"/bundle/chunks/*; do
-  name=${chunk##*/}
-  install -m 644 "$chunk" "$lib/chunks/.$name.new" && mv -f "$lib/chunks/.$name.new" "$lib/chunks/$name"
-done
+# own; the new chunks (and noVNC's files) go first (chunks are named by their
+# contents, so an old entry never loads a new one by mistake), then the entry,
+# then the files only the old entry used are removed.
+(cd "$stage/bundle/chunks" && find . -mindepth 1 -type d -printf '%P\0') | xargs -0r -I{} install -d "$lib/chunks/{}"
+while IFS= read -r -d '' file; do
+  new=$(dirname "$lib/chunks/$file")/.${file##*/}.new
+  install -m 644 "$stage/bundle/chunks/$file" "$new" && mv -f "$new" "$lib/chunks/$file"
+done < <(cd "$stage/bundle/chunks" && find . -type f -printf '%P\0')
 install -m 755 "$stage/tsvnc" "$lib/.tsvnc.mjs.new" && mv -f "$lib/.tsvnc.mjs.new" "$lib/tsvnc.mjs"
-for chunk in "$lib"/chunks/* "$lib"/chunks/.*.new; do
-  [ -e "$chunk" ] && [ ! -e "$stage/bundle/chunks/${chunk##*/}" ] && rm -f "$chunk"
-done
+while IFS= read -r -d '' file; do
+  [ -e "$stage/bundle/chunks/$file" ] && [ ! -d "$stage/bundle/chunks/$file" ] || rm -f "$lib/chunks/$file"
+done < <(cd "$lib/chunks" && find . -mindepth 1 \( -type f -o -type l \) -printf '%P\0')
+find "$lib/chunks" -mindepth 1 -type d -empty -delete
 # A link, so that node sees the .mjs name (an ES module) and the program the
 # name it was called by (tsvnc, or vncserver through a link of that name).
 ln -sfn ../lib/tsvnc/tsvnc.mjs "$prefix/bin/tsvnc"

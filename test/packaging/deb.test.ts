@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
+import { assertWebServed, bundledNoVnc, webSteps } from './web-steps.js';
 import type { SessionSummary } from '../../src/model/session-record.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -84,13 +85,30 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
       assert.ok(contents.includes(` ${path}\n`), `${path} is missing from:\n${contents}`);
     }
     const chunks = (await readdir(`${ROOT}dist/bundle/chunks`)).sort();
-    const packed = [...contents.matchAll(/ \.\/usr\/share\/tsvnc\/chunks\/(\S+)\n/g)].map((m) => m[1]).sort();
+    const packed = [...contents.matchAll(/ \.\/usr\/share\/tsvnc\/chunks\/([^/\s]+)\/?\n/g)].map((m) => m[1]).sort();
     assert.deepEqual(packed, chunks, 'the package holds every chunk of the bundle, and nothing else there');
+    const noVnc = [...contents.matchAll(/ \.\/usr\/share\/tsvnc\/chunks\/novnc\/(\S*[^/\s])\n/g)].map((m) => m[1]).filter((path) => !contents.includes(` ./usr/share/tsvnc/chunks/novnc/${path}/\n`)).sort();
+    assert.deepEqual(noVnc, await bundledNoVnc(false), "noVNC's client files, whose licenses are in the copyright file");
+    const copyright = String((await execa('dpkg-deb', ['--fsys-tarfile', deb]).pipe('tar', ['-xO', './usr/share/doc/tsvnc/copyright'])).stdout);
+    const bundled: [string, string][] = [
+      ['@novnc/novnc', 'MPL-2.0'], ['pkijs', 'BSD-3-Clause'], ['asn1js', 'BSD-3-Clause'], ['bytestreamjs', 'BSD-3-Clause'], ['ws', 'Expat'],
+      ['@noble/hashes', 'Expat'], ['@peculiar/utils', 'Expat'], ['des.js', 'Expat'], ['inherits', 'ISC'], ['minimalistic-assert', 'ISC'],
+    ];
+    for (const [name, license] of bundled) {
+      assert.match(copyright, new RegExp(`^Files: node_modules/${name.replaceAll('.', '\\.')}/\\*\n(?:.+\n)*?License: ${license}\n`, 'm'), `the copyright file names ${name} (${license})`);
+    }
+    assert.match(copyright, /^Files: node_modules\/@novnc\/novnc\/vendor\/pako\/\*\n(?:.+\n)*?License: Expat\n/m, 'and pako, inside noVNC');
     const depends = String((await execa('dpkg-deb', ['--field', deb, 'Depends'])).stdout);
     assert.match(depends, /nodejs \(>= 20\.19\)/);
     const lint = await execa('lintian', ['--fail-on', 'error,warning', deb], { reject: false });
     assert.equal(lint.exitCode, 0, `${String(lint.stdout)}\n${String(lint.stderr)}`);
     assert.doesNotMatch(String(lint.stdout), /^[EW]: /m);
+  });
+
+  it('is the same, byte for byte, when built again', async () => {
+    const again = await execa('bash', [`${ROOT}scripts/build-deb.sh`, join(out, 'again')], { reject: false });
+    assert.equal(again.exitCode, 0, String(again.stderr));
+    assert.ok((await readFile(deb)).equals(await readFile(String(again.stdout).trim())), 'two builds of one checkout differ');
   });
 
   it('its bundle runs alone, without node_modules or package.json beside it', async () => {
@@ -105,7 +123,7 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
     assert.match(String(run.stderr), /tsvnc: warn: ignoring TSVNC_LOG_LEVEL=loud/);
   });
 
-  it('installs, runs from /usr/bin, verifies under systemd, and purges without a trace', { skip: sandboxUnavailable, timeout: 600_000 }, async (t) => {
+  it('installs, runs from /usr/bin, serves noVNC with start --web, verifies under systemd, and purges without a trace', { skip: sandboxUnavailable, timeout: 600_000 }, async (t) => {
     const release = await machineLock(MACHINE_LOCK);
     let ours = false;
     try {
@@ -143,6 +161,7 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
         step daemon pgrep -a -f '^/usr/bin/node (--[^ ]+ )*/usr/bin/tsvnc daemon --foreground'
         step complete bash -c 'source /usr/share/bash-completion/completions/tsvnc; COMP_WORDS=(tsvnc sta); COMP_CWORD=1; _tsvnc_yargs_completions; echo "\${COMPREPLY[@]}"'
         step kill tsvnc kill :1
+        ${webSteps('tsvnc', '/usr/share/tsvnc')}
         step leftovers leftovers`, { cli: '/usr/bin/tsvnc', timeoutMs: 90_000 });
       const { version } = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { version: string };
       assert.equal(run.step('version').out.trim(), version, run.stderr);
@@ -152,6 +171,7 @@ describe('the Debian package', { skip: buildUnavailable }, () => {
       assert.equal(run.step('daemon').code, 0, 'the daemon runs from the installed program');
       assert.equal(run.step('complete').out.trim(), 'start status');
       assert.equal(run.step('kill').code, 0, run.stderr);
+      assertWebServed(run);
       assert.equal(run.step('leftovers').out, '');
 
       await dpkg(['--purge', 'tsvnc']);
