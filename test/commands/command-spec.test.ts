@@ -35,7 +35,7 @@ const CASES: [Module, string[][]][] = [
     ['--no-xstartup', '--json', '--fg'], [':1', '--', '-AlwaysShared', '-FrameRate', '30'], ['--', ':2'], ['--localhost', 'no', '--insecure'], ['--localhost', 'maybe'],
     ['--geometry', '1x1', '--geometry', '2x2'], ['--slurm', '--sbatch-arg=--mem=8G', '--sbatch-arg=-N1'], ['--slurm', '--sbatch-arg', '--mem=8G'],
     ['--password-file', 'vnc.passwd', '--log-file=vnc.log', '--idle-timeout', '60', '--format', 'vncserver'], ['--format', 'tsvnc'], ['--count', '3'],
-    ['--restart', 'sometimes'], ['--geometry'], ['--geometry='], [':1', ':2'], ['--no-json'], ['--connection-file', '/x.json'], ['--bogus']]],
+    ['--restart', 'sometimes'], ['--web'], ['--web', '--localhost', 'no'], ['--geometry'], ['--geometry='], [':1', ':2'], ['--no-json'], ['--connection-file', '/x.json'], ['--bogus']]],
   [list, [[], [':1'], ['--json'], ['--all', '--json'], [':1', '--json'], ['--log-level', 'debug'], ['--log-level=info', '--all'], ['--bogus'], [':1', ':2'],
     ['--json=yes'], ['--no-json'], ['--help'], ['--', ':1'], ['--log-level', 'loud'], ['-j'], ['--all', '--all']]],
   [status, [[':1'], [], [':1', '--json'], [':1', 'extra'], ['--json'], [':1', '--log-level', 'warn'], [':1', '--log-level']]],
