@@ -20,7 +20,8 @@ const HANDSHAKE_MS = 15_000;
 /** Handshakes with both sides, then copies bytes both ways until either ends; the browser's loss or the server's ends both. */
 export function relay(ws: WebSocket, from: string, options: RelayTarget, sessions: Set<() => void>): void {
   const browser = createWebSocketStream(ws);
-  let desktop: Duplex = connect({ host: '127.0.0.1', port: options.rfbPort });
+  // No Nagle: RFB is small requests and their answers; waiting to fill a packet held the first frame back ~80 ms (bench web).
+  let desktop: Duplex = connect({ host: '127.0.0.1', port: options.rfbPort, noDelay: true });
   const end = () => {
     sessions.delete(end);
     browser.destroy();
