@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { chromium } from '../lib/chromium.mjs';
+import { summary } from '../lib/stats.mjs';
 import { rfbClient } from '../lib/rfb-client.mjs';
 import { childrenOf, cpuMs, daemonPid, GEOMETRY, HOME, must, rounds, scenario, setPasswd, tsvncStart, waitFor } from '../lib/tools.mjs';
 
@@ -20,12 +21,6 @@ const ROUND_TRIPS = 200;
 const WARM_TRIPS = 10;
 const WEBSOCKIFY_PORT = 6080;
 const MB = 2 ** 20;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const listens = (port) => new Promise((resolve) => {
   const socket = connect({ host: '127.0.0.1', port }, () => { socket.destroy(); resolve(true); });
@@ -80,7 +75,7 @@ await scenario(async ({ rows, notes }) => {
   const rtt = row('web-rtt', `one-pixel update round trip (median of ${ROUND_TRIPS} per round)`, 'µs', ['tsvnc', 'websockify', 'direct']);
   const added = row('web-rtt-added', 'latency added to that round trip (relayed minus direct, per round)', 'µs', ['tsvnc', 'websockify']);
   const cpu = row('web-cpu-mb', `CPU of the relaying process per MB relayed (${STREAM_MB} MB of full Raw updates)`, 'ms/MB', ['tsvnc', 'websockify']);
-  const rate = row('web-rate', 'full Raw updates one after the other, received', 'MB/s', ['tsvnc', 'websockify', 'direct']);
+  const rate = row('web-rate', 'throughput of those updates, one request after the other', 'MB/s', ['tsvnc', 'websockify', 'direct']);
 
   const browser = await chromium();
   try {
@@ -100,7 +95,7 @@ await scenario(async ({ rows, notes }) => {
         for (let t = 0; t < WARM_TRIPS; t++) await client.roundTrip();
         const trips = [];
         for (let t = 0; t < ROUND_TRIPS; t++) trips.push(await client.roundTrip());
-        trip[path.key] = median(trips) * 1000;
+        trip[path.key] = summary(trips).median * 1000;
         rtt[path.key].push(trip[path.key]);
         const pid = path.relay?.();
         const before = pid && cpuMs(pid);
@@ -113,7 +108,7 @@ await scenario(async ({ rows, notes }) => {
       for (const key of ['tsvnc', 'websockify']) added[key].push(trip[key] - trip.direct);
     }
     notes.push(`security types and TLS: ${links.join('; ')}`);
-    notes.push(`a full update of the ${GEOMETRY} desktop is ${(frameBytes / MB).toFixed(1)} MB; Chromium's first load (a fresh browser) is left out`);
+    notes.push(`a full update of the ${GEOMETRY} desktop is ${(frameBytes / MB).toFixed(1)} MB (MB of 2^20 bytes); Chromium's first load (a fresh browser) is left out`);
   } finally {
     browser.close();
     websockify.kill('SIGTERM');
