@@ -1,6 +1,6 @@
 // `npm run bench`: every scenario in its own sandbox, one after the other,
 // within a total time bound; raw results to bench/results/<date>.json and the
-// table in docs/benchmarks.md.
+// tables in docs/benchmarks.md (the scenarios not run keep the saved runs' numbers).
 //
 // BENCH_RUNS=n        rounds per measure (default 9; 3 is a quick check)
 // BENCH_TIME_LIMIT=s  total time bound in seconds (default 1500)
@@ -12,21 +12,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScenario } from './lib/sandbox.mjs';
 import { machine } from './lib/machine.mjs';
-import { updateDocs } from './report.mjs';
+import { FULL_RUNS, updateDocs } from './report.mjs';
+import { SCENARIOS } from './lib/scenarios.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** Weights share the time bound: the concurrent starts of tigervncserver alone take minutes. */
-const SCENARIOS = [
-  { name: 'startup', weight: 1 },
-  { name: 'start', weight: 2 },
-  { name: 'sessions', weight: 3 },
-  { name: 'probe', weight: 1.5 },
-  { name: 'restart', weight: 1 },
-  { name: 'concurrent', weight: 4 },
-  { name: 'memflags', weight: 3 },
-  { name: 'xauth', weight: 0.5 },
-];
 /** After its sampling share a scenario may still finish a round and clean up. */
 const GRACE_MS = 120_000;
 
@@ -86,6 +76,6 @@ mkdirSync(dir, { recursive: true });
 const file = `${dir}/${results.date.replace(/:/g, '-').replace(/\..*$/, '')}.json`;
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 process.stderr.write(`bench: ${results.seconds} s in all; raw results in ${file.slice(ROOT.length)}\n`);
-const docs = process.env.BENCH_DOCS === undefined ? runs >= 5 : process.env.BENCH_DOCS === '1';
+const docs = process.env.BENCH_DOCS === undefined ? runs >= FULL_RUNS : process.env.BENCH_DOCS === '1';
 process.stdout.write(updateDocs(results, { write: docs }));
 if (!docs) process.stderr.write('bench: docs/benchmarks.md left as it was (quick run; BENCH_DOCS=1 writes it)\n');
