@@ -122,3 +122,24 @@ export function isDenied(error: unknown): boolean {
 export function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/**
+ * A new file of the caller's alone, exactly 0600 whatever the umask (it can
+ * only remove bits, and the mode is promised), never over an existing name
+ * or through a symlink, its content on disk before it is closed; removed
+ * again if it could not be written whole.
+ */
+export async function writeNewPrivateFile(path: string, content: string | Uint8Array): Promise<void> {
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (error) {
+    // Half a file is worse than none: the name was ours, made just now.
+    await handle.close();
+    await unlink(path).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+}

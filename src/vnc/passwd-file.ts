@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { TsvncError } from '../errors.js';
-import { isCode, readRegularNoFollow } from '../tmp/safe-tmp.js';
+import { isCode, readRegularNoFollow, writeNewPrivateFile } from '../tmp/safe-tmp.js';
 import { systemTool, toolEnv } from '../tools/system-tools.js';
 
 /** vncpasswd writes 8 bytes; a second 8 follow when a view-only password is set. */
@@ -96,16 +96,8 @@ async function vncEncrypt(password: string): Promise<Uint8Array> {
 export async function replaceFile(path: string, content: Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.tsvnc-${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  await writeNewPrivateFile(temp, content);
   try {
-    try {
-      // A umask can only remove bits, but the result must be exactly 0600 as reported.
-      await handle.chmod(0o600);
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,9 +1,9 @@
-import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { TsvncError } from '../errors.js';
-import { isCode, readRegularNoFollow } from '../tmp/safe-tmp.js';
+import { isCode, readRegularNoFollow, writeNewPrivateFile } from '../tmp/safe-tmp.js';
 import { hostNames } from './host-names.js';
 import type { HostNames } from './self-signed.js';
 
@@ -74,8 +74,8 @@ async function createPair(dir: string, pairDir: string, names: HostNames): Promi
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     temp = await mkdtemp(join(dir, `.${PAIR_DIR}-`));
-    await writeNew(join(temp, KEY_FILE), pair.key);
-    await writeNew(join(temp, CERT_FILE), pair.cert);
+    await writeNewPrivateFile(join(temp, KEY_FILE), pair.key);
+    await writeNewPrivateFile(join(temp, CERT_FILE), pair.cert);
     await rename(temp, pairDir);
     temp = undefined;
   } catch (error) {
@@ -87,16 +87,6 @@ async function createPair(dir: string, pairDir: string, names: HostNames): Promi
   }
 }
 
-async function writeNew(path: string, content: string): Promise<void> {
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 type Origin = 'generated' | 'configured';
 

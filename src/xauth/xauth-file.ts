@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { writeNewPrivateFile } from '../tmp/safe-tmp.js';
 import { randomBytes } from 'node:crypto';
 
 /** Family value from Xauth.h: a local (Unix socket) connection. */
@@ -67,18 +66,7 @@ export function encodeXauth(entries: readonly XauthEntry[]): Buffer {
  * written file is removed so a failed start leaves no half cookie behind.
  */
 export async function writeAuthFile(path: string, entries: readonly XauthEntry[]): Promise<void> {
-  const content = encodeXauth(entries);
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(path, flags, 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(path).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
+  await writeNewPrivateFile(path, encodeXauth(entries));
 }
 
 /** The inverse of encodeXauth; a truncated entry ends the list, as libXau's XauReadAuth does. */
