@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { logger } from '../log.js';
+import { TsvncError } from '../errors.js';
+import { readTcpTable } from '../proc/net-tcp.js';
+import { socketOwners } from '../proc/socket-owners.js';
+import { entriesOnPort, holdersOf } from '../ports/port-holders.js';
 import { certificateDir } from '../session/prepare-start.js';
 import { certificateFiles } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
@@ -9,6 +13,18 @@ import { checkCertificate, ensureCertificate, type Certificate } from '../web/ce
 import type { Gateway } from '../web/gateway.js';
 import type { ListedRecord, SessionRecord } from '../model/session-record.js';
 import type { WebInfo } from '../daemon/protocol.js';
+
+/** A busy web port explained as a busy VNC port is: who holds it, from the kernel's tables. */
+async function busyWebPort(display: number, port: number): Promise<TsvncError> {
+  const entries = entriesOnPort(await readTcpTable(), port).filter((e) => e.state === 'LISTEN');
+  const holders = holdersOf(entries, await socketOwners(new Set(entries.map((e) => e.inode).filter((i) => i !== 0))));
+  const who = holders.map((h) => (h.pid === null ? `another user's socket on ${h.local}` : `${h.command ?? '?'} (pid ${h.pid}) on ${h.local}`));
+  return new TsvncError(
+    'DISPLAY_BUSY',
+    `the web port ${port} of :${display} is in use${who.length > 0 ? ` by ${[...new Set(who)].join(', ')}` : ''}`,
+    'stop what holds it, or start the desktop on another display (its web port is 5800+N); the desktop was not started',
+  );
+}
 
 /** How often gateways of desktops that ended by themselves are looked for. */
 const SWEEP_MS = 2_000;
@@ -56,6 +72,8 @@ export class WebGateways {
     const gateway = await startGateway({
       host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfbPort: record.options.rfbPort, vncPassword,
       ...(rfbCert === undefined ? {} : { rfbCert }),
+    }).catch(async (error: unknown) => {
+      throw error instanceof TsvncError && error.code === 'DISPLAY_BUSY' ? await busyWebPort(record.display, web.port) : error;
     });
     const info = { url: gateway.url, port: gateway.port, fingerprint: certificate.fingerprint };
     this.open.set(record.display, { gateway, info });

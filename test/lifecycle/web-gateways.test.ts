@@ -93,4 +93,19 @@ describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16
     assert.equal(run.step('notmine').code, 1);
     assert.equal(run.step('leftovers').out, '');
   });
+
+  it('a web port in use is explained with its holder, fails the start in one line and leaves no desktop', async () => {
+    const run = await sandbox(`set_passwd
+      fixture listen 127.0.0.1 5803
+      step busy tsvnc start :3 --web --no-xstartup
+      step list tsvnc list --json
+      kill $FPID
+      step leftovers leftovers`, { timeoutMs: 60_000 });
+    assert.equal(run.step('busy').code, 1);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('tsvnc: '));
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0] ?? '', /^tsvnc: the web port 5803 of :3 is in use by node \S*listen\.js 127\.0\.0\.1 5803 \(pid \d+\) on 127\.0\.0\.1:5803 \(stop what holds it, or start the desktop on another display/);
+    assert.deepEqual(run.json('list'), []);
+    assert.equal(run.step('leftovers').out, '');
+  });
 });
