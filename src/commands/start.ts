@@ -118,15 +118,16 @@ export async function handler(argv: Args): Promise<void> {
     return;
   }
   const paths = await userStatePaths();
+  // Loaded before anything is printed: a service manager may stop --fg the moment it sees the desktop announced.
+  const foreground = argv.fg ? await import('../client-start/foreground.js') : null;
   const old = argv.useold ? await (await import('../client-start/use-old.js')).findOld(paths, req.display) : null;
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
   if (argv.connectionFile !== undefined) await (await import('../slurm/connection-file.js')).writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);
   else if (argv.format === 'vncserver') await (await import('../client-start/wrapper-output.js')).printWrapperStart(result);
   else printLines(startText(result));
-  if (argv.fg) {
-    const { endingText, followSession } = await import('../client-start/foreground.js');
-    const ending = await followSession(paths, result);
-    if (!argv.json) printLines([endingText(result.display, ending)]);
+  if (foreground) {
+    const ending = await foreground.followSession(paths, result);
+    if (!argv.json) printLines([foreground.endingText(result.display, ending)]);
   }
 }
