@@ -39,12 +39,8 @@ export interface JobDaemon {
 export function endWithJob(paths: StatePaths, serving: Serving, daemon: JobDaemon, requests: Requests): () => Promise<void> {
   const launched = Date.now();
   let ending = false;
-  const removeState = async () => {
-    serving.server.close();
-    if (serving.ino !== undefined) await removeIfSameInode(paths.socket, serving.ino).catch(() => undefined);
-    await rm(paths.dir, { recursive: true, force: true }).catch((error: Error) => logger.warn(`cannot remove ${paths.dir}: ${error.message}`));
-  };
-  const finish = async (why: string, stop: boolean) => {
+  /** Once: the desktops stopped first if asked, then the daemon's state; `exit` runs last (at once, or after an answer is out). */
+  const end = async (why: string, stop: boolean, exit: () => void) => {
     if (ending) return;
     ending = true;
     clearInterval(timer);
@@ -54,22 +50,19 @@ export function endWithJob(paths: StatePaths, serving: Serving, daemon: JobDaemo
       await daemon.stopAll().catch((error: Error) => logger.error(`cannot stop every desktop: ${error.message}`));
     }
     daemon.close();
-    await removeState();
-    process.exit(0);
+    serving.server.close();
+    if (serving.ino !== undefined) await removeIfSameInode(paths.socket, serving.ino).catch(() => undefined);
+    await rm(paths.dir, { recursive: true, force: true }).catch((error: Error) => logger.warn(`cannot remove ${paths.dir}: ${error.message}`));
+    exit();
   };
-  const idle = () => requests.inFlight === 0 && daemon.isEmpty();
+  const now = () => process.exit(0);
   const timer = setInterval(() => {
-    if (idle() && (requests.served > 0 || Date.now() - launched > FIRST_REQUEST_MS)) void finish('no desktop left', false);
+    if (requests.inFlight === 0 && daemon.isEmpty() && (requests.served > 0 || Date.now() - launched > FIRST_REQUEST_MS)) void end('no desktop left', false, now);
   }, IDLE_CHECK_MS);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void finish(`${signal}: the job ends`, true));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void end(`${signal}: the job ends`, true, now));
   return async () => {
     // The request being answered still counts as in flight.
-    if (ending || requests.inFlight > 1 || !daemon.isEmpty() || requests.served === 0) return;
-    ending = true;
-    clearInterval(timer);
-    logger.info(`job daemon ${process.pid} ending: no desktop left`);
-    daemon.close();
-    await removeState();
-    setTimeout(() => process.exit(0), EXIT_AFTER_ANSWER_MS);
+    if (requests.inFlight > 1 || !daemon.isEmpty() || requests.served === 0) return;
+    await end('no desktop left', false, () => setTimeout(now, EXIT_AFTER_ANSWER_MS));
   };
 }

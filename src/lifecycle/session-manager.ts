@@ -17,6 +17,7 @@ import { WebGateways } from './web-gateways.js';
 import { webPortFor } from '../web/web-port.js';
 import { newToken } from '../web/token.js';
 import { summarize, type ListedRecord } from '../model/session-record.js';
+import { isAlive } from '../model/session-state.js';
 
 type Log = (level: Level, message: string) => void;
 
@@ -121,7 +122,7 @@ export class SessionManager {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
     // The gateways of the desktops taken over come back on their ports, with their tokens; requests need not wait for them.
     void this.loaded.then(() => Promise.all(this.lifecycle.records().map((r) =>
-      r.state === 'damaged' || r.state === 'failed' || r.state === 'stopped' ? undefined : this.web.start(r).catch((error: Error) => logger.error(`:${r.display}: its web gateway: ${error.message}`)),
+      r.state === 'damaged' || !isAlive(r.state) ? undefined : this.web.start(r).catch((error: Error) => logger.error(`:${r.display}: its web gateway: ${error.message}`)),
     )));
   }
 

@@ -12,6 +12,7 @@ import { readPasswdFile } from '../vnc/passwd-decrypt.js';
 import { checkCertificate, ensureCertificate, type Certificate } from '../web/certificate.js';
 import type { Gateway } from '../web/gateway.js';
 import type { ListedRecord, SessionRecord } from '../model/session-record.js';
+import { isAlive } from '../model/session-state.js';
 import type { WebInfo } from '../daemon/protocol.js';
 
 /** A busy web port explained as a busy VNC port is: who holds it, from the kernel's tables. */
@@ -41,7 +42,7 @@ export class WebGateways {
 
   constructor(records: () => ListedRecord[]) {
     this.sweep = setInterval(() => {
-      const alive = new Set(records().filter((r) => r.state === 'running' || r.state === 'restarting' || r.state === 'starting').map((r) => r.display));
+      const alive = new Set(records().filter((r) => r.state !== 'damaged' && isAlive(r.state)).map((r) => r.display));
       for (const display of this.open.keys()) if (!alive.has(display)) void this.close(display);
     }, SWEEP_MS);
     this.sweep.unref();
