@@ -41,7 +41,7 @@ export async function planStart(given: StartRequest): Promise<StartPlan> {
     log: (level, message) => logger[level](message),
     onSkip: (n, reason) => skipped.push({ display: n, reason }),
   });
-  const options = sessionOptions(prepared, display, host);
+  const options = sessionOptions(prepared, display, host, paths);
   return {
     display, skipped, rfbPort: options.rfbPort, localhost: options.localhost,
     server: [binary, ...serverArgs(display, options, `${paths.sessions}/${display}.xauth`, passwdFilePath(home))],

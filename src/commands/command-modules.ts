@@ -13,6 +13,7 @@ const LOADERS = {
   kill: () => import('./kill.js'),
   logs: () => import('./logs.js'),
   web: () => import('./web.js'),
+  otp: () => import('./otp.js'),
   passwd: () => import('./passwd.js'),
   daemon: () => import('./daemon.js'),
   probe: () => import('./probe.js'),
@@ -72,6 +73,8 @@ const QUICK: Partial<Record<Name, () => Promise<Quick>>> = {
   status: () => import('./status.js').then(quick),
   kill: () => import('./kill.js').then(quick),
   logs: () => import('./logs.js').then(quick),
+  // A portal asks for one at each connection.
+  otp: () => import('./otp.js').then(quick),
   probe: () => import('./probe.js').then(quick),
 };
 

@@ -43,6 +43,8 @@ export const spec = {
     'log-file': { type: 'string', describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" },
     'idle-timeout': { type: 'string', describe: 'end the desktop after this many seconds without a viewer' },
     web: { type: 'boolean', describe: 'serve it to browsers too: noVNC over HTTPS on port 5800+N, the URL with its secret token printed (default: web in tsvnc.conf, else no)' },
+    otp: { type: 'boolean', describe: 'one-time passwords: tsvnc otp :N prints one valid for a single login, the regular password still works; one is printed now (default: otp in tsvnc.conf, else no)' },
+    'otp-only': { type: 'boolean', default: false, describe: 'one-time passwords only: the VNC port refuses the regular password' },
     format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
     slurm: { type: 'boolean', default: false, describe: 'run the desktop as a Slurm batch job (sbatch), wait until it serves and say how to reach it' },
     partition: { type: 'string', describe: `${WITH_SLURM} the job's partition (default: slurm-partition, else Slurm's default)` },
@@ -92,6 +94,8 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.logFile !== undefined) req.logFile = resolve(argv.logFile);
   if (argv.idleTimeout !== undefined) req.idleTimeout = wholeNumber('--idle-timeout', argv.idleTimeout, 'give seconds from 1 to 604800');
   if (argv.web !== undefined) req.web = argv.web;
+  if (argv.otpOnly) req.otp = 'only';
+  else if (argv.otp !== undefined) req.otp = argv.otp ? 'yes' : 'no';
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.
   const { request, config } = applyConfig(req, await loadLayers());
   resolveOptions(request, request.display ?? 0, '', null, config.restart);

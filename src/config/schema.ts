@@ -40,6 +40,8 @@ export interface Config {
   /** The web gateway's certificate and key instead of the generated one. */
   webCert?: string;
   webKey?: string;
+  /** One-time passwords for each desktop (tsvnc start --otp / --otp-only). */
+  otp?: 'no' | 'yes' | 'only';
   /** Xtigervnc options every session gets, before the command line's own. */
   serverArgs?: string[];
   /** `start --slurm`'s defaults for sbatch's --partition, --time and --account. */

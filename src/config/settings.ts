@@ -97,6 +97,10 @@ export const SETTINGS: Record<string, ValueParser> = {
   localhost: (value) => ({ localhost: yesNo(value) }),
   autokill: (value) => ({ autokill: yesNo(value) }),
   web: (value) => ({ web: yesNo(value) }),
+  otp: (value) => {
+    if (value !== 'no' && value !== 'yes' && value !== 'only') throw notAccepted(value, 'yes, no or only');
+    return { otp: value };
+  },
   'web-cert': (value) => ({ webCert: absolute(value) }),
   'web-key': (value) => ({ webKey: absolute(value) }),
   xstartup: (value) => {

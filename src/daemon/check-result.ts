@@ -1,4 +1,4 @@
-import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult, WebInfo, WebResult } from './protocol.js';
+import type { KillResult, ListedSession, Op, PingResult, ResultOf, StartResult, StatusResult, WebInfo, WebResult, OtpResult } from './protocol.js';
 
 /**
  * The client's side of the socket: a result becomes the type of the op
@@ -29,12 +29,13 @@ const isWeb = (v: unknown): v is WebInfo => isObject(v) && string(v.url) && inte
 
 const RESULTS: { [K in Op]: Guard<ResultOf<K>> } = {
   ping: (v): v is PingResult => isObject(v) && integer(v.pid) && (v.system === undefined || v.system === true),
-  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes) && maybe(isWeb)(v.web),
+  start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes) && maybe(isWeb)(v.web) && maybe(string)(v.otp),
   list: listOf(isSummary),
   status: (v): v is StatusResult => isSummary(v) && string(v.host) && isObject(v.options) && typeof v.options.localhost === 'boolean'
     && orNull(integer)(v.programPid) && listOf(string)(v.lastLog) && maybe(isWeb)(v.web),
   kill: (v): v is KillResult => isObject(v) && listOf(integer)(v.killed),
   web: (v): v is WebResult => isObject(v) && integer(v.display) && orNull(isWeb)(v.web),
+  otp: (v): v is OtpResult => isObject(v) && integer(v.display) && string(v.password),
 };
 
 /** The daemon's result as the result of `op`; out of shape it throws, and the client says the daemon answered nonsense. */

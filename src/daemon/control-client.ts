@@ -19,7 +19,7 @@ const SYSTEM_PATHS: DaemonPaths = { dir: SYSTEM_DIR, socket: SYSTEM_SOCKET, sess
  * op's bound (kill waits out a 5 s grace, start a 30 s server readiness).
  */
 const ACCEPT_MS = 3_000;
-const ANSWER_MS: Record<Op, number> = { ping: 3_000, list: 10_000, status: 10_000, kill: 30_000, start: 120_000, web: 30_000 };
+const ANSWER_MS: Record<Op, number> = { ping: 3_000, list: 10_000, status: 10_000, kill: 30_000, start: 120_000, web: 30_000, otp: 10_000 };
 /** A start still going after this says so once. */
 const PROGRESS_MS = 10_000;
 /** How long a user of the system daemon waits for it to bring their daemon back. */

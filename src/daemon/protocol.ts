@@ -41,6 +41,8 @@ export interface StartRequest {
   idleTimeout?: number;
   /** Serve it to browsers too (a gateway of the daemon's); unset: from the configuration, else no. */
   web?: boolean;
+  /** One-time passwords (tsvnc otp :N): yes, or only (the regular password refused on the VNC port); unset: from the configuration, else no. */
+  otp?: 'no' | 'yes' | 'only';
 }
 
 /** Where a browser opens a desktop: the URL carries its secret token; the fingerprint is the certificate's, to check what the browser shows. */
@@ -61,6 +63,8 @@ export interface StartResult extends SessionSummary {
   /** Never on the wire: set by the client when `--useold` found this session already running. */
   reused?: boolean;
   web?: WebInfo;
+  /** With one-time passwords: the first, as TurboVNC's vncserver -otp prints it. */
+  otp?: string;
 }
 
 export interface StatusResult extends SessionSummary {
@@ -87,6 +91,12 @@ export interface WebResult {
   web: WebInfo | null;
 }
 
+/** A new one-time password for a desktop: valid for one successful authentication. */
+export interface OtpResult {
+  display: number;
+  password: string;
+}
+
 /** A session as listed; `user` and `conflict` (a claim the kernel contradicts) only from the system daemon's `list --all`. */
 export type ListedSession = SessionSummary & { user?: string; conflict?: string };
 
@@ -103,6 +113,7 @@ interface Ops {
   kill: { request: { target: number | 'all'; clean: boolean }; result: KillResult };
   /** Browser access to a running desktop: on (with `newToken`, a new token for its URL) or off. */
   web: { request: { display: number; on: boolean; newToken: boolean }; result: WebResult };
+  otp: { request: { display: number }; result: OtpResult };
 }
 
 export type Op = keyof Ops;

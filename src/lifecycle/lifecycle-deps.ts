@@ -43,8 +43,8 @@ export interface SessionOs {
   isRunning(id: ProcessIdentity): Promise<boolean>;
   keepReserved(display: number, ours: readonly number[]): Promise<void>;
   releaseDisplay(display: number, ours: readonly number[]): Promise<void>;
-  /** The cookie file and the entry in the user's Xauthority. */
-  removeCookies(record: ListedRecord): Promise<void>;
+  /** The cookie file, the entry in the user's Xauthority, and the server's private socket if it had one. */
+  removeFiles(record: ListedRecord): Promise<void>;
   removeLog(path: string): Promise<void>;
   /** Exit events of an adopted session's server and program. */
   watch(record: RunningRecord, signal: AbortSignal): Watched;
@@ -75,8 +75,10 @@ function realOs(host: string, paths: StatePaths): SessionOs {
     isRunning,
     keepReserved,
     releaseDisplay,
-    removeCookies: async (record) => {
+    removeFiles: async (record) => {
       await removeIfPresent(record.authFile);
+      // A killed server leaves its private socket; its successor would replace it, but no successor comes.
+      if (record.state !== 'damaged' && record.options.otp) await removeIfPresent(record.options.otp.socket);
       // A damaged file does not say whose Xauthority had the entry.
       if (record.state !== 'damaged') await removeFromUserXauthority(record.xauthority, host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
     },

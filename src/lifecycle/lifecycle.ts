@@ -285,7 +285,7 @@ export class Lifecycle {
   /** The display's lock and socket file, the cookie file and the user's Xauthority entry. */
   private async release(record: ListedRecord): Promise<void> {
     await this.deps.os.releaseDisplay(record.display, ourPids(record.server));
-    await this.deps.os.removeCookies(record);
+    await this.deps.os.removeFiles(record);
   }
 
   private adopt(live: Live): void {

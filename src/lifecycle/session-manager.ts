@@ -13,10 +13,13 @@ import { realDeps } from './lifecycle-deps.js';
 import { lastLines } from '../session/log-file.js';
 import { allocateDisplay } from '../session/allocate-display.js';
 import { newRecord, ourPids } from './start-session.js';
-import { WebGateways } from './web-gateways.js';
+import { openWebGateway } from './web-gateways.js';
+import { openVncProxy, type VncDoor } from './vnc-proxies.js';
+import { Doors } from './desktop-doors.js';
+import type { WebInfo } from '../daemon/protocol.js';
 import { webPortFor } from '../web/web-port.js';
 import { newToken } from '../web/token.js';
-import { summarize, type ListedRecord } from '../model/session-record.js';
+import { summarize, type ListedRecord, type SessionRecord } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
 
 type Log = (level: Level, message: string) => void;
@@ -25,12 +28,15 @@ type Log = (level: Level, message: string) => void;
 export class SessionManager {
   private readonly host = hostname();
   private readonly lifecycle: Lifecycle;
-  private readonly web: WebGateways;
+  private readonly web: Doors<WebInfo>;
+  private readonly vnc: Doors<VncDoor>;
   private loaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly paths: StatePaths) {
     this.lifecycle = new Lifecycle(realDeps(this.host, paths, new SessionStore(paths.sessions)));
-    this.web = new WebGateways(() => this.lifecycle.records());
+    const records = () => this.lifecycle.records();
+    this.web = new Doors('web gateway', records, openWebGateway);
+    this.vnc = new Doors('VNC port', records, openVncProxy);
   }
 
   async handle(request: Request, log: Log): Promise<Result> {
@@ -46,6 +52,7 @@ export class SessionManager {
       status: (r) => this.status(parseDisplay(String(r.display))),
       kill: (r) => this.kill(r.target === 'all' ? 'all' : parseDisplay(String(r.target)), r.clean),
       web: (r) => this.setWeb(parseDisplay(String(r.display)), r.on, r.newToken),
+      otp: async (r) => this.issueOtp(parseDisplay(String(r.display))),
     }, request, both);
   }
 
@@ -56,14 +63,37 @@ export class SessionManager {
     if (prepared.x509?.generated) await ensureCertificate(certificateDir(req.env));
     const record = await this.lifecycle.start({
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
-      record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host), binary, env: req.env, home, host: this.host }, this.paths),
+      record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host, this.paths), binary, env: req.env, home, host: this.host }, this.paths),
     }, log);
-    // A desktop asked for in a browser and not reachable there is a failed start: nothing stays of it.
-    const web = await this.web.start(record).catch(async (error: unknown) => {
+    // A desktop its viewers cannot reach as asked (its VNC port with one-time passwords, a browser) is a failed start: nothing stays of it.
+    const { vnc, web } = await this.openDoors(record).catch(async (error: unknown) => {
       await this.lifecycle.stop(record.display, false);
+      await this.closeDoors(record.display);
       throw error;
     });
-    return { ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options, ...(web ? { web } : {}) };
+    return {
+      ...summarize(record, Date.now()), host: this.host, localhost: record.options.localhost, options: record.options,
+      ...(web ? { web } : {}), ...(vnc ? { otp: vnc.issue() } : {}),
+    };
+  }
+
+  private async openDoors(record: SessionRecord) {
+    return { vnc: await this.vnc.start(record), web: await this.web.start(record) };
+  }
+
+  private async closeDoors(display: number): Promise<void> {
+    await Promise.all([this.vnc.close(display), this.web.close(display)]);
+  }
+
+  /** One more password that lets one viewer in once; the desktop must have been started with one-time passwords. */
+  private issueOtp(display: number) {
+    const record = this.own(display);
+    const door = this.vnc.info(display);
+    if (door === undefined) {
+      const why = record.state === 'damaged' || !isAlive(record.state) ? `is ${record.state}` : record.options.otp ? 'has its VNC port closed' : 'was not started with one-time passwords';
+      throw new TsvncError('NOT_A_SESSION', `:${display} ${why}`, `start it with --otp: tsvnc kill :${display}; tsvnc start :${display} --otp`);
+    }
+    return { display, password: door.issue() };
   }
 
   list() {
@@ -109,7 +139,7 @@ export class SessionManager {
     const displays = target === 'all' ? this.lifecycle.records().map((r) => r.display) : [this.own(target).display];
     await Promise.all(displays.map(async (n) => {
       await this.lifecycle.stop(n, clean);
-      await this.web.close(n);
+      await this.closeDoors(n);
     }));
     return { killed: displays.sort((a, b) => a - b) };
   }
@@ -120,9 +150,9 @@ export class SessionManager {
    */
   resume(): void {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
-    // The gateways of the desktops taken over come back on their ports, with their tokens; requests need not wait for them.
+    // The doors of the desktops taken over come back on their ports (the web's with their tokens); requests need not wait for them.
     void this.loaded.then(() => Promise.all(this.lifecycle.records().map((r) =>
-      r.state === 'damaged' || !isAlive(r.state) ? undefined : this.web.start(r).catch((error: Error) => logger.error(`:${r.display}: its web gateway: ${error.message}`)),
+      r.state === 'damaged' || !isAlive(r.state) ? undefined : this.openDoors(r).catch((error: Error) => logger.error(`:${r.display}: ${error.message}`)),
     )));
   }
 
@@ -144,7 +174,8 @@ export class SessionManager {
 
   /** Stops watching; the sessions keep running for the next daemon. */
   close(): void {
-    this.web.closeAll();
+    void this.web.closeAll();
+    void this.vnc.closeAll();
     this.lifecycle.close();
   }
 }

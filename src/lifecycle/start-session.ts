@@ -13,7 +13,7 @@ import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } fro
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { rotateLog, sessionLogPath } from '../session/log-file.js';
 import { serverArgs } from '../session/start-options.js';
-import type { ExitInfo, RestartingRecord, RunningRecord, SessionOptions, SessionRecord, StartingRecord } from '../model/session-record.js';
+import { serverAddress, type ExitInfo, type RestartingRecord, type RunningRecord, type SessionOptions, type SessionRecord, type StartingRecord } from '../model/session-record.js';
 import { spawnServer, type StartedServer } from '../session/spawn-server.js';
 import { failIfEndedAtOnce, spawnSessionProgram } from '../session/session-program.js';
 import { releaseDisplay, releaseSocketFile } from '../session/release-display.js';
@@ -86,7 +86,7 @@ export async function startSession(record: StartingRecord | RestartingRecord, ho
       binary: record.binary,
       args: serverArgs(display, options, record.authFile, passwdFilePath(record.home)),
       display,
-      rfbPort: options.rfbPort,
+      rfb: serverAddress(options),
       logFd: logFile.fd,
       log: record.log,
       env,

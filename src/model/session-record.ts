@@ -33,6 +33,19 @@ export interface SessionOptions {
   web?: { port: number; token: string; cert?: string; key?: string };
   /** The certificate and key tsvnc gives the server for its X509 types; absent: none, or the server options name their own. */
   x509?: { cert: string; key: string };
+  /**
+   * One-time passwords: tsvnc's daemon owns the VNC port and authenticates
+   * viewers itself, the server listening only on `socket` (owner-only, in
+   * the state directory). `only`: the regular password is refused there.
+   */
+  otp?: { only: boolean; socket: string };
+}
+
+/** Where the desktop's server itself takes RFB connections: its port, or with one-time passwords its Unix socket. */
+export type RfbAddress = { port: number } | { path: string };
+
+export function serverAddress(options: Pick<SessionOptions, 'rfbPort' | 'otp'>): RfbAddress {
+  return options.otp ? { path: options.otp.socket } : { port: options.rfbPort };
 }
 
 /** What every session record holds, whatever its state. */

@@ -14,7 +14,14 @@ export function startText(r: StartResult): string[] {
   } else {
     lines.push(`Connect a VNC viewer to ${address(r.host)}`);
   }
-  return [...lines, ...webLines(r.web, r.localhost, r.host)];
+  // As TurboVNC's vncserver -otp prints it; tsvnc otp :N gives more.
+  const otp = r.otp === undefined ? [] : [`Full control one-time password: ${r.otp}${r.options.otp?.only ? ' (one-time passwords only)' : ''}`];
+  return [...lines, ...otp, ...webLines(r.web, r.localhost, r.host)];
+}
+
+function otpNote(otp: StatusResult['options']['otp']): string {
+  if (otp === undefined) return '';
+  return otp.only ? ', one-time passwords only (tsvnc otp)' : ', one-time passwords too (tsvnc otp)';
 }
 
 export function duration(seconds: number | null): string {
@@ -62,7 +69,7 @@ export function statusText(s: StatusResult): string[] {
     `:${s.display} on ${s.host}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`,
     `  server pid  ${s.pid ?? '-'}`,
     `  session pid ${s.programPid ?? '-'} (${s.options.xstartup ?? 'no session program'})`,
-    `  VNC port    ${s.rfbPort}${s.options.localhost ? ' on localhost' : ' on all addresses'}, security ${s.options.securityTypes.join(',')}`,
+    `  VNC port    ${s.rfbPort}${s.options.localhost ? ' on localhost' : ' on all addresses'}, security ${s.options.securityTypes.join(',')}${otpNote(s.options.otp)}`,
     `  screen      ${s.options.geometry} depth ${s.options.depth}, "${s.options.desktop}"`,
     `  started     ${s.startedAt}, up ${duration(s.uptimeSeconds)}, restarts ${s.restarts}`,
     `  restart     ${s.options.restart.mode}, crash loop at ${s.options.restart.limit} failures within ${s.options.restart.windowSeconds} s`,

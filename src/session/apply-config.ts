@@ -21,6 +21,7 @@ const FIELDS = [
   ['localhost', '--localhost', 'localhost'],
   ['autokill', '--autokill', 'autokill'],
   ['web', '--web', 'web'],
+  ['otp', '--otp', 'otp'],
 ] as const;
 
 const RESTART = [

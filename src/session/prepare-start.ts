@@ -9,7 +9,7 @@ import { loadLayers, userConfigPath } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
-import { homeOf, ownEnv } from '../state/state-dir.js';
+import { homeOf, ownEnv, rfbSocketPath, type StatePaths } from '../state/state-dir.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
@@ -96,13 +96,14 @@ export function allocationFor(p: Prepared): Pick<AllocationRequest, 'requested' 
 }
 
 /** The options once the display is known (its port and desktop name depend on it). */
-export function sessionOptions(p: Prepared, display: number, host: string): SessionOptions {
+export function sessionOptions(p: Prepared, display: number, host: string, paths: Pick<StatePaths, 'dir'>): SessionOptions {
   return {
     ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
     ...(p.req.web ? { web: { port: webPortFor(display), token: newToken(), ...configuredCertificate(p.config) } } : {}),
     ...(p.x509 ? { x509: { cert: p.x509.cert, key: p.x509.key } } : {}),
+    ...(p.req.otp === 'yes' || p.req.otp === 'only' ? { otp: { only: p.req.otp === 'only', socket: rfbSocketPath(paths, display) } } : {}),
   };
 }
 

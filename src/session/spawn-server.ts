@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { TsvncError } from '../errors.js';
 import type { ProcessIdentity } from '../proc/process-identity.js';
-import type { ExitInfo } from '../model/session-record.js';
+import type { ExitInfo, RfbAddress } from '../model/session-record.js';
 import { failureSummary } from './failure-summary.js';
 import { spawnDetached } from './spawn-detached.js';
 import { localConnectFailure } from '../probe/local-failure.js';
@@ -16,7 +16,8 @@ export interface ServerSpec {
   binary: string;
   args: string[];
   display: number;
-  rfbPort: number;
+  /** Where its RFB greeting is checked: its port, or its Unix socket with one-time passwords. */
+  rfb: RfbAddress;
   logFd: number;
   log: string;
   env: Record<string, string>;
@@ -47,9 +48,9 @@ function displayFdLine(stream: Readable): Promise<string> {
  * An RFB server greets first with "RFB xxx.yyy\n": proof that the port is the server's, not a squatter's.
  * A connection that fails on this machine (no free local port) is no answer about the server: it rejects.
  */
-function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | null> {
+function rfbBanner(address: RfbAddress, host = '127.0.0.1'): Promise<string | null> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    const socket = connect('path' in address ? { path: address.path } : { host, port: address.port });
     let text = '';
     const done = (value: string | null) => {
       socket.destroy();
@@ -64,9 +65,13 @@ function rfbBanner(port: number, host = '127.0.0.1'): Promise<string | null> {
       const local = localConnectFailure(error);
       if (local === null) return done(null);
       socket.destroy();
-      reject(new TsvncError('SERVER_FAILED', `tsvnc could not connect to port ${port} to check its new server: ${local.code}, ${local.why}`, `the server was stopped; ${local.fix}`));
+      reject(new TsvncError('SERVER_FAILED', `tsvnc could not connect to ${where(address)} to check its new server: ${local.code}, ${local.why}`, `the server was stopped; ${local.fix}`));
     });
   });
+}
+
+function where(address: RfbAddress): string {
+  return 'path' in address ? `its socket ${address.path}` : `port ${address.port}`;
 }
 
 /**
@@ -98,8 +103,8 @@ export async function spawnServer(spec: ServerSpec): Promise<StartedServer> {
       const info = 'info' in outcome ? outcome.info : await Promise.race([exited, delay(1000, null)]);
       throw new TsvncError('SERVER_FAILED', `the X server for :${spec.display} exited before it was ready${await failureSummary(spec.log, info)}`, `see ${spec.log}`);
     }
-    if ((await rfbBanner(spec.rfbPort)) === null && (await rfbBanner(spec.rfbPort, '::1')) === null) {
-      throw new TsvncError('SERVER_FAILED', `:${spec.display} is up but port ${spec.rfbPort} does not answer as a VNC server`, `see ${spec.log}; check the extra server options`);
+    if ((await rfbBanner(spec.rfb)) === null && ('path' in spec.rfb || (await rfbBanner(spec.rfb, '::1')) === null)) {
+      throw new TsvncError('SERVER_FAILED', `:${spec.display} is up but ${where(spec.rfb)} does not answer as a VNC server`, `see ${spec.log}; check the extra server options`);
     }
     return { identity, exited };
   } catch (error) {

@@ -25,6 +25,8 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
   }
   checkExtraArgs(req.extraArgs);
   checkCertificate(securityTypes, req.extraArgs);
+  if (req.otp !== undefined && !['no', 'yes', 'only'].includes(req.otp)) throw new TsvncError('BAD_ARGUMENT', `otp ${req.otp} is not accepted`, 'give yes, no or only');
+  if (req.otp === 'yes' || req.otp === 'only') checkOneTimePasswords(securityTypes, req.extraArgs);
   if (req.xstartup !== undefined) plainText('--xstartup', req.xstartup, MAX_COMMAND);
   const restart = parseRestart(req, restartDefaults);
   if (req.idleTimeout !== undefined && restart.mode === 'always') {
@@ -47,6 +49,20 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
   };
 }
 
+/** What tsvnc's own VNC listener speaks: it checks the password itself, so the types that need the server's (Plain's PAM) or none are out. */
+const OTP_TYPES = new Set(['VncAuth', 'X509Vnc']);
+
+function checkOneTimePasswords(types: readonly string[], extraArgs: readonly string[]): void {
+  const other = types.filter((t) => !OTP_TYPES.has(t));
+  if (other.length > 0) {
+    throw new TsvncError('BAD_ARGUMENT', `one-time passwords work with security types VncAuth and X509Vnc, not ${other.join(', ')}`, 'use --security-types VncAuth (on localhost) or X509Vnc, or leave out --otp');
+  }
+  const listener = extraArgs.find((arg) => /^--?rfbunix(path|mode)\b/i.test(arg));
+  if (listener !== undefined) {
+    throw new TsvncError('BAD_ARGUMENT', `the server option ${listener.split('=')[0]} is managed by tsvnc with --otp`, 'remove it: with one-time passwords the server listens on a socket of tsvnc\'s');
+  }
+}
+
 /**
  * Whether a process's command line is one serverArgs builds (its first
  * options are tsvnc's, in tsvnc's order; vncserver never passes -displayfd).
@@ -65,12 +81,13 @@ export function serverArgs(display: number, options: SessionOptions, authFile: s
     '-desktop', options.desktop,
     '-geometry', options.geometry,
     '-depth', String(options.depth),
-    '-rfbport', String(options.rfbPort),
-    `-localhost=${options.localhost ? 1 : 0}`,
-    '-SecurityTypes', options.securityTypes.join(','),
+    // With one-time passwords the daemon owns the port and logs in to the server on its private socket with the regular password.
+    ...(options.otp
+      ? ['-rfbport', '-1', '-rfbunixpath', options.otp.socket, '-rfbunixmode', '0600', '-SecurityTypes', 'VncAuth']
+      : ['-rfbport', String(options.rfbPort), `-localhost=${options.localhost ? 1 : 0}`, '-SecurityTypes', options.securityTypes.join(',')]),
   ];
-  if (usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
-  if (options.x509) args.push('-X509Cert', options.x509.cert, '-X509Key', options.x509.key);
+  if (options.otp || usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
+  if (options.x509 && !options.otp) args.push('-X509Cert', options.x509.cert, '-X509Key', options.x509.key);
   // The server ends itself (exit 0) once no viewer was connected for this long: an end, not a failure to restart.
   if (options.idleTimeout !== undefined) args.push('-MaxDisconnectionTime', String(options.idleTimeout));
   return [...args, ...options.extraArgs];

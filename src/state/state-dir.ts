@@ -83,6 +83,15 @@ export function statePaths(dir: string): StatePaths {
   return { dir, socket: `${dir}/control.sock`, sessions: `${dir}/sessions`, daemonLog: `${dir}/daemon.log` };
 }
 
+/** A desktop's server socket with one-time passwords (see SessionOptions.otp): beside the control socket, owner-only like it. */
+export function rfbSocketPath(paths: Pick<StatePaths, 'dir'>, display: number): string {
+  const path = `${paths.dir}/rfb-${display}.sock`;
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    throw new TsvncError('UNSAFE_PATH', `the server socket path ${path} is longer than Unix sockets allow`, 'set TSVNC_STATE_DIR to a shorter directory, or use a lower display');
+  }
+  return path;
+}
+
 function unsafe(dir: string, why: string, fix?: string): TsvncError {
   const elsewhere = 'set TSVNC_STATE_DIR to a directory of yours';
   return new TsvncError('UNSAFE_PATH', `the state directory ${dir} is not safe: ${why}`, fix === undefined ? elsewhere : `${fix}, or ${elsewhere}`);

@@ -46,6 +46,7 @@ export class SystemManager {
       list: async (r) => (r.all ? this.listAll(log) : this.daemons.call(await this.own(), r, forward)),
       status: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
       web: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
+      otp: async (r) => this.daemons.call((await this.owner(parseDisplay(String(r.display)), log)).account, r, forward),
       kill: async (r) => (r.target === 'all' ? this.daemons.call(await this.own(), r, forward) : this.kill(parseDisplay(String(r.target)), r, log, forward)),
     }, request, log, gone);
   }

@@ -28,12 +28,16 @@ function des(type: 'encrypt' | 'decrypt', key: ArrayLike<number>, data: Uint8Arr
   return Buffer.from([...cipher.update(data), ...cipher.final()]);
 }
 
+function decryptBlock(block: Uint8Array): string {
+  const plain = des('decrypt', FIXED_KEY, block);
+  const end = plain.indexOf(0);
+  return plain.subarray(0, end === -1 ? BLOCK : end).toString('latin1');
+}
+
 /** The password `vncpasswd` stored in a file's first 8 bytes (the next 8, if any, are the view-only password). */
 export function decryptPasswd(content: Uint8Array): string {
   if (content.length < BLOCK) throw new TsvncError('BAD_PASSWORD_FILE', `a VNC password file holds at least ${BLOCK} bytes, this has ${content.length}`, 'set a new one with: tsvnc passwd');
-  const plain = des('decrypt', FIXED_KEY, content.subarray(0, BLOCK));
-  const end = plain.indexOf(0);
-  return plain.subarray(0, end === -1 ? BLOCK : end).toString('latin1');
+  return decryptBlock(content.subarray(0, BLOCK));
 }
 
 /** The answer to a VNC authentication challenge: each 8-byte half encrypted with the password (up to 8 bytes, zero-padded). */
@@ -44,10 +48,15 @@ export function vncAuthResponse(challenge: Uint8Array, password: string): Buffer
   return des('encrypt', key, challenge);
 }
 
-/** Checks the file as the server would (owner, mode, size), then decrypts it. */
-export async function readPasswdFile(path: string): Promise<string> {
+/** Checks the file as the server would (owner, mode, size), then decrypts both its passwords. */
+export async function readPasswords(path: string): Promise<{ full: string; viewOnly?: string }> {
   await checkPasswdFile(path);
   const read = await readRegularNoFollow(path, 2 * BLOCK);
   if (read.kind !== 'file') throw new TsvncError('BAD_PASSWORD_FILE', `VNC password file ${path} changed while it was read`, 'try again, or set a new one with: tsvnc passwd');
-  return decryptPasswd(read.content);
+  const full = decryptPasswd(read.content);
+  return read.content.length >= 2 * BLOCK ? { full, viewOnly: decryptBlock(read.content.subarray(BLOCK, 2 * BLOCK)) } : { full };
+}
+
+export async function readPasswdFile(path: string): Promise<string> {
+  return (await readPasswords(path)).full;
 }

@@ -8,7 +8,9 @@ import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { quote } from '../output/printable.js';
 import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-files.js';
-import { relay, type RelayTarget } from './relay.js';
+import { relay } from './relay.js';
+import type { DesktopTarget } from '../vnc/desktop-login.js';
+import type { RfbAddress } from '../model/session-record.js';
 import { tokenMatches } from './token.js';
 
 export interface GatewayOptions {
@@ -18,9 +20,9 @@ export interface GatewayOptions {
   cert: string | Buffer;
   key: string | Buffer;
   token: string;
-  /** The desktop's RFB port on this host. */
-  rfbPort: number;
-  /** The certificate the desktop's server has for VeNCrypt's TLS, pinned: `cert` unless given. */
+  /** Where the desktop's server takes RFB connections on this host. */
+  rfb: RfbAddress;
+  /** The certificate the desktop's server has for VeNCrypt's TLS, pinned: `cert` unless given (a server without TLS ignores it). */
   rfbCert?: string | Buffer;
   /** The desktop's VNC password in plain text (passwd-decrypt.ts reads it from ~/.vnc/passwd). */
   vncPassword: string;
@@ -59,9 +61,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   const sessions = new Set<() => void>();
   let server: Server;
-  let target: RelayTarget;
+  let target: DesktopTarget;
   try {
-    target = { rfbPort: options.rfbPort, vncPassword: options.vncPassword, rfbFingerprint: new X509Certificate(options.rfbCert ?? options.cert).fingerprint256 };
+    target = { address: options.rfb, password: options.vncPassword, fingerprint: new X509Certificate(options.rfbCert ?? options.cert).fingerprint256 };
     server = createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2' }, (req, res) => serveFile(files, req, res));
   } catch (error) {
     throw new TsvncError('BAD_CONFIG', `the web certificate or key cannot be used: ${(error as Error).message}`, 'check the web-cert and web-key files', { cause: error });
@@ -78,7 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const urlHost = options.urlHost ?? (LOOPBACK.has(options.host) ? 'localhost' : hostname());
-  logger.info(`web: serving ${options.host} port ${port} for RFB port ${options.rfbPort}`);
+  logger.info(`web: serving ${options.host} port ${port} for ${'path' in options.rfb ? options.rfb.path : `RFB port ${options.rfb.port}`}`);
   return {
     port,
     url: `https://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}/#token=${options.token}`,

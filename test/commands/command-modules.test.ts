@@ -25,6 +25,6 @@ describe('commandModules', () => {
   it('loads the invoked command alone, else all of them in help order', async () => {
     assert.deepEqual((await commandModules(['list', '--json'])).map((m) => String(m.command).split(' ')[0]), ['list']);
     assert.deepEqual((await commandModules(['--help'])).map((m) => String(m.command).split(' ')[0]),
-      ['start', 'list', 'status', 'kill', 'logs', 'web', 'passwd', 'daemon', 'probe', 'doctor']);
+      ['start', 'list', 'status', 'kill', 'logs', 'web', 'otp', 'passwd', 'daemon', 'probe', 'doctor']);
   });
 });

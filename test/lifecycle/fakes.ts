@@ -111,7 +111,7 @@ export function harness(options: { alive?: (pid: number) => boolean; gone?: bool
     isRunning: async (id) => options.alive?.(id.pid) ?? false,
     keepReserved: async (_d, ours) => void ops.push(`keep-reserved ${ours[0]}`),
     releaseDisplay: async (_d, ours) => void ops.push(`release ${ours[0]}`),
-    removeCookies: async () => void ops.push('remove-cookies'),
+    removeFiles: async () => void ops.push('remove-files'),
     removeLog: async () => void ops.push('remove-log'),
     watch: (r) => {
       ops.push(`watch ${r.server.pid}`);

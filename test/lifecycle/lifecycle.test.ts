@@ -43,7 +43,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     await settle();
     assert.equal(h.state(), 'failed');
     assert.match(h.reason() ?? '', /^crash loop: 3 server failures within 60 s, not restarting again; last: the X server failed \(exit code 1\)/);
-    assert.deepEqual(h.ops, ['end-desktop', 'release 103', 'remove-cookies']);
+    assert.deepEqual(h.ops, ['end-desktop', 'release 103', 'remove-files']);
     assert.deepEqual(h.clock.pending(), [], 'no restart pending');
     assert.equal(h.saves.at(-1), 'failed');
   });
@@ -154,7 +154,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     await h.start();
     h.programs[0]?.fire(0, null);
     await settle();
-    assert.deepEqual(h.ops, ['spawn 101', 'end-desktop', 'stop-server 101', 'release 101', 'remove-cookies', `remove ${DISPLAY}`]);
+    assert.deepEqual(h.ops, ['spawn 101', 'end-desktop', 'stop-server 101', 'release 101', 'remove-files', `remove ${DISPLAY}`]);
     assert.equal(h.lifecycle.get(DISPLAY), undefined);
     const keep = harness({ gone: false });
     await keep.start(starting({}, false));
@@ -168,7 +168,7 @@ describe('the session lifecycle, with a fake store, prober, spawner, processes a
     const h = harness();
     await h.start();
     await h.lifecycle.stop(DISPLAY, true);
-    assert.deepEqual(h.ops, ['spawn 101', 'end-desktop', 'stop-server 101', 'release 101', 'remove-cookies', `remove ${DISPLAY}`, 'remove-log']);
+    assert.deepEqual(h.ops, ['spawn 101', 'end-desktop', 'stop-server 101', 'release 101', 'remove-files', `remove ${DISPLAY}`, 'remove-log']);
     h.servers[0]?.fire(null, 'SIGTERM');
     await settle();
     await h.clock.advance(60_000);

@@ -44,7 +44,7 @@ async function session(server: ProcessIdentity, program: ProcessIdentity, exits:
   const { store, calls } = fakeStore();
   const deps = realDeps('host', { sessions: '/nonexistent', dir: '/nonexistent' } as StatePaths, store);
   // Its cookie files are only named: nothing of this machine's is touched.
-  const lifecycle = new Lifecycle({ ...deps, os: { ...deps.os, isRunning: async () => true, watch: () => exits, reclaimClaims: async () => undefined, removeCookies: async () => undefined } });
+  const lifecycle = new Lifecycle({ ...deps, os: { ...deps.os, isRunning: async () => true, watch: () => exits, reclaimClaims: async () => undefined, removeFiles: async () => undefined } });
   const record: SessionRecord = { ...left('running', { mode: 'no', limit: 5, windowSeconds: 60 }), display: DISPLAY, server, program, tag: '' };
   store.loadAll = async () => ({ records: [record], damaged: [] });
   await lifecycle.resume();

@@ -1,5 +1,5 @@
 import { TsvncError } from '../errors.js';
-import { vncAuthResponse } from '../vnc/passwd-decrypt.js';
+import { vncAuthResponse } from './passwd-decrypt.js';
 
 /**
  * The two halves of the RFB 3.8 security handshake that the gateway does
@@ -11,7 +11,7 @@ import { vncAuthResponse } from '../vnc/passwd-decrypt.js';
 export type Read = (n: number) => Promise<Buffer>;
 export type Write = (bytes: Buffer) => void;
 
-const VERSION = Buffer.from('RFB 003.008\n', 'latin1');
+export const VERSION = Buffer.from('RFB 003.008\n', 'latin1');
 const NONE = 1;
 const VNC_AUTH = 2;
 const VENCRYPT = 19;
@@ -33,12 +33,12 @@ async function reason(read: Read): Promise<string> {
 }
 
 /** RFB 3.8 or later, answered as 3.8: every server tsvnc runs speaks it. */
-async function readVersion(read: Read, who: string): Promise<void> {
+export async function readVersion(read: Read, who: string): Promise<void> {
   const version = (await read(VERSION.length)).toString('latin1');
   const match = /^RFB (\d{3})\.(\d{3})\n$/.exec(version);
   if (!match) throw protocolError(`${who} is not speaking RFB (it began with ${JSON.stringify(version)})`);
   const [major, minor] = [Number(match[1]), Number(match[2])];
-  if (major < 3 || (major === 3 && minor < 8)) throw protocolError(`${who} speaks RFB ${major}.${minor}; the gateway needs 3.8`);
+  if (major < 3 || (major === 3 && minor < 8)) throw protocolError(`${who} speaks RFB ${major}.${minor}; tsvnc needs 3.8`);
 }
 
 function typeNames(types: number[]): string {

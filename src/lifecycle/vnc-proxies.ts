@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { TsvncError } from '../errors.js';
+import { inUseBy } from '../ports/port-listeners.js';
+import { certificateFiles } from '../session/security-options.js';
+import { passwdFilePath } from '../vnc/passwd-file.js';
+import { readPasswords } from '../vnc/passwd-decrypt.js';
+import type { SessionRecord } from '../model/session-record.js';
+import type { ViewerType } from '../vnc/viewer-handshake.js';
+import type { Door } from './desktop-doors.js';
+
+/** What the daemon can do with a desktop's VNC port when it owns it. */
+export interface VncDoor {
+  issue(): string;
+}
+
+/**
+ * tsvnc's listener on the VNC port of a desktop with one-time passwords,
+ * bound where the server would bind (localhost: 127.0.0.1 and ::1), on the
+ * port the record keeps.
+ */
+export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor> | undefined> {
+  const { otp, rfbPort, localhost, securityTypes } = record.options;
+  if (otp === undefined) return undefined;
+  const offer = securityTypes.filter((t): t is ViewerType => t === 'VncAuth' || t === 'X509Vnc');
+  const pair = offer.includes('X509Vnc') ? record.options.x509 ?? certificateFiles(record.options.extraArgs) : undefined;
+  const inHome = (path: string) => (isAbsolute(path) ? path : join(record.home, path));
+  const [{ startVncProxy }, tls] = await Promise.all([
+    import('../vnc/vnc-proxy.js'),
+    pair ? Promise.all([readFile(inHome(pair.cert)), readFile(inHome(pair.key))]).then(([cert, key]) => ({ cert, key })) : undefined,
+  ]);
+  const passwordFile = record.options.passwordFile ?? passwdFilePath(record.home);
+  const proxy = await startVncProxy({
+    hosts: localhost ? ['127.0.0.1', '::1'] : ['::'], port: rfbPort, server: { path: otp.socket }, offer, only: otp.only,
+    passwords: () => readPasswords(passwordFile),
+    ...(tls ? { tls } : {}),
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;
+    throw new TsvncError('DISPLAY_BUSY', `the VNC port ${rfbPort} of :${record.display} is ${await inUseBy(rfbPort)}`, 'stop what holds it, or start the desktop on another display; the desktop was not started');
+  });
+  return {
+    info: { issue: () => proxy.issue() },
+    close: () => proxy.close(),
+  };
+}
