@@ -90,6 +90,7 @@ function apply(option: ClassicOption, value: string | undefined, p: Parsed): voi
       break;
     case 'idletimeout': case 'maxdisconnectiontime': p.start.push(`--idle-timeout=${checked(option, v, (s) => parseIdleTimeout(integer(s)))}`); break;
     case 'nohttpd': break;
+    case 'otp': p.start.push('--otp'); break;
     case 'xdisplaydefaults': case 'wmdecoration': throw bad(`-${option.name} is not supported by tsvnc`, `give the size instead: ${option.form}`);
     default: p.flags.add(option.name);
   }

@@ -36,7 +36,7 @@ const WRAPPER: [string, OptionKind, string][] = [
   ['auth', 'value', '-auth FILE'], ['xstartup', 'optional', '-xstartup [FILE]'], ['autokill', 'boolean', '-autokill [yes|no]'],
   // TurboVNC's, as Open OnDemand's batch-connect template passes them.
   ['log', 'value', '-log FILE'], ['nohttpd', 'flag', '-nohttpd'], ['idletimeout', 'value', '-idletimeout SECONDS'],
-  ['sessionlist', 'flag', '-sessionlist'], ['dpi', 'value', '-dpi N'],
+  ['sessionlist', 'flag', '-sessionlist'], ['dpi', 'value', '-dpi N'], ['otp', 'flag', '-otp'],
 ];
 
 const PARAMETERS: [string, OptionKind, string][] = [
@@ -84,7 +84,7 @@ export const USAGE = `Usage: tsvnc [:N] [options] [-- session command]   (also i
 vncserver's options (TigerVNC's and TurboVNC's), mapped onto tsvnc start:
   -geometry WxH  -depth 16|24|32  -desktop NAME  -name NAME  -rfbport PORT  -dpi N
   -localhost [yes|no]  -SecurityTypes LIST  -I-KNOW-THIS-IS-INSECURE
-  -rfbauth FILE  -passwd FILE  -log FILE  -idletimeout SECONDS  -nohttpd (ignored)
+  -rfbauth FILE  -passwd FILE  -log FILE  -idletimeout SECONDS  -otp  -nohttpd (ignored)
   -xstartup [FILE]  -noxstartup  -autokill [yes|no]  -fg  -useold  -dry-run  -verbose
 Any other -Option [value] goes to Xtigervnc as it is. Start, -list and -kill print what
 TigerVNC's vncserver prints, or TurboVNC's with vncserver-output = turbovnc (tsvnc.conf).

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG } from '../config/schema.js';
 import { createProbeContext } from '../probe/probe-context.js';
 import { probeDisplay } from '../probe/probe-display.js';
 import type { SessionOptions } from '../model/session-record.js';
+import type { Reason } from '../model/probe-result.js';
 import { busyReason, holderText } from '../session/allocate-display.js';
 
 /**
@@ -21,6 +22,12 @@ export async function displayBlocker(display: number, options: SessionOptions): 
   }
   const ctx = await createProbeContext(DEFAULT_CONFIG);
   const result = await probeDisplay(display, { localhost: options.localhost, listenTcp: false, rfbPort: options.rfbPort }, ctx);
-  const reasons = result.reasons.filter((r) => r.blocking && !(r.kind === 'lock' && r.pid === process.pid));
+  // This daemon's own: its lock, and with one-time passwords the VNC port it listens on for the server's viewers (their connections' leftovers block nothing).
+  const ours = (r: Reason) => {
+    if (r.kind === 'lock') return r.pid === process.pid;
+    const listeners = r.kind === 'tcp' && r.role === 'rfb' && options.otp !== undefined ? r.holders.filter((h) => h.state === 'LISTEN') : [];
+    return listeners.length > 0 && listeners.every((h) => h.pid === process.pid);
+  };
+  const reasons = result.reasons.filter((r) => r.blocking && !ours(r));
   return reasons.length === 0 ? null : busyReason({ ...result, reasons }).message;
 }

@@ -46,16 +46,18 @@ export interface StartedDesktop {
 
 export function wrapperStartText(flavour: VncserverFlavour, d: StartedDesktop): WrapperText {
   const { result: r } = d;
+  // TurboVNC's -otp runs its vncpasswd -o, which says this on stderr.
+  const otp = r.otp === undefined ? [] : [`Full control one-time password: ${r.otp}`];
   if (flavour === 'turbovnc') {
     const program = d.sessionProgram === null ? [] : [`Starting applications specified in ${d.sessionProgram}`];
-    return { stdout: [], stderr: ['', `Desktop '${d.desktop}' started on display ${r.host}:${r.display}`, '', ...program, `Log file is ${r.log}`, ''] };
+    return { stdout: [], stderr: ['', `Desktop '${d.desktop}' started on display ${r.host}:${r.display}`, '', ...otp, ...program, `Log file is ${r.log}`, ''] };
   }
   const n = r.rfbPort >= 5900 && r.rfbPort <= 5999 ? r.rfbPort - 5900 : r.rfbPort;
   const viewer = ['xtigervncviewer', '-SecurityTypes', d.securityTypes.join(','), ...(d.passwordFile === null ? [] : ['-passwd', d.passwordFile]), r.localhost ? `:${n}` : `${r.host}:${n}`];
   const news = r.reused ? `Reusing old VNC server '${d.desktop}' for display :${r.display}.` : `New Xtigervnc server '${d.desktop}' on port ${r.rfbPort} for display :${r.display}.`;
   return {
     stdout: ['', news, `Use ${viewer.join(' ')} to connect to the VNC server.`, ''],
-    stderr: [],
+    stderr: otp,
   };
 }
 

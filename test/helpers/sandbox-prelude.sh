@@ -38,6 +38,7 @@ step() {
   local name=$1; shift
   local out code
   out=$("$@" 2>/tmp/step-stderr); code=$?
+  printf '%s' "$out" > /tmp/step-stdout
   cat /tmp/step-stderr >&2
   printf '@@%s %d %s\n' "$name" "$code" "$(printf '%s' "$out" | base64 -w0)"
 }
@@ -96,7 +97,7 @@ fixture() {
 
 # leftovers: anything a session can leave behind, one per line; empty when clean.
 leftovers() {
-  ls -A /tmp | grep -v -x -e home -e .X11-unix -e step-stderr -e 'fixture-.*' -e xverdict.log -e slurm
+  ls -A /tmp | grep -v -x -e home -e .X11-unix -e step-stderr -e step-stdout -e 'fixture-.*' -e xverdict.log -e slurm
   ls -A /tmp/.X11-unix
   ls -A "$HOME"/.vnc/tsvnc-*/sessions 2>/dev/null
   pgrep -a -x 'Xtigervnc|Xvnc'

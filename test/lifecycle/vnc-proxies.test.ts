@@ -1,0 +1,151 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
+import type { StartResult } from '../../src/daemon/protocol.js';
+
+/** A session program that paints the root window magenta and logs pointer motion over it. */
+const XSTARTUP = `printf '#!/bin/sh\\nxsetroot -solid "#ff00ff"\\nxev -root -event mouse > /tmp/home/xev.log &\\nexec sleep 1000\\n' > /tmp/home/xs && chmod +x /tmp/home/xs`;
+const CLIENT = 'node --openssl-legacy-provider "$FIXTURES/rfb-client.js"';
+
+describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real Xtigervnc (issue 16)', { skip: sandboxUnavailable }, () => {
+  it('a one-time password lets one viewer in once; the regular and view-only passwords still work; guessers are blacklisted; kept across a server restart, a daemon restart and with --web; kill leaves nothing', async () => {
+    const run = await sandbox(`mkdir -p -m 700 /tmp/home/.vnc
+      printf 'secret12\\nlooker99\\n' | vncpasswd -f > /tmp/home/.vnc/passwd && chmod 600 /tmp/home/.vnc/passwd
+      ${XSTARTUP}
+      step start tsvnc start --otp --web --xstartup /tmp/home/xs --json
+      first=$(node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).otp))' < /tmp/step-stdout)
+      step text tsvnc status :1
+      step cmdline bash -c 'tr "\\0" " " < /proc/$(tr -d " \\n" < /tmp/.X1-lock)/cmdline'
+      step listen bash -c 'ss -Hltnp "sport = :5901" | awk "{print \\$4, \\$6}" | sort'
+      step once ${CLIENT} tcp://127.0.0.1:5901 "$first"
+      step twice ${CLIENT} tcp://127.0.0.1:5901 "$first"
+      step otp tsvnc otp :1
+      second=$(cat /tmp/step-stdout)
+      step otpjson tsvnc otp :1 --json
+      third=$(node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).password))' < /tmp/step-stdout)
+      step regular ${CLIENT} "tcp://[::1]:5901" secret12 300,200
+      step regularmoved wait_until grep -q 'MotionNotify' /tmp/home/xev.log
+      : > /tmp/home/xev.log
+      step viewonly ${CLIENT} tcp://127.0.0.1:5901 looker99 100,50
+      step viewonlymoved grep -c 'MotionNotify' /tmp/home/xev.log
+      step second ${CLIENT} tcp://127.0.0.1:5901 "$second"
+      for i in 1 2 3 4 5; do ${CLIENT} "tcp://[::1]:5901" guess$i 2>/dev/null; done
+      step blocked ${CLIENT} "tcp://[::1]:5901" secret12
+      step elsewhere ${CLIENT} tcp://127.0.0.1:5901 secret12
+      kill -9 "$(tr -d ' \\n' < /tmp/.X1-lock)"
+      step restarted wait_until bash -c "tsvnc list | grep -q '^:1 *running .* 1 *$'"
+      step daemonlog bash -c 'tsvnc list; tail -20 ~/.vnc/tsvnc-*/daemon.log; grep -v "EncodeManager\|Comparing" ~/.vnc/*:1.log | tail -30'
+      step afterrestart ${CLIENT} tcp://127.0.0.1:5901 "$third"
+      step stillweb node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5801/websockify?token=$(tsvnc status :1 --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).web.url.split("token=")[1]))')" login
+      pending=$(tsvnc otp :1)
+      kill -9 $(daemon_pid)
+      step relisted tsvnc list
+      step readopted wait_until bash -c "ss -Hltn 'sport = :5901' | grep -q 5901"
+      step oldotp ${CLIENT} tcp://127.0.0.1:5901 "$pending"
+      step newotp bash -c "${CLIENT} tcp://127.0.0.1:5901 \\"\\$(tsvnc otp :1)\\""
+      step kill tsvnc kill :1
+      step closed bash -c 'ss -Hltn "( sport = :5901 or sport = :5801 )" | wc -l'
+      step socket bash -c 'ls ~/.vnc/tsvnc-*/ | grep -c rfb || true'
+      step leftovers leftovers`, { timeoutMs: 150_000 });
+    assert.equal(run.step('start').code, 0, run.stderr);
+    const started = run.json<StartResult>('start');
+    assert.match(started.otp ?? '', /^[2-9a-zA-Z]{8}$/, 'the start gives a first one-time password');
+    assert.equal(started.options.otp?.only, false);
+    assert.match(run.step('text').out, /^ {2}VNC port {4}5901 on localhost, security VncAuth, one-time passwords too \(tsvnc otp\)$/m);
+    assert.match(run.step('cmdline').out, / -rfbport -1 -rfbunixpath \S+\/rfb-1\.sock -rfbunixmode 0600 -SecurityTypes VncAuth -PasswordFile /, 'the server listens only on its private socket');
+    assert.match(run.step('listen').out, /^127\.0\.0\.1:5901 users:\(\("node",pid=\d+,fd=\d+\)\)\n\[::1\]:5901 users:\(\("node",pid=\d+,fd=\d+\)\)$/, 'the daemon holds the VNC port, on localhost only');
+    assert.equal(run.json<{ width: number }>('once').width, 1920, 'the one-time password lets a viewer in');
+    assert.equal(run.step('twice').code, 1, 'but only once');
+    assert.match(run.stderr, /rfb-client: authentication failed: Authentication failed/);
+    assert.match(run.step('otp').out, /^[2-9a-zA-Z]{8}$/, 'tsvnc otp prints the password alone');
+    assert.equal(run.json<{ display: number }>('otpjson').display, 1);
+    assert.equal(run.step('regular').code, 0, 'the regular password still works, on ::1 too');
+    assert.equal(run.step('regularmoved').code, 0, 'with full control: its pointer moved');
+    assert.equal(run.step('viewonly').code, 0, 'the view-only password logs in');
+    assert.equal(run.step('viewonlymoved').out.trim(), '0', 'view-only: its pointer moved nothing');
+    assert.equal(run.step('second').code, 0, 'several one-time passwords wait at once');
+    assert.equal(run.step('blocked').code, 1, 'after 5 wrong guesses the address is refused, right password or not');
+    assert.match(run.stderr, /rfb-client: the server refused: Too many security failures/);
+    assert.equal(run.step('elsewhere').code, 0, 'another address is not');
+    assert.equal(run.step('restarted').code, 0, run.step('daemonlog').out);
+    assert.equal(run.json<{ width: number }>('afterrestart').width, 1920, 'a one-time password issued before the restart works after it, on the same port');
+    assert.equal(run.json<{ width: number }>('stillweb').width, 1920, 'the browser reaches the desktop through its private socket');
+    assert.equal(run.step('readopted').code, 0, 'a new daemon takes the VNC port again');
+    assert.equal(run.step('oldotp').code, 1, "one-time passwords lived in the old daemon's memory only");
+    assert.equal(run.step('newotp').code, 0, run.stderr);
+    assert.equal(run.step('kill').code, 0);
+    assert.equal(run.step('closed').out, '0', 'kill closed the VNC and web ports');
+    assert.equal(run.step('socket').out, '0', "and the server's socket is gone");
+    assert.equal(run.step('leftovers').out, '');
+  });
+
+  it('--otp-only refuses the regular password; tsvnc otp of a desktop without them says how; types and options that cannot work are refused; otp = only in tsvnc.conf; vncserver -otp prints one', async () => {
+    const run = await sandbox(`set_passwd
+      step only tsvnc start :2 --otp-only --no-xstartup
+      step regular ${CLIENT} tcp://127.0.0.1:5902 secret12
+      step otp bash -c "${CLIENT} tcp://127.0.0.1:5902 \\"\\$(tsvnc otp :2)\\""
+      step text tsvnc status :2
+      tsvnc start :3 --no-xstartup >/dev/null
+      step without tsvnc otp :3
+      step none tsvnc start :4 --otp --security-types None --no-xstartup
+      step unix tsvnc start :4 --otp --no-xstartup -- -rfbunixpath /tmp/home/x.sock
+      step nodisplay tsvnc otp :abc
+      mkdir -p /tmp/home/.config/tsvnc && echo 'otp = only' > /tmp/home/.config/tsvnc/tsvnc.conf
+      step config tsvnc start :5 --no-xstartup --json
+      echo 'otp = sometimes' > /tmp/home/.config/tsvnc/tsvnc.conf
+      step badconfig tsvnc start :6 --no-xstartup
+      rm /tmp/home/.config/tsvnc/tsvnc.conf
+      mkdir -p /tmp/home/bin && ln -s "$TSVNC_ROOT/dist/src/cli.js" /tmp/home/bin/vncserver
+      step vncserver /tmp/home/bin/vncserver :7 -otp -noxstartup
+      cp /tmp/step-stderr /tmp/home/vncserver.err
+      step vncserverwords cat /tmp/home/vncserver.err
+      step kill tsvnc kill ':*'
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    assert.equal(run.step('only').code, 0, run.stderr);
+    assert.match(run.step('only').out, /^Full control one-time password: [2-9a-zA-Z]{8} \(one-time passwords only\)$/m);
+    assert.equal(run.step('regular').code, 1, 'the regular password is refused');
+    assert.equal(run.step('otp').code, 0, 'a one-time password is not');
+    assert.match(run.step('text').out, /security VncAuth, one-time passwords only \(tsvnc otp\)$/m);
+    assert.equal(run.step('without').code, 1);
+    assert.match(run.stderr, /^tsvnc: :3 was not started with one-time passwords \(start it with --otp: tsvnc kill :3; tsvnc start :3 --otp\)$/m);
+    assert.equal(run.step('none').code, 2);
+    assert.match(run.stderr, /^tsvnc: one-time passwords work with security types VncAuth and X509Vnc, not None \(/m);
+    assert.equal(run.step('unix').code, 2);
+    assert.match(run.stderr, /^tsvnc: the server option -rfbunixpath is managed by tsvnc with --otp \(/m);
+    assert.equal(run.step('nodisplay').code, 2);
+    assert.equal(run.step('config').code, 0, run.stderr);
+    assert.equal(run.json<StartResult>('config').options.otp?.only, true, 'otp = only in tsvnc.conf');
+    assert.notEqual(run.step('badconfig').code, 0);
+    assert.match(run.stderr, /otp.*sometimes.*yes, no or only/);
+    assert.equal(run.step('vncserver').code, 0, run.stderr);
+    assert.match(run.step('vncserverwords').out, /^Full control one-time password: [2-9a-zA-Z]{8}$/m, "vncserver -otp prints TurboVNC's line");
+    assert.equal(run.step('leftovers').out, '');
+  });
+
+  it('off localhost the default X509Vnc is served by tsvnc with the user\'s certificate: a real TLS viewer logs in with a one-time password and shows the desktop', async () => {
+    const run = await sandbox(`set_passwd
+      printf '#!/bin/sh\\nxsetroot -solid "#ff00ff"\\nexec sleep 1000\\n' > /tmp/home/xs && chmod +x /tmp/home/xs
+      step start tsvnc start :1 --localhost no --otp --xstartup /tmp/home/xs --json
+      step listen bash -c 'ss -Hltn "sport = :5901" | awk "{print \\$4}"'
+      tsvnc otp :1 | vncpasswd -f > /tmp/home/otp.passwd
+      start_x 5 -geometry 800x600
+      DISPLAY=:5 xtigervncviewer -SecurityTypes X509Vnc -X509CA /tmp/home/.config/tsvnc/tls/cert.pem -passwd /tmp/home/otp.passwd localhost:1 >/tmp/home/viewer.log 2>&1 &
+      VIEWER=$!
+      step connected wait_until grep -q 'Using pixel format' /tmp/home/viewer.log
+      sleep 1
+      xwd -root -display :5 -silent > /tmp/home/shot.xwd
+      step shot node $FIXTURES/xwd-colour.js /tmp/home/shot.xwd ff00ff
+      kill $VIEWER
+      step plain ${CLIENT} tcp://127.0.0.1:5901 secret12
+      step kill tsvnc kill :1
+      kill $XPID; wait $XPID; rm /tmp/x5.log
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    assert.equal(run.step('start').code, 0, run.stderr);
+    assert.deepEqual(run.json<StartResult>('start').options.securityTypes, ['X509Vnc']);
+    assert.match(run.step('listen').out, /^(\*|\[::\]):5901$/, 'on every address, as the server would');
+    assert.equal(run.step('connected').code, 0, `xtigervncviewer verified the certificate and logged in with the one-time password: ${run.stderr.slice(-1500)}`);
+    assert.ok(Number(run.step('shot').out) > 0.9, `the viewer shows the desktop: ${run.step('shot').out} of its screen is the desktop's colour`);
+    assert.equal(run.step('plain').code, 1, 'plain VncAuth is not offered off localhost');
+    assert.equal(run.step('leftovers').out, '');
+  });
+});
