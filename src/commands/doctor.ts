@@ -31,15 +31,15 @@ type Args = ArgsOf<typeof spec>;
  * starting a daemon to say so. The doctor must work when the daemon does
  * not: then your desktops are judged as any X server is.
  */
-async function ownSessions(): Promise<Map<number, number | null>> {
+async function ownSessions(): Promise<{ own: Map<number, number | null>; daemon?: number }> {
   try {
     const paths = await userStatePaths();
-    if (!(await daemonRunning(paths)) && !(await hasSessionFiles(paths))) return new Map();
-    const sessions = await callDaemon(paths, { op: 'list' });
-    return new Map(sessions.map((s) => [s.display, s.pid]));
+    if (!(await daemonRunning(paths)) && !(await hasSessionFiles(paths))) return { own: new Map() };
+    const [sessions, { pid }] = await Promise.all([callDaemon(paths, { op: 'list' }), callDaemon(paths, { op: 'ping' })]);
+    return { own: new Map(sessions.map((s) => [s.display, s.pid])), daemon: pid };
   } catch (error) {
     logger.warn(`your tsvnc daemon did not list your sessions (${userMessage(error).replace(/^tsvnc: /, '')}), so they are judged as any X server`);
-    return new Map();
+    return { own: new Map() };
   }
 }
 
@@ -49,7 +49,7 @@ export async function handler(argv: Args): Promise<void> {
     throw new TsvncError('BAD_ARGUMENT', '--rfbport needs a display', 'one port cannot serve :1-:99; write tsvnc doctor :N --rfbport P');
   }
   const report = await runDoctor({
-    display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(), own: await ownSessions(),
+    display, fix: argv.fix, options: probeOptions(argv), config: await loadConfig(), nameOf: passwdNames(), ...(await ownSessions()),
   });
   if (argv.json) {
     const { results, ...rest } = report;

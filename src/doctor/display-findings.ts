@@ -36,11 +36,15 @@ function holdsOnly(reason: Reason, x: XServer): boolean {
   return none && (reason.holders.some((h) => h.pid === x.pid) || x.uid !== (process.getuid?.() ?? 0));
 }
 
-function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: OwnSessions): Finding {
+function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: OwnSessions, daemon: number | undefined): Finding {
   const where = `port ${reason.port} (${reason.role === 'rfb' ? 'RFB' : 'X11'}) on ${reason.address}`;
   const base = { display: n, severity: reason.blocking ? 'error' as const : 'info' as const };
   const x11Note = reason.blocking ? '' : `; it would make vncserver refuse :${n}, but tsvnc's server does not listen for X11 on TCP, so it does not block tsvnc`;
   const listener = reason.holders.find((h) => h.state === 'LISTEN');
+  // With one-time passwords the daemon itself listens on the desktop's VNC port.
+  if (listener && daemon !== undefined && listener.pid === daemon && reason.role === 'rfb' && ownSessions.has(n)) {
+    return { display: n, cause: 'tsvnc-desktop', severity: 'info', message: `${where} is held by your tsvnc daemon (pid ${daemon}), which takes the viewers of :${n} itself (one-time passwords)`, fix: 'nothing to do' };
+  }
   const other = listener && isXServer(listener.command) ? serverDisplay(listener.command ?? '') : null;
   if (listener && other !== null && other !== n) {
     const command = listener.command ?? '';
@@ -118,14 +122,14 @@ export function blocks(finding: Finding): boolean {
 }
 
 /** What holds display :n, in sentences; stale leftovers and harmless TIME_WAITs as warnings and notes. */
-export function displayFindings(result: ProbeResult, nameOf: NameOf, own: OwnSessions = new Map()): Finding[] {
+export function displayFindings(result: ProbeResult, nameOf: NameOf, own: OwnSessions = new Map(), daemon?: number): Finding[] {
   const n = result.display;
   const findings: Finding[] = [];
   const x = xServerOf(result);
   if (x) findings.push(serverFinding(n, x, nameOf, own));
   for (const reason of result.reasons) {
     if (x && holdsOnly(reason, x)) continue;
-    if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf, own));
+    if (reason.kind === 'tcp') findings.push(tcpFinding(n, reason, nameOf, own, daemon));
     else if (reason.kind === 'lock') {
       findings.push(reason.pid === null
         ? { display: n, cause: 'suspect-file', severity: 'error', message: reason.detail, fix: `as root, inspect and remove ${reason.path}` }

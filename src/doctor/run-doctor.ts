@@ -29,6 +29,8 @@ export interface DoctorRequest {
   nameOf: NameOf;
   /** The caller's tsvnc sessions: their servers are desktops, not errors. */
   own?: OwnSessions;
+  /** Their daemon's pid: with one-time passwords it holds their VNC ports. */
+  daemon?: number;
 }
 
 async function probeAll(request: DoctorRequest, displays: number[]) {
@@ -47,7 +49,7 @@ export async function runDoctor(request: DoctorRequest): Promise<DoctorReport> {
     ({ ctx, results } = await probeAll(request, displays));
   }
   const findings = [
-    ...results.flatMap((r) => displayFindings(r, request.nameOf, request.own)),
+    ...results.flatMap((r) => displayFindings(r, request.nameOf, request.own, request.daemon)),
     ...riskFindings(results, ctx.risks.ephemeral, request.display),
   ];
   return {

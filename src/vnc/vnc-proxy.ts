@@ -69,9 +69,11 @@ export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy>
     for (const server of servers) server.close();
     throw error;
   }
-  logger.info(`vnc: tsvnc takes viewers on port ${options.port} (${options.hosts.join(', ')}) for ${'path' in options.server ? options.server.path : options.server.port}`);
+  const address = servers[0]?.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  logger.info(`vnc: tsvnc takes viewers on port ${port} (${options.hosts.join(', ')}) for ${'path' in options.server ? options.server.path : options.server.port}`);
   return {
-    port: options.port,
+    port,
     issue: () => otps.issue(),
     close: async () => {
       for (const end of [...sessions]) end();
@@ -155,7 +157,7 @@ function handle(socket: Socket, shared: Shared): void {
     }
     shared.blacklist.succeeded(address);
     const desktop = await loginToDesktop({ address: shared.options.server, password: login.password }, (stream) => streams.push(stream)).catch((error: unknown) => {
-      answerViewer(inner.write, 'the desktop\'s server does not answer; try again');
+      answerViewer(inner.write, 'the desktop\'s server did not let tsvnc in; try again');
       throw error;
     });
     answerViewer(inner.write);

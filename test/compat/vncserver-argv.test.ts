@@ -103,6 +103,7 @@ describe('vncserver command lines translated to tsvnc', () => {
     assert.deepEqual(argv('-PasswordFile', '/x', '-MaxDisconnectionTime', '60'), ['start', '--password-file=/x', '--idle-timeout=60'], 'the server parameters they stand for, any case');
     assert.deepEqual(argv('-securitytypes', 'vncauth'), ['start', '--security-types=vncauth'], 'checked here, spelled by the start options');
     assert.deepEqual(argv('-sessionlist'), ['list', '--format', 'sessionlist']);
+    assert.deepEqual(argv('-otp', '-noxstartup'), ['start', '--otp', '--no-xstartup'], "TurboVNC's one-time passwords");
     assert.deepEqual(argv('-log', '*:stderr:100'), ['start', '--', '-log', '*:stderr:100'], "Xtigervnc's own -log is a log setting, not a file");
     refused(['-idletimeout', 'soon'], 'BAD_ARGUMENT', /^-idletimeout "soon" is not accepted$/, /-idletimeout SECONDS/);
     refused(['-idletimeout', '0'], 'BAD_ARGUMENT', /^-idletimeout "0"/, /1 to 604800/);

@@ -76,6 +76,7 @@ test('every key in the schema is accepted', () => {
     'log-keep': '2',
     'vncserver-output': 'turbovnc',
     web: 'yes',
+    otp: 'only',
     'web-cert': '/etc/ssl/vnc.pem',
     'web-key': '/etc/ssl/private/vnc.key',
     'slurm-partition': 'viz',

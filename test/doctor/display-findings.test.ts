@@ -257,6 +257,19 @@ test('your own tsvnc session is a desktop, information, not an error', () => {
   includesAll(f.fix, ['nothing to do', 'tsvnc status :1']);
 });
 
+test("with one-time passwords your daemon holds your desktop's VNC port: information; the same port held by it for no desktop of yours, or by another program, is not", () => {
+  const server = { command: TSVNC_XVNC(1), uid: ME };
+  const daemon = holder({ pid: 777, command: '/usr/bin/node --lite-mode /usr/lib/tsvnc/cli.js daemon --foreground', uid: ME });
+  const findings = displayFindings(result({ reasons: [lock(server), tcp([daemon])] }), nameOf, new Map([[1, 4242]]), 777);
+  assert.deepEqual(findings.map((f) => [f.cause, f.severity]), [['tsvnc-desktop', 'info'], ['tsvnc-desktop', 'info']]);
+  includesAll(findings[1]?.message ?? '', ['port 5901 (RFB) on 127.0.0.1 is held by your tsvnc daemon (pid 777), which takes the viewers of :1 itself']);
+  assert.equal(findings[1]?.fix, 'nothing to do');
+  for (const [own, pid] of [[new Map<number, number>(), 777], [new Map([[1, 4242]]), 778]] as const) {
+    const f = displayFindings(result({ reasons: [tcp([daemon])] }), nameOf, own, pid);
+    assert.deepEqual(f.map((x) => [x.cause, x.severity]), [['port-listener', 'error']]);
+  }
+});
+
 test("another user's tsvnc desktop is information, told from the kernel's uid and the command line, and its hidden sockets are its own", () => {
   const server = { command: TSVNC_XVNC(1), uid: OTHER };
   const hidden = holder({ pid: null, command: null, uid: null });

@@ -6,7 +6,7 @@ import type { SessionRecord } from '../../src/model/session-record.js';
 /**
  * Session files as the daemon wrote them in real runs (captured in the
  * sandbox: a slow server for the starting ones, a dying one for restarting
- * and the crash loop, autokill, a clean exit), one or two of each state.
+ * and the crash loop, autokill, a clean exit, one-time passwords with --web), one or two of each state.
  */
 const DIR = fileURLToPath(new URL('../../../test/model/saved-records/', import.meta.url));
 

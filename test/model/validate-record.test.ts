@@ -52,6 +52,8 @@ describe('validateRecord', () => {
     assert.equal(with_((r) => { r.env = { HOME: 1 }; }), 'env.HOME is 1, not a string');
     assert.equal(with_((r) => { delete r.log; }), 'log is missing, not a string');
     assert.equal(with_((r) => { r.lastExit = { code: 1, signal: null }; }), 'lastExit.at is missing, not a string');
+    assert.equal(with_((r) => { r.options.otp = { only: 'yes', socket: '/s' }; }), 'options.otp.only is "yes", not true or false');
+    assert.equal(with_((r) => { r.options.otp = { only: true }; }), 'options.otp.socket is missing, not a string');
     assert.equal(with_((r) => { r.options.logRotation = { maxBytes: -1, keep: 1 }; }), 'options.logRotation.maxBytes is -1, not a whole number from 0 to 9007199254740991');
   });
 

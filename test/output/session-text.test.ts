@@ -112,6 +112,12 @@ describe('startText', () => {
     ]);
   });
 
+  it('with one-time passwords, gives the first as TurboVNC words it', () => {
+    const otp = { ...base, otp: 'abcd2345', options: sessionOptions({ rfbPort: 5903, otp: { only: true, socket: '/s' } }) };
+    assert.equal(startText(otp)[2], 'Full control one-time password: abcd2345 (one-time passwords only)');
+    assert.equal(startText({ ...otp, options: sessionOptions({ otp: { only: false, socket: '/s' } }) })[2], 'Full control one-time password: abcd2345');
+  });
+
   it('says when --useold reuses a running session', () => {
     assert.equal(startText({ ...base, reused: true })[0], 'Reusing desktop login1:3 (server pid 777, VNC port 5903), log /l/host:3.log');
   });

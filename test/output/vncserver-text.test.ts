@@ -54,6 +54,12 @@ describe("vncserver's words", () => {
     assert.equal(desktop[0]?.split(':').at(-1), '1', "awk -F':' '/^Desktop/{print $NF}'");
   });
 
+  it("with -otp, both say the first one-time password on stderr as TurboVNC's vncpasswd -o does", () => {
+    const turbo = wrapperStartText('turbovnc', { result: result({ otp: 'abcd2345' }), desktop: 'd', securityTypes: ['VncAuth'], passwordFile: '/p', sessionProgram: null });
+    assert.deepEqual(turbo.stderr, ['', "Desktop 'd' started on display node7:1", '', 'Full control one-time password: abcd2345', 'Log file is /h/.vnc/vm:1.log', '']);
+    assert.deepEqual(wrapperStartText('tigervnc', { result: result({ otp: 'abcd2345' }), desktop: 'd', securityTypes: ['VncAuth'], passwordFile: '/p', sessionProgram: null }).stderr, ['Full control one-time password: abcd2345']);
+  });
+
   it('-kill in either wrapper\'s words, a server already dead included', () => {
     assert.deepEqual(wrapperKillText('tigervnc', [{ display: 1, pid: 44 }, { display: 2, pid: null }]),
       { stdout: ['Killing Xtigervnc process ID 44... success!', 'Killing Xtigervnc process of :2... which was already dead'], stderr: [] });

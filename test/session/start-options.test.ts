@@ -201,6 +201,26 @@ describe('resolveOptions', () => {
     assert.deepEqual(args.slice(args.indexOf('-X509Cert'), args.indexOf('-X509Cert') + 4), ['-X509Cert', '/h/.config/tsvnc/tls/cert.pem', '-X509Key', '/h/.config/tsvnc/tls/key.pem']);
   });
 
+  it('with one-time passwords the server listens only on its private socket, with VncAuth and the password file, and no certificate', () => {
+    const options = { ...resolveOptions(request({ securityTypes: 'X509Vnc', otp: 'yes' }), 1, 'd', null), x509: { cert: '/c.pem', key: '/k.pem' }, otp: { only: false, socket: '/s/rfb-1.sock' } };
+    const args = serverArgs(1, options, '/a', '/p');
+    const listen = args.indexOf('-rfbport');
+    assert.deepEqual(args.slice(listen, listen + 10), ['-rfbport', '-1', '-rfbunixpath', '/s/rfb-1.sock', '-rfbunixmode', '0600', '-SecurityTypes', 'VncAuth', '-PasswordFile', '/p']);
+    assert.ok(!args.includes('-X509Cert'), 'tsvnc does the TLS with the viewer');
+    assert.ok(!args.some((a) => a.startsWith('-localhost')));
+  });
+
+  it('refuses one-time passwords with types tsvnc cannot check, a socket option of its own, or an unknown otp value', () => {
+    for (const types of ['None', 'VncAuth,Plain', 'TLSVnc', 'X509Plain']) {
+      assert.throws(() => resolveOptions(request({ securityTypes: types, otp: 'only' }), 1, '', null),
+        (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /^one-time passwords work with security types VncAuth and X509Vnc, not /.test(error.message), types);
+    }
+    assert.throws(() => resolveOptions(request({ otp: 'yes', extraArgs: ['-RfbUnixPath=/x'] }), 1, '', null), /the server option -RfbUnixPath is managed by tsvnc with --otp/);
+    assert.throws(() => resolveOptions(request({ otp: 'maybe' as 'yes' }), 1, '', null), /otp maybe is not accepted/);
+    assert.doesNotThrow(() => resolveOptions(request({ otp: 'no', securityTypes: 'None' }), 1, '', null));
+    assert.doesNotThrow(() => resolveOptions(request({ otp: 'yes', localhost: false }), 1, '', null), 'off localhost the default X509Vnc works');
+  });
+
   it('refuses control characters and overlong text in the desktop name, the session program and server options', () => {
     for (const fields of [
       { desktop: 'b\x1b]0;PWNED\x07\x1b[2J' }, { desktop: 'two\nlines' }, { desktop: 'x\u009bm' }, { desktop: 'a'.repeat(MAX_DESKTOP_NAME + 1) }, { desktop: '' },

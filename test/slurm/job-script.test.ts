@@ -20,7 +20,7 @@ async function parsedBack(flags: string[]): Promise<StartRequest> {
 type Carried = Required<Omit<StartRequest, 'env' | 'umask' | 'session'>>;
 
 const FULL: Carried = {
-  display: 7, geometry: '1280x800', depth: 16, desktop: "Ann's work desk", localhost: false, securityTypes: 'VncAuth,TLSVnc', rfbPort: 6007,
+  display: 7, geometry: '1280x800', depth: 16, desktop: "Ann's work desk", localhost: false, securityTypes: 'VncAuth,X509Vnc', rfbPort: 6007,
   xstartup: 'exec xterm -e "sleep 1"', noXstartup: false, autokill: false, restart: 'on-failure', restartLimit: 3, restartWindow: 120,
   insecure: false, extraArgs: ['-AlwaysShared', '-dpi', '96'], passwordFile: '/home/ann/job.passwd', logFile: '/home/ann/desktop.log', idleTimeout: 600,
   web: true, otp: 'only',

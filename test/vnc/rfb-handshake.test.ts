@@ -1,6 +1,6 @@
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import { TsvncError } from '../../src/errors.js';
 import { byteReader, type ByteReader } from '../../src/vnc/byte-reader.js';
@@ -8,24 +8,7 @@ import { acceptBrowser, authenticateToServer, refuseBrowser, type ServerLink } f
 import { selfSignedCertificate } from '../../src/web/self-signed.js';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
-
-const VERSION = Buffer.from('RFB 003.008\n');
-
-/** A connected pair of real sockets: `ours` for the code under test, `peer` scripted by the test. */
-async function socketPair(t: TestContext): Promise<{ ours: Socket; peer: Socket; fromOurs: ByteReader; fromPeer: ByteReader }> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const ours = connect({ host: '127.0.0.1', port: typeof address === 'object' && address ? address.port : 0 });
-  const [peer] = (await once(server, 'connection')) as [Socket];
-  t.after(() => {
-    ours.destroy();
-    peer.destroy();
-    server.close();
-  });
-  return { ours, peer, fromOurs: byteReader(peer, 'the code under test'), fromPeer: byteReader(ours, 'the fake peer') };
-}
+import { socketPair, u32, withReason, RFB_VERSION as VERSION } from '../helpers/socket-pair.js';
 
 const write = (socket: Socket) => (bytes: Buffer) => void socket.write(bytes);
 
@@ -33,8 +16,6 @@ const write = (socket: Socket) => (bytes: Buffer) => void socket.write(bytes);
 function plainLink(reader: ByteReader, socket: Socket): ServerLink {
   return { read: reader.read, write: write(socket), startTls: () => Promise.reject(new Error('no TLS here')) };
 }
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
-const withReason = (text: string) => Buffer.concat([u32(Buffer.byteLength(text)), Buffer.from(text)]);
 
 function serverFailed(pattern: RegExp) {
   return (error: unknown) => error instanceof TsvncError && error.code === 'SERVER_FAILED' && pattern.test(error.message);
