@@ -3,7 +3,7 @@ import { socketOwners } from '../proc/socket-owners.js';
 import { entriesOnPort, holdersOf } from './port-holders.js';
 
 /** Who listens on a TCP port, from the kernel's tables, as one phrase each: "Xvnc (pid 12) on 127.0.0.1:5801". */
-export async function portListeners(port: number): Promise<string[]> {
+async function portListeners(port: number): Promise<string[]> {
   const entries = entriesOnPort(await readTcpTable(), port).filter((e) => e.state === 'LISTEN');
   const holders = holdersOf(entries, await socketOwners(new Set(entries.map((e) => e.inode).filter((i) => i !== 0))));
   return [...new Set(holders.map((h) => (h.pid === null ? `another user's socket on ${h.local}` : `${h.command ?? '?'} (pid ${h.pid}) on ${h.local}`)))];

@@ -13,7 +13,7 @@ import { OneTimePasswords } from './one-time-passwords.js';
 import { vncAuthResponse } from './passwd-decrypt.js';
 import { answerViewer, challengeViewer, type ViewerLink, type ViewerType } from './viewer-handshake.js';
 
-export interface Passwords {
+interface Passwords {
   full: string;
   viewOnly?: string;
 }

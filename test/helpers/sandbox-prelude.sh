@@ -85,6 +85,19 @@ start_x() {
   wait_until timeout 2 xdpyinfo -display ":$n"
 }
 
+# x509_viewer PASSWD_FILE: xtigervncviewer on :5 (start_x 5 first) logs in to localhost:1 with
+# X509Vnc, verifying the user's certificate; steps "connected" and "shot" (the share of its
+# screen in the desktop's magenta, as the session program paints it).
+x509_viewer() {
+  DISPLAY=:5 xtigervncviewer -SecurityTypes X509Vnc -X509CA /tmp/home/.config/tsvnc/tls/cert.pem -passwd "$1" localhost:1 >/tmp/home/viewer.log 2>&1 &
+  local viewer=$!
+  step connected wait_until grep -q 'Using pixel format' /tmp/home/viewer.log
+  sleep 1
+  xwd -root -display :5 -silent > /tmp/home/shot.xwd
+  step shot node "$FIXTURES/xwd-colour.js" /tmp/home/shot.xwd ff00ff
+  kill $viewer
+}
+
 # fixture NAME args...: a node fixture in the background, waits for its "ready" line; pid in FPID.
 fixture() {
   local name=$1; shift

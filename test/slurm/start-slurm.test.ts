@@ -20,7 +20,7 @@ const SETUP = `${SLURM_UP}
     squeue -h -o '%i %u %T'
     desktop_pids
     ls -A "$1"/.vnc/slurm-desktops 2>/dev/null
-    ls -A /tmp | grep -v -x -e home -e slurm -e .X11-unix -e step-stderr
+    ls -A /tmp | grep -v -x -e home -e slurm -e .X11-unix -e step-stderr -e step-stdout
     ls -A /tmp/.X11-unix
     return 0
   }
