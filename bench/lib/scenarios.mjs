@@ -19,4 +19,10 @@ export const SCENARIOS = [
     title: 'A desktop in a browser: page load, and the gateway against websockify',
     columns: [['tsvnc', 'tsvnc gateway'], ['websockify', 'websockify'], ['direct', 'direct TCP']],
   },
+  {
+    name: 'otp',
+    weight: 1,
+    title: "One-time passwords: the daemon's VNC listener against the server reached directly",
+    columns: [['tsvnc', 'through tsvnc'], ['direct', 'direct to Xtigervnc', 'direct'], ['node', 'node -e ""', 'node']],
+  },
 ].map((s) => ({ columns: WRAPPERS, ...s }));

@@ -149,7 +149,11 @@ function handle(socket: Socket, shared: Shared): void {
   void (async () => {
     const blocked = shared.blacklist.blockedFor(address);
     const { link: inner, challenge, response } = await challengeViewer(link, shared.options.offer, blocked > 0 ? 'Too many security failures' : undefined);
-    const login = judge(shared, await shared.options.passwords(), challenge, response);
+    const passwords = await shared.options.passwords().catch((error: unknown) => {
+      answerViewer(inner.write, 'the desktop\'s password file cannot be read');
+      throw error;
+    });
+    const login = judge(shared, passwords, challenge, response);
     if (login === null) {
       shared.blacklist.failed(address);
       answerViewer(inner.write, REFUSED);

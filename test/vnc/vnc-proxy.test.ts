@@ -107,6 +107,13 @@ describe("tsvnc's VNC listener for one-time passwords", () => {
     assert.deepEqual(await login(proxy.port, 'secret12'), { name: 'full' });
   });
 
+  it('a password file that cannot be read refuses the viewer with that reason', async (t) => {
+    const server = await fakeServer(t);
+    const proxy = await proxyFor(t, server.path, { passwords: () => Promise.reject(new Error('VNC password file /h/.vnc/passwd can be read by others')) });
+    assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'the desktop\'s password file cannot be read' });
+    assert.deepEqual(server.logins, []);
+  });
+
   it('blacklists a guessing address as Xtigervnc does', async (t) => {
     const server = await fakeServer(t);
     const proxy = await proxyFor(t, server.path, { blacklist: new Blacklist({ threshold: 2 }) });
