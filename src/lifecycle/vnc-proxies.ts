@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { TsvncError } from '../errors.js';
+import { logger } from '../log.js';
+import { appendToLog } from '../session/log-file.js';
 import { inUseBy } from '../ports/port-listeners.js';
 import { certificateFiles } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
@@ -12,6 +14,12 @@ import type { Door } from './desktop-doors.js';
 /** What the daemon can do with a desktop's VNC port when it owns it. */
 export interface VncDoor {
   issue(): string;
+}
+
+/** As TurboVNC's log stamps its lines: dd/mm/yyyy hh:mm:ss, local time. */
+export function turboVncTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
 
 /**
@@ -33,6 +41,9 @@ export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor>
   const proxy = await startVncProxy({
     hosts: localhost ? ['127.0.0.1', '::1'] : ['::'], port: rfbPort, server: { path: otp.socket }, offer, only: otp.only,
     passwords: () => readPasswords(passwordFile),
+    // TurboVNC's words for a login, in the server's log: Open OnDemand's template changes the password when it reads them.
+    onLogin: ({ address, viewOnly }) => void appendToLog(record.log, `${turboVncTime(new Date())} ${viewOnly ? 'View-only' : 'Full-control'} authentication enabled for ${address}`)
+      .catch((error: Error) => logger.warn(`:${record.display}: cannot note a login in ${record.log}: ${error.message}`)),
     ...(tls ? { tls } : {}),
   }).catch(async (error: unknown) => {
     if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;

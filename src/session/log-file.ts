@@ -1,4 +1,5 @@
 import { watch } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
 import { openRegularNoFollow } from '../tmp/safe-tmp.js';
@@ -49,6 +50,20 @@ async function openLog(path: string): Promise<FileHandle | null> {
   if (opened.kind === 'unreadable') throw new TsvncError('NO_LOG', `cannot read the log ${path}: permission denied`, 'check its owner and mode');
   const what = opened.type === 'symlink' ? 'is a symlink, which tsvnc does not follow' : 'is not a regular file';
   throw new TsvncError('NO_LOG', `the log ${path} ${what}`, 'remove it; the next start writes a new log');
+}
+
+/**
+ * A line of tsvnc's own in the session log, among the server's, in the
+ * server's manner: appended (the server writes there too), to the log that
+ * is there (never created, never through a symlink).
+ */
+export async function appendToLog(path: string, line: string): Promise<void> {
+  const file = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    await file.write(`${line}\n`);
+  } finally {
+    await file.close();
+  }
 }
 
 export async function lastLines(path: string, count: number): Promise<string[]> {

@@ -32,6 +32,8 @@ export interface VncProxyOptions {
   /** One-time passwords only: the regular ones are refused here, though tsvnc still uses them to reach the server. */
   only: boolean;
   blacklist?: Blacklist;
+  /** A viewer was let in, from `address`; view-only when it gave the view-only password. */
+  onLogin?: (login: { address: string; viewOnly: boolean }) => void;
 }
 
 export interface VncProxy {
@@ -104,19 +106,20 @@ interface Shared {
 }
 
 /** The login a viewer's answer earns: the password tsvnc then gives the server, and what the viewer used. */
-function judge(shared: Shared, passwords: Passwords, challenge: Buffer, response: Buffer): { password: string; used: string } | null {
+function judge(shared: Shared, passwords: Passwords, challenge: Buffer, response: Buffer): { password: string; used: string; viewOnly: boolean } | null {
   const answers = (password: string) => timingSafeEqual(vncAuthResponse(challenge, password), response);
   // Each is computed whichever matches: the time taken tells nothing about which.
   const full = !shared.options.only && answers(passwords.full);
   const viewOnly = !shared.options.only && passwords.viewOnly !== undefined && answers(passwords.viewOnly);
   const otp = shared.otps.take(answers);
-  if (otp || full) return { password: passwords.full, used: otp ? 'a one-time password' : 'the password' };
-  if (viewOnly && passwords.viewOnly !== undefined) return { password: passwords.viewOnly, used: 'the view-only password' };
+  if (otp || full) return { password: passwords.full, used: otp ? 'a one-time password' : 'the password', viewOnly: false };
+  if (viewOnly && passwords.viewOnly !== undefined) return { password: passwords.viewOnly, used: 'the view-only password', viewOnly: true };
   return null;
 }
 
 function handle(socket: Socket, shared: Shared): void {
-  const address = socket.remoteAddress ?? '?';
+  // An IPv4 viewer on the dual-stack listener, named as on an IPv4 one (the blacklist's key, the log's words).
+  const address = (socket.remoteAddress ?? '?').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
   const from = `${address} port ${socket.remotePort ?? '?'}`;
   const streams: Duplex[] = [socket];
   const end = () => {
@@ -167,6 +170,7 @@ function handle(socket: Socket, shared: Shared): void {
     answerViewer(inner.write);
     clearTimeout(timer);
     logger.info(`vnc: ${from} logged in with ${login.used}`);
+    shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
     splice(viewer, reader, desktop, end);
   })().catch((error: unknown) => {
     clearTimeout(timer);

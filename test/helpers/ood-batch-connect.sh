@@ -9,7 +9,7 @@
 #
 # Runs in OOD_WORKDIR (the job's directory), websockify on OOD_WS_PORT.
 # Leaves ./connection (display, port, websocket, password, vnc_pid) once the
-# desktop is up, and waits for ./done before cleaning up; ./cleaned says
+# desktop is up (rewritten with each new password, each rotation's log line in ./rotations), and waits for ./done before cleaning up; ./cleaned says
 # whether the desktop was alive after the last cleaner, ./killed the -kill's status.
 cd "${OOD_WORKDIR:?}" || exit 1
 clean_stale() { vncserver -list | awk '/^:/{system("kill -0 "$2" 2>/dev/null || vncserver -kill "$1)}'; }
@@ -38,8 +38,23 @@ websockify "${OOD_WS_PORT:?}" --heartbeat=30 "localhost:${port}" &> websockify.l
 ws_pid=$!
 for i in $(seq 100); do grep -q -i "proxying from :${OOD_WS_PORT}" websockify.log && break; kill -0 $ws_pid || exit 1; sleep 0.1; done
 
-printf 'display=%s\nport=%s\nwebsocket=%s\npassword=%s\nvnc_pid=%s\n' "$display" "$port" "$OOD_WS_PORT" "$password" "$VNC_PID" > connection.tmp
-mv connection.tmp connection
+write_connection() {
+  printf 'display=%s\nport=%s\nwebsocket=%s\npassword=%s\nvnc_pid=%s\n' "$display" "$port" "$OOD_WS_PORT" "$password" "$VNC_PID" > connection.tmp
+  mv connection.tmp connection
+}
+
+# OOD's password rotation: a new password after each login the log reports in
+# TurboVNC's words (Xtigervnc never writes them; tsvnc does with one-time passwords).
+while read -r line; do
+  if [[ ${line} =~ "Full-control authentication enabled for" ]]; then
+    password=$(create_passwd 8)
+    ( umask 077; echo -ne "${password}\n${spassword}" | vncpasswd -f > vnc.passwd )
+    write_connection
+    echo "$line" >> rotations
+  fi
+done < <(tail -f --pid=$$ vnc.log) &
+
+write_connection
 
 # The desktop script: what OOD runs as DISPLAY=:N ./script.sh.
 DISPLAY=:${display} bash -c 'xdpyinfo > desktop.out 2>&1; while [ ! -e done ]; do sleep 0.1; done'
