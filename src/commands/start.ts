@@ -43,6 +43,7 @@ export const spec = {
     'log-file': { type: 'string', describe: "the server's log goes to this file (appended, never rotated) instead of ~/.vnc/HOST:N.log" },
     'idle-timeout': { type: 'string', describe: 'end the desktop after this many seconds without a viewer' },
     web: { type: 'boolean', describe: 'serve it to browsers too: noVNC over HTTPS on port 5800+N, the URL with its secret token printed (default: web in tsvnc.conf, else no)' },
+    'web-port': { type: 'string', describe: 'the web gateway\'s port instead of 5800+N (displays above 99 need one); implies --web' },
     otp: { type: 'boolean', describe: 'one-time passwords: tsvnc otp :N prints one valid for a single login, the regular password still works; one is printed now (default: otp in tsvnc.conf, else no)' },
     'otp-only': { type: 'boolean', default: false, describe: 'one-time passwords only: the VNC port refuses the regular password' },
     format: { type: 'string', choices: ['vncserver'], describe: "vncserver: print what vncserver prints (TigerVNC's, or TurboVNC's with vncserver-output = turbovnc)" },
@@ -94,6 +95,11 @@ export async function startRequest(argv: Args): Promise<StartRequest> {
   if (argv.logFile !== undefined) req.logFile = resolve(argv.logFile);
   if (argv.idleTimeout !== undefined) req.idleTimeout = wholeNumber('--idle-timeout', argv.idleTimeout, 'give seconds from 1 to 604800');
   if (argv.web !== undefined) req.web = argv.web;
+  if (argv.webPort !== undefined) {
+    if (argv.web === false) throw new TsvncError('BAD_ARGUMENT', '--web-port with --no-web', 'leave out one of them');
+    req.webPort = parsePort(argv.webPort, '--web-port');
+    req.web = true;
+  }
   if (argv.otpOnly) req.otp = 'only';
   else if (argv.otp !== undefined) req.otp = argv.otp ? 'yes' : 'no';
   // Bad input, and a bad configuration file, fail here before a daemon or a display is involved.

@@ -51,7 +51,7 @@ const START = shape<StartRequest>({
   session: optional(string), noXstartup: required(boolean), autokill: optional(boolean), restart: optional(string),
   restartLimit: optional(number), restartWindow: optional(number), insecure: required(boolean), extraArgs: required(strings),
   env: required(environment), umask: optional(integer), passwordFile: optional(string), logFile: optional(string), idleTimeout: optional(integer), web: optional(boolean),
-  otp: optional(string),
+  webPort: optional(integer), otp: optional(string),
 });
 
 const op = required(() => null);
@@ -61,7 +61,7 @@ const REQUESTS: { [K in Op]: Check } = {
   list: shape<RequestOf<'list'>>({ op, all: optional(boolean) }),
   status: shape<RequestOf<'status'>>({ op, display: required(integer) }),
   kill: shape<RequestOf<'kill'>>({ op, target: required(target), clean: required(boolean) }),
-  web: shape<RequestOf<'web'>>({ op, display: required(integer), on: required(boolean), newToken: required(boolean) }),
+  web: shape<RequestOf<'web'>>({ op, display: required(integer), on: required(boolean), newToken: required(boolean), port: optional(integer) }),
   otp: shape<RequestOf<'otp'>>({ op, display: required(integer) }),
 };
 

@@ -41,6 +41,8 @@ export interface StartRequest {
   idleTimeout?: number;
   /** Serve it to browsers too (a gateway of the daemon's); unset: from the configuration, else no. */
   web?: boolean;
+  /** The web gateway's port instead of 5800+N (which displays above 99 lack); implies web. */
+  webPort?: number;
   /** One-time passwords (tsvnc otp :N): yes, or only (the regular password refused on the VNC port); unset: from the configuration, else no. */
   otp?: 'no' | 'yes' | 'only';
 }
@@ -112,7 +114,7 @@ interface Ops {
   status: { request: { display: number }; result: StatusResult };
   kill: { request: { target: number | 'all'; clean: boolean }; result: KillResult };
   /** Browser access to a running desktop: on (with `newToken`, a new token for its URL) or off. */
-  web: { request: { display: number; on: boolean; newToken: boolean }; result: WebResult };
+  web: { request: { display: number; on: boolean; newToken: boolean; port?: number }; result: WebResult };
   otp: { request: { display: number }; result: OtpResult };
 }
 

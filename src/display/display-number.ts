@@ -38,6 +38,27 @@ export function x11Port(display: number): number {
   return X11_BASE + display;
 }
 
+/**
+ * Display N's browser port is 5800+N, the port VNC servers once served their
+ * Java viewer on. Every display's RFB port is 5900 or above and its X11 port
+ * 6000 or above, so only ports below 5900 can collide with none of them:
+ * 5800-5899 gives displays 0-99 (tsvnc's default display-range is 1-99) a
+ * port each. A higher display has no default and needs a port chosen for it.
+ */
+const WEB_BASE = 5800;
+export const MAX_WEB_DISPLAY = RFB_BASE - WEB_BASE - 1;
+
+export function webPort(display: number): number {
+  if (!Number.isInteger(display) || display < 0 || display > MAX_WEB_DISPLAY) {
+    throw new TsvncError(
+      'BAD_ARGUMENT',
+      `display :${display} has no default web port (only displays 0 to ${MAX_WEB_DISPLAY} do: 5800+N)`,
+      `use a display from 0 to ${MAX_WEB_DISPLAY}, or give its web port: tsvnc start --web-port, tsvnc web --port`,
+    );
+  }
+  return WEB_BASE + display;
+}
+
 export function lockPath(display: number): string {
   return `/tmp/.X${display}-lock`;
 }

@@ -11,6 +11,8 @@ export type OwnSessions = ReadonlyMap<number, number | null>;
 const STOP_HINT = (n: number, pid: number) =>
   `if it is a tsvnc session of yours, stop it with "tsvnc kill :${n}"; an abandoned vncserver of yours, with "vncserver -kill :${n}" or "kill ${pid}"; otherwise use another display`;
 
+const ROLE_NAMES = { rfb: 'RFB', x11: 'X11', web: 'web' } as const;
+
 type XServer = { pid: number; command: string; uid: number | null };
 
 /** The X server of this display: one that holds its lock, or a socket of it and was started for it. */
@@ -37,7 +39,7 @@ function holdsOnly(reason: Reason, x: XServer): boolean {
 }
 
 function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: OwnSessions, daemon: number | undefined): Finding {
-  const where = `port ${reason.port} (${reason.role === 'rfb' ? 'RFB' : 'X11'}) on ${reason.address}`;
+  const where = `port ${reason.port} (${ROLE_NAMES[reason.role]}) on ${reason.address}`;
   const base = { display: n, severity: reason.blocking ? 'error' as const : 'info' as const };
   const x11Note = reason.blocking ? '' : `; it would make vncserver refuse :${n}, but tsvnc's server does not listen for X11 on TCP, so it does not block tsvnc`;
   const listener = reason.holders.find((h) => h.state === 'LISTEN');

@@ -8,6 +8,7 @@ import { dispatch, type Request, type Result, type StartRequest } from '../daemo
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
 import { parseDisplay } from '../display/display-number.js';
+import { parsePort } from '../model/option-validators.js';
 import { Lifecycle } from './lifecycle.js';
 import { realDeps } from './lifecycle-deps.js';
 import { lastLines } from '../session/log-file.js';
@@ -17,7 +18,7 @@ import { openWebGateway } from './web-gateways.js';
 import { openVncProxy, type VncDoor } from './vnc-proxies.js';
 import { Doors } from './desktop-doors.js';
 import type { WebInfo } from '../daemon/protocol.js';
-import { webPortFor } from '../web/web-port.js';
+import { webPort } from '../display/display-number.js';
 import { newToken } from '../web/token.js';
 import { summarize, type ListedRecord, type SessionRecord } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
@@ -51,7 +52,7 @@ export class SessionManager {
       list: async () => this.list(),
       status: (r) => this.status(parseDisplay(String(r.display))),
       kill: (r) => this.kill(r.target === 'all' ? 'all' : parseDisplay(String(r.target)), r.clean),
-      web: (r) => this.setWeb(parseDisplay(String(r.display)), r.on, r.newToken),
+      web: (r) => this.setWeb(parseDisplay(String(r.display)), r.on, r.newToken, r.port === undefined ? undefined : parsePort(r.port, '--port')),
       otp: async (r) => this.issueOtp(parseDisplay(String(r.display))),
     }, request, both);
   }
@@ -117,14 +118,14 @@ export class SessionManager {
    * token on request, which makes the old URL useless), or none. Kept in
    * the record, as a start with --web keeps it.
    */
-  private async setWeb(display: number, on: boolean, rotate: boolean) {
+  private async setWeb(display: number, on: boolean, rotate: boolean, port: number | undefined) {
     const record = this.own(display);
     if (record.state !== 'running' && record.state !== 'restarting') {
       throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why; start it again with --web`);
     }
     await this.web.close(display);
     const changed = await this.lifecycle.setOptions(display, ({ web, ...options }) =>
-      on ? { ...options, web: { ...(web ?? { port: webPortFor(display) }), token: web === undefined || rotate ? newToken() : web.token } } : options);
+      on ? { ...options, web: { ...web, port: port ?? web?.port ?? webPort(display), token: web === undefined || rotate ? newToken() : web.token } } : options);
     if (changed === null) throw new TsvncError('NOT_A_SESSION', `:${display} ended meanwhile`, 'tsvnc list shows your sessions');
     return { display, web: on ? (await this.web.start(changed)) ?? null : null };
   }

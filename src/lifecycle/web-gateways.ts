@@ -39,7 +39,7 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     throw new TsvncError(
       'DISPLAY_BUSY',
       `the web port ${web.port} of :${record.display} is ${await inUseBy(web.port)}`,
-      'stop what holds it, or start the desktop on another display (its web port is 5800+N); the desktop was not started',
+      'stop what holds it, or give the desktop another web port with --web-port; the desktop was not started',
     );
   });
   logger.info(`:${record.display} served to browsers on port ${gateway.port}`);

@@ -53,10 +53,10 @@ export function parseGeometry(text: string): string {
 }
 
 /** `--rfbport` as a number, or as typed: digits only, so "5901.5" or "0x170d" are refused rather than coerced. */
-export function parsePort(value: number | string): number {
+export function parsePort(value: number | string, option = '--rfbport'): number {
   const port = typeof value === 'number' ? value : /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > MAX_PORT) {
-    throw new TsvncError('BAD_ARGUMENT', `--rfbport ${typeof value === 'string' ? quote(value) : value} is not a TCP port`, `give a number from 1 to ${MAX_PORT}`);
+    throw new TsvncError('BAD_ARGUMENT', `${option} ${typeof value === 'string' ? quote(value) : value} is not a TCP port`, `give a number from 1 to ${MAX_PORT}`);
   }
   return port;
 }

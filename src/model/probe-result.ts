@@ -15,7 +15,7 @@ export interface TcpHolder {
   expiresInSeconds?: number;
 }
 
-export type PortRole = 'rfb' | 'x11';
+export type PortRole = 'rfb' | 'x11' | 'web';
 
 export interface LockReason {
   kind: 'lock';
@@ -79,6 +79,8 @@ export interface ProbeOptions {
   listenTcp: boolean;
   /** RFB port when not 5900+n. */
   rfbPort?: number;
+  /** The desktop will be served to browsers: its web port (5800+n unless given) must be free too, bound as the RFB port. */
+  web?: { port?: number };
 }
 
 export interface ProbeResult {

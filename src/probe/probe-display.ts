@@ -1,4 +1,4 @@
-import { lockPath, rfbPort as defaultRfbPort, tempLockPath, x11Port as defaultX11Port } from '../display/display-number.js';
+import { lockPath, MAX_WEB_DISPLAY, rfbPort as defaultRfbPort, tempLockPath, webPort, x11Port as defaultX11Port } from '../display/display-number.js';
 import { inspectLock } from '../lock/inspect-lock.js';
 import { inspectSocketFile, abstractListeners } from '../sockets/x11-sockets.js';
 import { displayRisks } from '../risks/display-risks.js';
@@ -91,6 +91,12 @@ function blockingIfNotOurs(stale: Stale): Reason | null {
     : { kind: 'lock', blocking: true, path: stale.path, pid: null, command: null, uid: stale.uid, detail };
 }
 
+/** A display above 99 has no default web port: its start fails on that, not here. */
+function webPortOf(display: number, options: ProbeOptions): number | undefined {
+  if (options.web === undefined) return undefined;
+  return options.web.port ?? (display <= MAX_WEB_DISPLAY ? webPort(display) : undefined);
+}
+
 /** Everything that holds display :n now, what is left over but harmless, and why it may be a bad choice. */
 export async function probeDisplay(display: number, options: ProbeOptions, ctx: ProbeContext): Promise<ProbeResult> {
   const rfb = options.rfbPort ?? defaultRfbPort(display);
@@ -98,7 +104,7 @@ export async function probeDisplay(display: number, options: ProbeOptions, ctx: 
   const [lock, sockets, ports, temp] = await Promise.all([
     lockFindings(display),
     socketFindings(display, ctx),
-    probePorts({ rfb, x11 }, options, ctx),
+    probePorts({ rfb, x11, web: webPortOf(display, options) }, options, ctx),
     inspectTempLock(tempLockPath(display)),
   ]);
   const leftovers = [...lock.stale, ...sockets.stale, ...(temp ? [temp] : [])];

@@ -31,13 +31,15 @@ async function portReasons(port: number, role: PortRole, blocking: boolean, bind
   return { reasons, notes };
 }
 
-/** RFB first, then X11: with --rfbport equal to the X11 port the two tests would otherwise collide with each other. */
-export async function probePorts(ports: { rfb: number; x11: number }, options: ProbeOptions, ctx: ProbeContext) {
+/** RFB first, then X11, then web: with --rfbport equal to another the tests would otherwise collide with each other. */
+export async function probePorts(ports: { rfb: number; x11: number; web?: number | undefined }, options: ProbeOptions, ctx: ProbeContext) {
   const rfbBinds = await bindAll(bindTargets(options.localhost), ports.rfb);
   const x11Binds = await bindAll(X11_TARGETS, ports.x11);
-  const [rfb, x11] = await Promise.all([
+  const webBinds = ports.web === undefined ? [] : await bindAll(bindTargets(options.localhost), ports.web);
+  const found = await Promise.all([
     portReasons(ports.rfb, 'rfb', true, rfbBinds, ctx),
     portReasons(ports.x11, 'x11', options.listenTcp, x11Binds, ctx),
+    ...(ports.web === undefined ? [] : [portReasons(ports.web, 'web', true, webBinds, ctx)]),
   ]);
-  return { reasons: [...rfb.reasons, ...x11.reasons], notes: [...rfb.notes, ...x11.notes] };
+  return { reasons: found.flatMap((f) => f.reasons), notes: found.flatMap((f) => f.notes) };
 }

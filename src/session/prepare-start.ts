@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TsvncError } from '../errors.js';
-import { webPortFor } from '../web/web-port.js';
+import { webPort } from '../display/display-number.js';
 import { newToken } from '../web/token.js';
 import { userInfo } from 'node:os';
 import { parseSessionsFile, SESSIONS_FILE } from '../system/sessions-file.js';
@@ -18,7 +18,7 @@ import { checkUmask } from './spawn-detached.js';
 import type { SessionOptions } from '../model/session-record.js';
 import { chooseSessionProgram } from './session-program.js';
 import { resolveOptions } from './start-options.js';
-import { usesPasswdFile } from '../model/option-validators.js';
+import { parsePort, usesPasswdFile } from '../model/option-validators.js';
 import { checkCertificateFiles, cleartextWarning, needsCertificate } from './security-options.js';
 import { generatedPair } from '../web/certificate.js';
 import { dirname } from 'node:path';
@@ -89,7 +89,11 @@ export function allocationFor(p: Prepared): Pick<AllocationRequest, 'requested' 
   const { req } = p;
   return {
     requested: req.display,
-    probe: { localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }) },
+    probe: {
+      localhost: req.localhost ?? true, listenTcp: false, ...(req.rfbPort === undefined ? {} : { rfbPort: req.rfbPort }),
+      // Its web port is part of a display being free: a busy one passes the display over, saying why.
+      ...(req.web ? { web: req.webPort === undefined ? {} : { port: req.webPort } } : {}),
+    },
     config: p.config,
     heldFor: p.heldFor,
   };
@@ -101,7 +105,7 @@ export function sessionOptions(p: Prepared, display: number, host: string, paths
     ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
-    ...(p.req.web ? { web: { port: webPortFor(display), token: newToken(), ...configuredCertificate(p.config) } } : {}),
+    ...(p.req.web ? { web: { port: p.req.webPort === undefined ? webPort(display) : parsePort(p.req.webPort, '--web-port'), token: newToken(), ...configuredCertificate(p.config) } } : {}),
     ...(p.x509 ? { x509: { cert: p.x509.cert, key: p.x509.key } } : {}),
     ...(p.req.otp === 'yes' || p.req.otp === 'only' ? { otp: { only: p.req.otp === 'only', socket: rfbSocketPath(paths, display) } } : {}),
   };

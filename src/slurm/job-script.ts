@@ -47,6 +47,7 @@ export function startFlags(req: StartRequest): string[] {
   add('idle-timeout', req.idleTimeout);
   if (req.insecure) flags.push('--insecure');
   if (req.web !== undefined) flags.push(req.web ? '--web' : '--no-web');
+  add('web-port', req.webPort);
   if (req.otp !== undefined) flags.push(req.otp === 'only' ? '--otp-only' : req.otp === 'yes' ? '--otp' : '--no-otp');
   if (req.extraArgs.length > 0) flags.push('--', ...req.extraArgs);
   return flags;

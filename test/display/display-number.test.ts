@@ -1,13 +1,6 @@
-import test from 'node:test';
+import test, { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MAX_DISPLAY,
-  lockPath,
-  parseDisplay,
-  rfbPort,
-  unixSocketPath,
-  x11Port,
-} from '../../src/display/display-number.js';
+import { lockPath, MAX_DISPLAY, MAX_WEB_DISPLAY, parseDisplay, rfbPort, unixSocketPath, webPort, x11Port } from '../../src/display/display-number.js';
 import { TsvncError } from '../../src/errors.js';
 
 /** Asserts a BAD_DISPLAY TsvncError whose message quotes what the user typed. */
@@ -71,4 +64,30 @@ test('lock and socket paths are the X server\'s', () => {
 
 test('a display given as a huge or hostile word is quoted cut and escaped', () => {
   assert.throws(() => parseDisplay(`\x1b]0;x\x07${'9'.repeat(100_000)}`), (error: Error) => error.message.length < 150 && error.message.startsWith('"\\x1b]0;x\\x07999'));
+});
+
+describe('web ports', () => {
+  it('are 5800+N for displays 0 to 99', () => {
+    assert.equal(webPort(0), 5800);
+    assert.equal(webPort(1), 5801);
+    assert.equal(webPort(99), 5899);
+    assert.equal(MAX_WEB_DISPLAY, 99);
+  });
+
+  it("are no display's RFB or X11 port, for every display there is", () => {
+    const taken = new Set<number>();
+    for (let n = 0; n <= MAX_DISPLAY; n++) taken.add(rfbPort(n)).add(x11Port(n));
+    for (let n = 0; n <= MAX_WEB_DISPLAY; n++) assert.equal(taken.has(webPort(n)), false, `:${n}'s web port ${webPort(n)}`);
+  });
+
+  it('are one per display', () => {
+    const ports = Array.from({ length: MAX_WEB_DISPLAY + 1 }, (_, n) => webPort(n));
+    assert.equal(new Set(ports).size, ports.length);
+  });
+
+  for (const display of [100, 5000, -1, 1.5]) {
+    it(`do not exist for :${display}, which is told to choose one`, () => {
+      assert.throws(() => webPort(display), (error: unknown) => error instanceof TsvncError && error.code === 'BAD_ARGUMENT' && /--web-port, tsvnc web --port/.test(error.hint ?? ''));
+    });
+  }
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
 import type { StartResult } from '../../src/daemon/protocol.js';
+import { turboVncTime } from '../../src/lifecycle/vnc-proxies.js';
 
 /** A session program that paints the root window magenta and logs pointer motion over it. */
 const XSTARTUP = `printf '#!/bin/sh\\nxsetroot -solid "#ff00ff"\\nxev -root -event mouse > /tmp/home/xev.log &\\nexec sleep 1000\\n' > /tmp/home/xs && chmod +x /tmp/home/xs`;
@@ -29,6 +30,7 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
       step viewonly ${CLIENT} tcp://127.0.0.1:5901 looker99 100,50
       step viewonlymoved grep -c 'MotionNotify' /tmp/home/xev.log
       step second ${CLIENT} tcp://127.0.0.1:5901 "$second"
+      step loglines bash -c 'grep -h "authentication enabled for" ~/.vnc/*:1.log | cut -d" " -f3-'
       for i in 1 2 3 4 5; do ${CLIENT} "tcp://[::1]:5901" guess$i 2>/dev/null; done
       step blocked ${CLIENT} "tcp://[::1]:5901" secret12
       step elsewhere ${CLIENT} tcp://127.0.0.1:5901 secret12
@@ -64,6 +66,10 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
     assert.equal(run.step('viewonly').code, 0, 'the view-only password logs in');
     assert.equal(run.step('viewonlymoved').out.trim(), '0', 'view-only: its pointer moved nothing');
     assert.equal(run.step('second').code, 0, 'several one-time passwords wait at once');
+    assert.deepEqual(run.step('loglines').out.split('\n'), [
+      'Full-control authentication enabled for 127.0.0.1', 'Full-control authentication enabled for ::1',
+      'View-only authentication enabled for 127.0.0.1', 'Full-control authentication enabled for 127.0.0.1',
+    ], "each login in the session log, in TurboVNC's words");
     assert.equal(run.step('blocked').code, 1, 'after 5 wrong guesses the address is refused, right password or not');
     assert.match(run.stderr, /rfb-client: the server refused: Too many security failures/);
     assert.equal(run.step('elsewhere').code, 0, 'another address is not');
@@ -141,5 +147,12 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
     assert.ok(Number(run.step('shot').out) > 0.9, `the viewer shows the desktop: ${run.step('shot').out} of its screen is the desktop's colour`);
     assert.equal(run.step('plain').code, 1, 'plain VncAuth is not offered off localhost');
     assert.equal(run.step('leftovers').out, '');
+  });
+});
+
+describe("TurboVNC's time stamp", () => {
+  it('is dd/mm/yyyy hh:mm:ss in local time', () => {
+    assert.equal(turboVncTime(new Date(2024, 7, 29, 16, 18, 7)), '29/08/2024 16:18:07');
+    assert.equal(turboVncTime(new Date(2026, 0, 1, 0, 0, 0)), '01/01/2026 00:00:00');
   });
 });

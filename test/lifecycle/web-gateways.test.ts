@@ -94,18 +94,47 @@ describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16
     assert.equal(run.step('leftovers').out, '');
   });
 
-  it('a web port in use is explained with its holder, fails the start in one line and leaves no desktop', async () => {
+  it('a web port is part of a display being free: a busy one is explained with its holder, passed over by a start that chooses, and refuses :N in one line; displays above 99 take --web-port', async () => {
     const run = await sandbox(`set_passwd
+      mkdir -p /tmp/home/.config/tsvnc && echo 'display-range = 1-200' > /tmp/home/.config/tsvnc/tsvnc.conf
       fixture listen 127.0.0.1 5803
       step busy tsvnc start :3 --web --no-xstartup
+      cp /tmp/step-stderr /tmp/home/busy.err
       step list tsvnc list --json
+      step chosen tsvnc --log-level info start --web --no-xstartup --json
+      cp /tmp/step-stderr /tmp/home/chosen.err
+      step errors bash -c 'cat /tmp/home/busy.err; echo; cat /tmp/home/chosen.err'
+      step nodefault tsvnc start :150 --web --no-xstartup
+      step high tsvnc start :150 --web-port 7150 --no-xstartup --json
+      step highlisten bash -c 'ss -Hltn "sport = :7150" | wc -l'
+      tsvnc start :151 --no-xstartup >/dev/null
+      step webport tsvnc web :151 --port 7151 --json
+      step kill tsvnc kill ':*'
+      kill $FPID
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    const [busy = '', chosen = ''] = run.step('errors').out.split('\n\n');
+    assert.equal(run.step('busy').code, 1);
+    assert.equal(busy.split('\n').length, 1, busy);
+    assert.match(busy, /^tsvnc: port 5803 \(web\) on 127\.0\.0\.1 is taken by a listener: node \S*listen\.js 127\.0\.0\.1 5803 \(pid \d+, user root\) on 127\.0\.0\.1:5803 \(stop node \(pid \d+\) or use another display/);
+    assert.deepEqual(run.json('list'), [], 'nothing started');
+    assert.equal(run.step('chosen').code, 0, run.stderr);
+    assert.equal(run.json<StartResult>('chosen').display, 1);
+    const second = await sandbox(`set_passwd
+      fixture listen 127.0.0.1 5801
+      step chosen tsvnc --log-level info start --web --no-xstartup --json
+      step kill tsvnc kill ':*'
       kill $FPID
       step leftovers leftovers`, { timeoutMs: 60_000 });
-    assert.equal(run.step('busy').code, 1);
-    const lines = run.stderr.split('\n').filter((l) => l.startsWith('tsvnc: '));
-    assert.equal(lines.length, 1, run.stderr);
-    assert.match(lines[0] ?? '', /^tsvnc: the web port 5803 of :3 is in use by node \S*listen\.js 127\.0\.0\.1 5803 \(pid \d+\) on 127\.0\.0\.1:5803 \(stop what holds it, or start the desktop on another display/);
-    assert.deepEqual(run.json('list'), []);
+    assert.equal(second.json<StartResult>('chosen').display, 2, 'the display whose web port is taken is passed over');
+    assert.match(second.stderr, /^tsvnc: info: skipped :1: port 5801 \(web\) on 127\.0\.0\.1 is taken by a listener: node /m);
+    assert.equal(second.step('leftovers').out, '');
+    assert.doesNotMatch(chosen, /web port/);
+    assert.equal(run.step('nodefault').code, 2);
+    assert.match(run.stderr, /^tsvnc: display :150 has no default web port \(only displays 0 to 99 do: 5800\+N\) \(use a display from 0 to 99, or give its web port: tsvnc start --web-port, tsvnc web --port\)$/m);
+    assert.equal(run.step('high').code, 0, run.stderr);
+    assert.match(run.json<StartResult>('high').web?.url ?? '', /^https:\/\/localhost:7150\/#token=/);
+    assert.equal(run.step('highlisten').out, '1');
+    assert.equal(run.json<{ web: { port: number } }>('webport').web.port, 7151);
     assert.equal(run.step('leftovers').out, '');
   });
 });
