@@ -82,6 +82,27 @@ describe('tsvnc daemon --system: several users on one system daemon', { skip: sa
     assert.equal(run.step('survives').code, 0, 'desktops outlive the system daemon');
   });
 
+  it("one-time passwords on a system daemon's desktops: each user's own daemon owns their VNC port and issues them; root's request goes to the owner's; another user gets none", async () => {
+    const run = await sandbox(`${SYSTEM.replace("echo 'xstartup = sleep 1000' >/etc/tsvnc/tsvnc.conf", "printf 'xstartup = sleep 1000\\notp = yes\\n' >/etc/tsvnc/tsvnc.conf")}
+      CLIENT="node --openssl-legacy-provider $FIXTURES/rfb-client.js"
+      step alice bash -c "as_user alice $TSVNC otp :1 > /tmp/alice.otp"
+      step alice_login bash -c "$CLIENT tcp://127.0.0.1:5901 \\$(cat /tmp/alice.otp)"
+      step root bash -c "tsvnc otp :1 --json"
+      step root_login bash -c "$CLIENT tcp://127.0.0.1:5901 \\$(tsvnc otp :1)"
+      step bob as_user bob $TSVNC otp :1
+      step listener bash -c 'ss -Hltnp "sport = :5901" | grep -o "pid=[0-9]*" | head -1 | cut -d= -f2 | xargs -I{} stat -c %U /proc/{}'
+      step socket stat -c '%U %a' /run/tsvnc/users/$ALICE/state/rfb-1.sock
+      kill $SYSTEM_PID; wait $SYSTEM_PID`, { timeoutMs: 120_000 });
+    assert.equal(run.step('alice').code, 0, run.stderr);
+    assert.equal(run.step('alice_login').code, 0, run.stderr);
+    assert.equal(run.step('root').code, 0, run.stderr);
+    assert.equal(run.json<{ display: number }>('root').display, 1);
+    assert.equal(run.step('root_login').code, 0, "root's one-time password is one of alice's daemon's");
+    assert.equal(run.step('bob').code, 1, 'bob gets no password for her desktop');
+    assert.equal(run.step('listener').out, 'alice', "alice's own daemon holds her VNC port, not root");
+    assert.equal(run.step('socket').out, 'alice 600');
+  });
+
   it("brings a user's daemon back when it dies, and that daemon still restarts a killed server", async () => {
     const run = await sandbox(`${SYSTEM}
       user_daemon() { pgrep -u alice -f '^[^ ]*node (--[^ ]+ )*[^ ]*cli[.]js daemon --foreground'; }
