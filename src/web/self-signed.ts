@@ -37,6 +37,17 @@ function pem(label: string, der: ArrayBuffer | Uint8Array): string {
 }
 
 /**
+ * Random bytes as a serial number DER can hold: a positive INTEGER in its
+ * shortest form. A first byte of 0 before one below 0x80 would be padding,
+ * which OpenSSL refuses to parse (1 certificate in 256 was unreadable).
+ */
+export function serialNumber(random: Uint8Array): Uint8Array {
+  const serial = Uint8Array.from(random);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
+  return serial;
+}
+
+/**
  * A self-signed server certificate with an ECDSA P-256 key, for the names
  * given: what browsers and GnuTLS (VNC's own TLS) accept. Not a CA: nothing
  * it signs would be trusted, so trusting it exposes only this host.
@@ -47,9 +58,7 @@ export async function selfSignedCertificate(names: HostNames, now = new Date()):
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  cert.serialNumber = new asn1js.Integer({ valueHex: serialNumber(randomBytes(16)) });
   const commonName = new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: `tsvnc ${names.dns[0] ?? 'localhost'}` }) });
   cert.subject.typesAndValues.push(commonName);
   cert.issuer.typesAndValues.push(commonName);
