@@ -8,7 +8,7 @@ export interface Door<I> {
   close(): Promise<void>;
 }
 
-/** How often doors of desktops that ended by themselves are looked for. */
+/** How often doors are looked after: closed for desktops that ended by themselves, opened again where one failed. */
 const SWEEP_MS = 2_000;
 
 /**
@@ -16,17 +16,24 @@ const SWEEP_MS = 2_000;
  * port with one-time passwords), one per desktop that asks for it: up while
  * the desktop is (a server restart keeps it: what it needs is in the
  * record's options), opened again by a successor daemon, closed with the
- * desktop or by the sweep once it ended by itself.
+ * desktop or by the sweep once it ended by itself. A door that could not
+ * open (its port taken meanwhile) is tried again at each sweep.
  */
 export class Doors<I> {
   private readonly open = new Map<number, Promise<Door<I> | undefined>>();
   private readonly ready = new Map<number, Door<I>>();
+  /** The last failure to open each display's door, said once rather than at every sweep. */
+  private readonly failed = new Map<number, string>();
   private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly name: string, records: () => ListedRecord[], private readonly opener: (record: SessionRecord) => Promise<Door<I> | undefined>) {
     this.sweep = setInterval(() => {
-      const alive = new Set(records().filter((r) => r.state !== 'damaged' && isAlive(r.state)).map((r) => r.display));
+      const live = records().filter((r): r is SessionRecord => r.state !== 'damaged' && isAlive(r.state));
+      const alive = new Set(live.map((r) => r.display));
       for (const display of this.open.keys()) if (!alive.has(display)) void this.close(display);
+      for (const record of live) {
+        if (record.state === 'running' && !this.open.has(record.display)) void this.start(record).catch(() => undefined);
+      }
     }, SWEEP_MS);
     this.sweep.unref();
   }
@@ -37,21 +44,31 @@ export class Doors<I> {
 
   /** The desktop's door, opened if it asks for one and has none yet; a start and a daemon's resume at once share one. */
   async start(record: SessionRecord): Promise<I | undefined> {
-    let opening = this.open.get(record.display);
+    const { display } = record;
+    let opening = this.open.get(display);
     if (opening === undefined) {
-      opening = this.opener(record).then((door) => {
-        if (door && this.open.get(record.display) === opening) this.ready.set(record.display, door);
-        return door;
-      });
-      this.open.set(record.display, opening);
-      opening.catch(() => {
-        if (this.open.get(record.display) === opening) this.open.delete(record.display);
+      opening = this.opener(record);
+      this.open.set(display, opening);
+      const mine = opening;
+      // A desktop that wants no door has none to keep; one that failed is tried again.
+      const forget = () => {
+        if (this.open.get(display) === mine) this.open.delete(display);
+      };
+      mine.then((door) => {
+        if (door === undefined) return forget();
+        if (this.open.get(display) === mine) this.ready.set(display, door);
+        this.failed.delete(display);
+      }, (error: Error) => {
+        forget();
+        if (this.failed.get(display) !== error.message) logger.error(`:${display}: its ${this.name} cannot open: ${error.message}`);
+        this.failed.set(display, error.message);
       });
     }
     return (await opening)?.info;
   }
 
   async close(display: number): Promise<void> {
+    this.failed.delete(display);
     const opening = this.open.get(display);
     if (opening === undefined) return;
     this.open.delete(display);

@@ -22,12 +22,8 @@ export async function displayBlocker(display: number, options: SessionOptions): 
   }
   const ctx = await createProbeContext(DEFAULT_CONFIG);
   const result = await probeDisplay(display, { localhost: options.localhost, listenTcp: false, rfbPort: options.rfbPort }, ctx);
-  // This daemon's own: its lock, and with one-time passwords the VNC port it listens on for the server's viewers (their connections' leftovers block nothing).
-  const ours = (r: Reason) => {
-    if (r.kind === 'lock') return r.pid === process.pid;
-    const listeners = r.kind === 'tcp' && r.role === 'rfb' && options.otp !== undefined ? r.holders.filter((h) => h.state === 'LISTEN') : [];
-    return listeners.length > 0 && listeners.every((h) => h.pid === process.pid);
-  };
-  const reasons = result.reasons.filter((r) => r.blocking && !ours(r));
+  // This daemon's own lock blocks nothing; with one-time passwords the server binds no TCP port (the daemon's door holds it, or reports who does).
+  const blocks = (r: Reason) => r.blocking && !(r.kind === 'lock' && r.pid === process.pid) && !(r.kind === 'tcp' && r.role === 'rfb' && options.otp !== undefined);
+  const reasons = result.reasons.filter(blocks);
   return reasons.length === 0 ? null : busyReason({ ...result, reasons }).message;
 }

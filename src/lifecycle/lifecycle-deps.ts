@@ -78,7 +78,10 @@ function realOs(host: string, paths: StatePaths): SessionOs {
     removeFiles: async (record) => {
       await removeIfPresent(record.authFile);
       // A killed server leaves its private socket; its successor would replace it, but no successor comes.
-      if (record.state !== 'damaged' && record.options.otp) await removeIfPresent(record.options.otp.socket);
+      if (record.state !== 'damaged' && record.options.otp) {
+        await removeIfPresent(record.options.otp.socket);
+        await removeIfPresent(record.options.otp.serverPasswordFile);
+      }
       // A damaged file does not say whose Xauthority had the entry.
       if (record.state !== 'damaged') await removeFromUserXauthority(record.xauthority, host, record.display).catch((error: Error) => logger.warn(`:${record.display}: ${error.message}`));
     },

@@ -53,7 +53,7 @@ export class SessionManager {
       status: (r) => this.status(parseDisplay(String(r.display))),
       kill: (r) => this.kill(r.target === 'all' ? 'all' : parseDisplay(String(r.target)), r.clean),
       web: (r) => this.setWeb(parseDisplay(String(r.display)), r.on, r.newToken, r.port === undefined ? undefined : parsePort(r.port, '--port')),
-      otp: async (r) => this.issueOtp(parseDisplay(String(r.display))),
+      otp: (r) => this.issueOtp(parseDisplay(String(r.display))),
     }, request, both);
   }
 
@@ -66,6 +66,8 @@ export class SessionManager {
       allocate: (ours) => allocateDisplay({ ...allocationFor(prepared), ours, log }),
       record: (display) => newRecord({ display, options: sessionOptions(prepared, display, this.host, this.paths), binary, env: req.env, home, host: this.host }, this.paths),
     }, log);
+    // What an earlier desktop of this display left open (it ended by itself just now) is not this one's.
+    await this.closeDoors(record.display);
     // A desktop its viewers cannot reach as asked (its VNC port with one-time passwords, a browser) is a failed start: nothing stays of it.
     const { vnc, web } = await this.openDoors(record).catch(async (error: unknown) => {
       await this.lifecycle.stop(record.display, false);
@@ -78,22 +80,30 @@ export class SessionManager {
     };
   }
 
+  /** Each door on its own: one that cannot open keeps no other closed. */
   private async openDoors(record: SessionRecord) {
-    return { vnc: await this.vnc.start(record), web: await this.web.start(record) };
+    const [vnc, web] = await Promise.allSettled([this.vnc.start(record), this.web.start(record)]);
+    if (vnc.status === 'rejected') throw vnc.reason;
+    if (web.status === 'rejected') throw web.reason;
+    return { vnc: vnc.value, web: web.value };
   }
 
   private async closeDoors(display: number): Promise<void> {
     await Promise.all([this.vnc.close(display), this.web.close(display)]);
   }
 
-  /** One more password that lets one viewer in once; the desktop must have been started with one-time passwords. */
-  private issueOtp(display: number) {
+  /**
+   * One more password that lets one viewer in once; the desktop must have
+   * been started with one-time passwords. Its VNC port is opened if it is
+   * not yet (a daemon that has just taken the desktop over).
+   */
+  private async issueOtp(display: number) {
     const record = this.own(display);
-    const door = this.vnc.info(display);
-    if (door === undefined) {
-      const why = record.state === 'damaged' || !isAlive(record.state) ? `is ${record.state}` : record.options.otp ? 'has its VNC port closed' : 'was not started with one-time passwords';
-      throw new TsvncError('NOT_A_SESSION', `:${display} ${why}`, `start it with --otp: tsvnc kill :${display}; tsvnc start :${display} --otp`);
+    if (record.state !== 'running' && record.state !== 'restarting') {
+      throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why`);
     }
+    const door = record.options.otp ? await this.vnc.start(record) : undefined;
+    if (door === undefined) throw new TsvncError('NOT_A_SESSION', `:${display} was not started with one-time passwords`, `start it with --otp: tsvnc kill :${display}; tsvnc start :${display} --otp`);
     return { display, password: door.issue() };
   }
 
@@ -153,7 +163,8 @@ export class SessionManager {
     this.loaded = this.lifecycle.resume().catch((error: Error) => logger.error(`cannot read the session state: ${error.message}`));
     // The doors of the desktops taken over come back on their ports (the web's with their tokens); requests need not wait for them.
     void this.loaded.then(() => Promise.all(this.lifecycle.records().map((r) =>
-      r.state === 'damaged' || !isAlive(r.state) ? undefined : this.openDoors(r).catch((error: Error) => logger.error(`:${r.display}: ${error.message}`)),
+      // A door that cannot open says so once in the log and is tried again (desktop-doors.ts).
+      r.state === 'damaged' || !isAlive(r.state) ? undefined : this.openDoors(r).catch(() => undefined),
     )));
   }
 

@@ -11,6 +11,7 @@ import { unwritable } from '../state/session-store.js';
 import { cookieEntries, newCookie, writeAuthFile } from '../xauth/xauth-file.js';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath } from '../xauth/user-xauthority.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
+import { ensureServerPassword } from '../vnc/server-password.js';
 import { rotateLog, sessionLogPath } from '../session/log-file.js';
 import { serverArgs } from '../session/start-options.js';
 import { serverAddress, type ExitInfo, type RestartingRecord, type RunningRecord, type SessionOptions, type SessionRecord, type StartingRecord } from '../model/session-record.js';
@@ -82,6 +83,7 @@ export async function startSession(record: StartingRecord | RestartingRecord, ho
       throw unwritable(record.authFile, error);
     });
     merged = addToUserXauthority(record.xauthority, record.authFile);
+    if (options.otp) await ensureServerPassword(options.otp.serverPasswordFile, !restart);
     server = await spawnServer({
       binary: record.binary,
       args: serverArgs(display, options, record.authFile, passwdFilePath(record.home)),
@@ -130,6 +132,7 @@ export async function startSession(record: StartingRecord | RestartingRecord, ho
     } else {
       await releaseDisplay(display, ours);
       await removeIfPresent(record.authFile);
+      if (options.otp) await removeIfPresent(options.otp.serverPasswordFile);
       if (merged) {
         await merged.catch(() => undefined);
         await removeFromUserXauthority(record.xauthority, host, display).catch(() => undefined);

@@ -6,7 +6,7 @@ import { appendToLog } from '../session/log-file.js';
 import { inUseBy } from '../ports/port-listeners.js';
 import { certificateFiles } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { readPasswords } from '../vnc/passwd-decrypt.js';
+import { readPasswords } from '../vnc/vnc-des.js';
 import type { SessionRecord } from '../model/session-record.js';
 import type { ViewerType } from '../vnc/viewer-handshake.js';
 import type { Door } from './desktop-doors.js';
@@ -14,6 +14,12 @@ import type { Door } from './desktop-doors.js';
 /** What the daemon can do with a desktop's VNC port when it owns it. */
 export interface VncDoor {
   issue(): string;
+}
+
+async function serverPasswords(path: string): Promise<{ full: string; viewOnly: string }> {
+  const { full, viewOnly } = await readPasswords(path);
+  if (viewOnly === undefined) throw new TsvncError('BAD_PASSWORD_FILE', `${path} holds no view-only password`, 'tsvnc made it with two; start the desktop again');
+  return { full, viewOnly };
 }
 
 /** As TurboVNC's log stamps its lines: dd/mm/yyyy hh:mm:ss, local time. */
@@ -24,8 +30,8 @@ export function turboVncTime(at: Date): string {
 
 /**
  * tsvnc's listener on the VNC port of a desktop with one-time passwords,
- * bound where the server would bind (localhost: 127.0.0.1 and ::1), on the
- * port the record keeps.
+ * bound where the server would bind (localhost: 127.0.0.1 and ::1; else
+ * :: and 0.0.0.0), on the port the record keeps.
  */
 export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor> | undefined> {
   const { otp, rfbPort, localhost, securityTypes } = record.options;
@@ -39,15 +45,16 @@ export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor>
   ]);
   const passwordFile = record.options.passwordFile ?? passwdFilePath(record.home);
   const proxy = await startVncProxy({
-    hosts: localhost ? ['127.0.0.1', '::1'] : ['::'], port: rfbPort, server: { path: otp.socket }, offer, only: otp.only,
-    passwords: () => readPasswords(passwordFile),
+    hosts: localhost ? ['127.0.0.1', '::1'] : ['::', '0.0.0.0'], port: rfbPort, server: { path: otp.socket }, offer,
+    serverPasswords: () => serverPasswords(otp.serverPasswordFile),
+    ...(otp.only ? {} : { userPasswords: () => readPasswords(passwordFile) }),
     // TurboVNC's words for a login, in the server's log: Open OnDemand's template changes the password when it reads them.
     onLogin: ({ address, viewOnly }) => void appendToLog(record.log, `${turboVncTime(new Date())} ${viewOnly ? 'View-only' : 'Full-control'} authentication enabled for ${address}`)
       .catch((error: Error) => logger.warn(`:${record.display}: cannot note a login in ${record.log}: ${error.message}`)),
     ...(tls ? { tls } : {}),
   }).catch(async (error: unknown) => {
     if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;
-    throw new TsvncError('DISPLAY_BUSY', `the VNC port ${rfbPort} of :${record.display} is ${await inUseBy(rfbPort)}`, 'stop what holds it, or start the desktop on another display; the desktop was not started');
+    throw new TsvncError('DISPLAY_BUSY', `the VNC port ${rfbPort} of :${record.display} is ${await inUseBy(rfbPort)}`, `stop what holds it; tsvnc doctor :${record.display} explains`);
   });
   return {
     info: { issue: () => proxy.issue() },

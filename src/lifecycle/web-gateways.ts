@@ -6,7 +6,7 @@ import { inUseBy } from '../ports/port-listeners.js';
 import { certificateDir } from '../session/prepare-start.js';
 import { certificateFiles } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
-import { readPasswdFile } from '../vnc/passwd-decrypt.js';
+import { readPasswdFile } from '../vnc/vnc-des.js';
 import { checkCertificate, ensureCertificate, type Certificate } from '../web/certificate.js';
 import { serverAddress, type SessionRecord } from '../model/session-record.js';
 import type { WebInfo } from '../daemon/protocol.js';
@@ -28,7 +28,8 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     import('../web/gateway.js'),
     readFile(certificate.certPath),
     readFile(certificate.keyPath),
-    readPasswdFile(record.options.passwordFile ?? passwdFilePath(record.home)),
+    // With one-time passwords the server's socket has tsvnc's own password.
+    readPasswdFile(record.options.otp?.serverPasswordFile ?? record.options.passwordFile ?? passwdFilePath(record.home)),
     serverCert === undefined || serverCert === certificate.certPath ? undefined : readFile(isAbsolute(serverCert) ? serverCert : join(record.home, serverCert)),
   ]);
   const gateway = await startGateway({

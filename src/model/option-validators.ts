@@ -155,11 +155,16 @@ export function managedOption(name: string): ManagedOption | undefined {
  * the server takes the last value, so `-- -SecurityTypes None` would
  * silently undo the checks on security and readiness.
  */
+/** The parameter a server argument sets, in any of Xvnc's forms: -name, --name, -name=value, name=value. */
+export function serverOptionName(arg: string): string | undefined {
+  return /^--?([A-Za-z]+)/.exec(arg)?.[1] ?? /^([A-Za-z]+)=/.exec(arg)?.[1];
+}
+
 export function checkExtraArgs(args: readonly string[]): void {
   if (args.length > MAX_SERVER_ARGS) throw new TsvncError('BAD_ARGUMENT', `${args.length} server options are too many`, `give at most ${MAX_SERVER_ARGS}`);
   for (const arg of args) {
     plainText('a server option', arg, MAX_COMMAND);
-    const name = /^--?([A-Za-z]+)/.exec(arg)?.[1];
+    const name = serverOptionName(arg);
     const managed = name === undefined ? undefined : managedOption(name);
     if (managed !== undefined) {
       throw new TsvncError('BAD_ARGUMENT', `the server option ${arg.split('=')[0]} is managed by tsvnc`, hint(managed));

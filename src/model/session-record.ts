@@ -36,9 +36,10 @@ export interface SessionOptions {
   /**
    * One-time passwords: tsvnc's daemon owns the VNC port and authenticates
    * viewers itself, the server listening only on `socket` (owner-only, in
-   * the state directory). `only`: the regular password is refused there.
+   * the state directory) with a password of tsvnc's own (`serverPasswordFile`,
+   * beside it). `only`: the regular password is refused there.
    */
-  otp?: { only: boolean; socket: string };
+  otp?: { only: boolean; socket: string; serverPasswordFile: string };
 }
 
 /** Where the desktop's server itself takes RFB connections: its port, or with one-time passwords its Unix socket. */

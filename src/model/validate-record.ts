@@ -42,7 +42,7 @@ const options = shape({
   logRotation: shape({ maxBytes: count, keep: count }), passwordFile: string, logFile: string, idleTimeout: count,
   web: shape({ port: integer(1, MAX_PORT), token: string, cert: string, key: string }, ['cert', 'key']),
   x509: shape({ cert: string, key: string }),
-  otp: shape({ only: boolean, socket: string }),
+  otp: shape({ only: boolean, socket: string, serverPasswordFile: string }),
 }, ['logRotation', 'passwordFile', 'logFile', 'idleTimeout', 'web', 'x509', 'otp']);
 const record = shape({
   display: integer(0, MAX_DISPLAY), state: oneOf(SESSION_STATES), options, server: orNull(identity), program: orNull(identity),

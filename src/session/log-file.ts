@@ -55,11 +55,14 @@ async function openLog(path: string): Promise<FileHandle | null> {
 /**
  * A line of tsvnc's own in the session log, among the server's, in the
  * server's manner: appended (the server writes there too), to the log that
- * is there (never created, never through a symlink).
+ * is there: never created, never through a symlink, never blocking on a
+ * FIFO, only to a regular file of the caller's.
  */
 export async function appendToLog(path: string, line: string): Promise<void> {
-  const file = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  const file = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
+    const info = await file.stat();
+    if (!info.isFile() || info.uid !== process.getuid?.()) throw new Error(`${path} is not a regular file of yours`);
     await file.write(`${line}\n`);
   } finally {
     await file.close();

@@ -9,7 +9,7 @@ import { loadLayers, userConfigPath } from '../config/load-config.js';
 import type { StartRequest } from '../daemon/protocol.js';
 import { parseDisplay } from '../display/display-number.js';
 import type { Level } from '../log.js';
-import { homeOf, ownEnv, rfbSocketPath, type StatePaths } from '../state/state-dir.js';
+import { homeOf, ownEnv, rfbPasswordPath, rfbSocketPath, type StatePaths } from '../state/state-dir.js';
 import { checkPasswdFile, passwdFilePath } from '../vnc/passwd-file.js';
 import { applyConfig } from './apply-config.js';
 import type { AllocationRequest } from './allocate-display.js';
@@ -50,7 +50,8 @@ export async function prepareStart(asked: StartRequest, log: (level: Level, mess
   const clear = cleartextWarning(checked);
   if (clear !== null) log('warn', clear);
   const binary = await findServer(req.env);
-  if (usesPasswdFile(checked.securityTypes)) await checkPasswdFile(checked.passwordFile ?? passwdFilePath(home));
+  // With one-time passwords only, no viewer gives the user's password: the server's socket has tsvnc's own.
+  if (usesPasswdFile(checked.securityTypes) && req.otp !== 'only') await checkPasswdFile(checked.passwordFile ?? passwdFilePath(home));
   await checkCertificateFiles(checked.securityTypes, req.extraArgs, home);
   const xstartup = await chooseSessionProgram(req, home);
   const x509 = needsCertificate(checked.securityTypes, req.extraArgs) ? userCertificate(config, req.env) : undefined;
@@ -107,7 +108,9 @@ export function sessionOptions(p: Prepared, display: number, host: string, paths
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
     ...(p.req.web ? { web: { port: p.req.webPort === undefined ? webPort(display) : parsePort(p.req.webPort, '--web-port'), token: newToken(), ...configuredCertificate(p.config) } } : {}),
     ...(p.x509 ? { x509: { cert: p.x509.cert, key: p.x509.key } } : {}),
-    ...(p.req.otp === 'yes' || p.req.otp === 'only' ? { otp: { only: p.req.otp === 'only', socket: rfbSocketPath(paths, display) } } : {}),
+    ...(p.req.otp === 'yes' || p.req.otp === 'only'
+      ? { otp: { only: p.req.otp === 'only', socket: rfbSocketPath(paths, display), serverPasswordFile: rfbPasswordPath(paths, display) } }
+      : {}),
   };
 }
 

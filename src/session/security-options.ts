@@ -13,10 +13,11 @@ function isX509(type: string): boolean {
 /** The value of server option `name` (case-insensitive, as Xtigervnc reads it) in `args`: the last one given wins. */
 function serverOptionValue(args: readonly string[], name: string): string | undefined {
   let value: string | undefined;
-  const form = new RegExp(`^--?${name}(?:=(.*))?$`, 'is');
+  // Xvnc's forms: -name value, -name=value, --name..., and name=value.
+  const form = new RegExp(`^(?:--?${name}(?:=(.*))?|${name}=(.*))$`, 'is');
   args.forEach((arg, i) => {
     const match = form.exec(arg);
-    if (match) value = match[1] ?? args[i + 1];
+    if (match) value = match[1] ?? match[2] ?? args[i + 1];
   });
   return value;
 }

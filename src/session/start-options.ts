@@ -5,7 +5,7 @@ import type { StartRequest } from '../daemon/protocol.js';
 import type { SessionOptions } from '../model/session-record.js';
 import { DEFAULT_POLICY } from '../model/restart-policy.js';
 import {
-  DEFAULT_DEPTH, DEFAULT_GEOMETRY, MAX_COMMAND, checkExtraArgs, parseDepth, parseDesktop, parseFilePath, parseGeometry, parseIdleTimeout, parsePort, parseRestart, parseSecurityTypes, plainText, usesPasswdFile,
+  DEFAULT_DEPTH, DEFAULT_GEOMETRY, MAX_COMMAND, checkExtraArgs, serverOptionName, parseDepth, parseDesktop, parseFilePath, parseGeometry, parseIdleTimeout, parsePort, parseRestart, parseSecurityTypes, plainText, usesPasswdFile,
 } from '../model/option-validators.js';
 
 /** Types that let anyone who reaches the port in without a secret. */
@@ -57,7 +57,7 @@ function checkOneTimePasswords(types: readonly string[], extraArgs: readonly str
   if (other.length > 0) {
     throw new TsvncError('BAD_ARGUMENT', `one-time passwords work with security types VncAuth and X509Vnc, not ${other.join(', ')}`, 'use --security-types VncAuth (on localhost) or X509Vnc, or leave out --otp');
   }
-  const listener = extraArgs.find((arg) => /^--?rfbunix(path|mode)\b/i.test(arg));
+  const listener = extraArgs.find((arg) => /^rfbunix(path|mode)$/i.test(serverOptionName(arg) ?? ''));
   if (listener !== undefined) {
     throw new TsvncError('BAD_ARGUMENT', `the server option ${listener.split('=')[0]} is managed by tsvnc with --otp`, 'remove it: with one-time passwords the server listens on a socket of tsvnc\'s');
   }
@@ -81,12 +81,13 @@ export function serverArgs(display: number, options: SessionOptions, authFile: s
     '-desktop', options.desktop,
     '-geometry', options.geometry,
     '-depth', String(options.depth),
-    // With one-time passwords the daemon owns the port and logs in to the server on its private socket with the regular password.
+    // With one-time passwords the daemon owns the port and logs in to the server on its private socket with a password of its own.
+    // Its own blacklist would see all of tsvnc's logins as one peer (the socket's path) and refuse them all; tsvnc blacklists each viewer's address itself.
     ...(options.otp
-      ? ['-rfbport', '-1', '-rfbunixpath', options.otp.socket, '-rfbunixmode', '0600', '-SecurityTypes', 'VncAuth']
+      ? ['-rfbport', '-1', '-rfbunixpath', options.otp.socket, '-rfbunixmode', '0600', '-localhost=1', '-SecurityTypes', 'VncAuth', '-PasswordFile', options.otp.serverPasswordFile, '-BlacklistTimeout', '0']
       : ['-rfbport', String(options.rfbPort), `-localhost=${options.localhost ? 1 : 0}`, '-SecurityTypes', options.securityTypes.join(',')]),
   ];
-  if (options.otp || usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
+  if (!options.otp && usesPasswdFile(options.securityTypes)) args.push('-PasswordFile', options.passwordFile ?? passwdFile);
   if (options.x509 && !options.otp) args.push('-X509Cert', options.x509.cert, '-X509Key', options.x509.key);
   // The server ends itself (exit 0) once no viewer was connected for this long: an end, not a failure to restart.
   if (options.idleTimeout !== undefined) args.push('-MaxDisconnectionTime', String(options.idleTimeout));

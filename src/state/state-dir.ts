@@ -92,6 +92,11 @@ export function rfbSocketPath(paths: Pick<StatePaths, 'dir'>, display: number): 
   return path;
 }
 
+/** The password of that socket, which tsvnc alone knows. */
+export function rfbPasswordPath(paths: Pick<StatePaths, 'dir'>, display: number): string {
+  return `${paths.dir}/rfb-${display}.passwd`;
+}
+
 function unsafe(dir: string, why: string, fix?: string): TsvncError {
   const elsewhere = 'set TSVNC_STATE_DIR to a directory of yours';
   return new TsvncError('UNSAFE_PATH', `the state directory ${dir} is not safe: ${why}`, fix === undefined ? elsewhere : `${fix}, or ${elsewhere}`);

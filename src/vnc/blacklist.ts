@@ -1,9 +1,9 @@
 /**
  * Xtigervnc's defence against password guessing, kept where tsvnc
- * authenticates viewers itself (the server then sees only tsvnc's logins):
- * after `threshold` failures in a row from one address, that address is
- * refused for `timeoutMs`, doubled at each failure after that; a success
- * forgets it. Xtigervnc's defaults: 5 failures, 10 s.
+ * authenticates viewers itself (the server then sees only tsvnc's logins),
+ * with its rules: every connection from an address counts until one logs
+ * in; from the `threshold`th on, one is let through per `timeoutMs`, the
+ * wait doubling at each one let through. Xtigervnc's defaults: 5, 10 s.
  */
 export interface BlacklistOptions {
   threshold?: number;
@@ -14,13 +14,13 @@ export interface BlacklistOptions {
 }
 
 interface Mark {
-  failures: number;
+  marks: number;
   until: number;
   timeoutMs: number;
 }
 
 export class Blacklist {
-  private readonly marks = new Map<string, Mark>();
+  private readonly entries = new Map<string, Mark>();
   private readonly threshold: number;
   private readonly timeoutMs: number;
   private readonly now: () => number;
@@ -33,26 +33,27 @@ export class Blacklist {
     this.capacity = options.capacity ?? 4096;
   }
 
-  /** Milliseconds this address is still refused; 0 when it may try. */
-  blockedFor(address: string): number {
-    const mark = this.marks.get(address);
-    return mark === undefined ? 0 : Math.max(0, mark.until - this.now());
-  }
-
-  failed(address: string): void {
-    const mark = this.marks.get(address) ?? { failures: 0, until: 0, timeoutMs: this.timeoutMs };
-    this.marks.delete(address);
-    mark.failures++;
-    if (mark.failures >= this.threshold) {
-      mark.until = this.now() + mark.timeoutMs;
-      mark.timeoutMs *= 2;
+  /** Whether a new connection from `address` may try; it counts against the address until one logs in. */
+  admit(address: string): boolean {
+    const mark = this.entries.get(address);
+    if (mark === undefined) {
+      this.entries.set(address, { marks: 1, until: 0, timeoutMs: this.timeoutMs });
+      // A Map iterates in insertion order: the first is the address seen longest ago.
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+      return true;
     }
-    this.marks.set(address, mark);
-    // A Map iterates in insertion order: the first is the address that failed longest ago.
-    if (this.marks.size > this.capacity) this.marks.delete(this.marks.keys().next().value as string);
+    if (mark.marks < this.threshold) {
+      mark.marks++;
+      return true;
+    }
+    const now = this.now();
+    if (now < mark.until) return false;
+    mark.until = now + mark.timeoutMs;
+    mark.timeoutMs *= 2;
+    return true;
   }
 
   succeeded(address: string): void {
-    this.marks.delete(address);
+    this.entries.delete(address);
   }
 }

@@ -4,14 +4,18 @@ import type { Readable } from 'node:stream';
  * Exact-length reads from a stream, for a handshake: each read waits for
  * its n bytes, and fails once the stream ends or errs. `release` hands back
  * whatever arrived beyond the last read, with the stream paused, so that a
- * relay that starts next loses and reorders nothing.
+ * relay that starts next loses and reorders nothing. A peer that sends
+ * far more than a handshake needs fails it instead of filling memory.
  */
 export interface ByteReader {
   read(n: number): Promise<Buffer>;
   release(): Buffer;
 }
 
-export function byteReader(stream: Readable, name: string): ByteReader {
+/** A handshake reads tens of bytes; more than this unread is a peer flooding it, from before it proved anything. */
+const MAX_PENDING = 64 * 1024;
+
+export function byteReader(stream: Readable, name: string, maxPending = MAX_PENDING): ByteReader {
   let pending: Buffer = Buffer.alloc(0);
   let failure: Error | undefined;
   const waiting: Array<{ n: number; resolve: (bytes: Buffer) => void; reject: (error: Error) => void }> = [];
@@ -25,6 +29,11 @@ export function byteReader(stream: Readable, name: string): ByteReader {
   };
   const onData = (chunk: Buffer) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    if (pending.length > maxPending) {
+      failure ??= new Error(`${name} sent more than ${maxPending} bytes during the handshake`);
+      pending = Buffer.alloc(0);
+      stream.destroy();
+    }
     pump();
   };
   const onEnd = () => {

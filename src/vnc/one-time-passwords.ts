@@ -23,15 +23,17 @@ export class OneTimePasswords {
   }
 
   /**
-   * Uses up the one `matches` accepts, if any. Every one is tried, so the
-   * time taken does not tell how many wait or which one matched.
+   * Takes the one `matches` accepts out of the waiting ones: used, unless
+   * the caller puts it back (tsvnc could not log in to the server, so the
+   * password let no one in); meanwhile no one else can use it. Every one is tried, so the time taken does not tell how
+   * many wait or which one matched.
    */
-  take(matches: (password: string) => boolean): boolean {
+  reserve(matches: (password: string) => boolean): { putBack(): void } | null {
     const hits = this.waiting.map(matches);
     const index = hits.indexOf(true);
-    if (index === -1) return false;
-    this.waiting.splice(index, 1);
-    return true;
+    if (index === -1) return null;
+    const [password = ''] = this.waiting.splice(index, 1);
+    return { putBack: () => void this.waiting.push(password) };
   }
 
   get size(): number {

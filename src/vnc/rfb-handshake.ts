@@ -1,5 +1,5 @@
 import { TsvncError } from '../errors.js';
-import { vncAuthResponse } from './passwd-decrypt.js';
+import { vncAuthResponse } from './vnc-des.js';
 
 /**
  * The two halves of the RFB 3.8 security handshake that the gateway does

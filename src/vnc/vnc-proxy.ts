@@ -10,7 +10,7 @@ import { Blacklist } from './blacklist.js';
 import { byteReader, type ByteReader } from './byte-reader.js';
 import { loginToDesktop, splice } from './desktop-login.js';
 import { OneTimePasswords } from './one-time-passwords.js';
-import { vncAuthResponse } from './passwd-decrypt.js';
+import { vncAuthResponse } from './vnc-des.js';
 import { answerViewer, challengeViewer, type ViewerLink, type ViewerType } from './viewer-handshake.js';
 
 interface Passwords {
@@ -19,18 +19,18 @@ interface Passwords {
 }
 
 export interface VncProxyOptions {
-  /** The addresses the server would listen on: 127.0.0.1 and ::1 for this host alone, else ::. */
+  /** The addresses the server would listen on: 127.0.0.1 and ::1 for this host alone, else :: and 0.0.0.0; one that this host lacks is left out. */
   hosts: readonly string[];
   port: number;
   /** The desktop's server, on its private socket. */
   server: RfbAddress;
+  /** Its passwords (full control, view-only), which tsvnc alone knows, read at each login. */
+  serverPasswords: () => Promise<Required<Passwords>>;
   offer: readonly ViewerType[];
   /** The certificate and key X509Vnc's TLS shows the viewer. */
   tls?: { cert: Buffer; key: Buffer };
-  /** The desktop's password file, read at each login as Xtigervnc reads it: a changed password counts at once. */
-  passwords: () => Promise<Passwords>;
-  /** One-time passwords only: the regular ones are refused here, though tsvnc still uses them to reach the server. */
-  only: boolean;
+  /** The user's password file, read at each login as Xtigervnc reads it: a changed password counts at once. Absent: one-time passwords only. */
+  userPasswords?: () => Promise<Passwords>;
   blacklist?: Blacklist;
   /** A viewer was let in, from `address`; view-only when it gave the view-only password. */
   onLogin?: (login: { address: string; viewOnly: boolean }) => void;
@@ -43,58 +43,66 @@ export interface VncProxy {
   close(): Promise<void>;
 }
 
-/** Bounds the viewer's handshake and tsvnc's login to the server together. */
-const HANDSHAKE_MS = 15_000;
+/** For the protocol's steps and tsvnc's login to the server. */
+const STEP_MS = 15_000;
+/** For the answer to the challenge: a viewer asks its user for the password (and about the certificate) only once it has the challenge. */
+const ANSWER_MS = 5 * 60_000;
+/** Handshakes under way at once, from one address and in all: more are closed at once (a flood, not viewers). */
+const PENDING_PER_ADDRESS = 8;
+const PENDING_IN_ALL = 64;
 const REFUSED = 'Authentication failed';
 
 /**
  * tsvnc's own listener on a desktop's VNC port, for one-time passwords:
  * Xtigervnc has one password slot, so tsvnc checks a viewer's answer
- * against the regular password (unless `only`) and every waiting one-time
- * password itself, then logs in to the server on its private socket with
- * the regular password (the view-only one for a view-only login) and
- * relays. A used one-time password is gone before the viewer is let in.
+ * against the user's passwords (unless one-time passwords only) and every
+ * waiting one-time password itself, then logs in to the server on its
+ * private socket with the server's own password (its view-only one for a
+ * view-only login, so the server enforces it) and relays. A one-time
+ * password is spent only if the server let tsvnc in.
  */
 export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy> {
-  const otps = new OneTimePasswords();
-  const blacklist = options.blacklist ?? new Blacklist();
-  const sessions = new Set<() => void>();
-  const servers: Server[] = [];
-  const onConnection = (socket: Socket) => handle(socket, { options, otps, blacklist, sessions });
-  try {
-    for (const host of options.hosts) {
-      const server = createServer({ noDelay: true }, onConnection);
-      const listening = await listen(server, host, options.port, options.hosts.length > 1 && servers.length > 0);
-      if (listening) servers.push(server);
-    }
-  } catch (error) {
-    for (const server of servers) server.close();
-    throw error;
-  }
+  const shared: Shared = { options, otps: new OneTimePasswords(), blacklist: options.blacklist ?? new Blacklist(), sessions: new Set(), pending: new Map() };
+  const servers = await listenAll(options.hosts, options.port, (socket) => handle(socket, shared));
   const address = servers[0]?.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   logger.info(`vnc: tsvnc takes viewers on port ${port} (${options.hosts.join(', ')}) for ${'path' in options.server ? options.server.path : options.server.port}`);
   return {
     port,
-    issue: () => otps.issue(),
+    issue: () => shared.otps.issue(),
     close: async () => {
-      for (const end of [...sessions]) end();
+      for (const end of [...shared.sessions]) end();
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }
 
-/** False for a second address this host lacks (::1 without IPv6), as Xtigervnc goes on without it. */
-async function listen(server: Server, host: string, port: number, mayLack: boolean): Promise<boolean> {
-  server.listen({ host, port, exclusive: true, ipv6Only: host === '::1' });
+/** Every address this host has, as Xtigervnc binds them: one that is missing (no IPv6) is left out, one in use fails them all. */
+async function listenAll(hosts: readonly string[], port: number, onConnection: (socket: Socket) => void): Promise<Server[]> {
+  const servers: Server[] = [];
+  const missing: Error[] = [];
   try {
-    await once(server, 'listening');
-    return true;
+    for (const host of hosts) {
+      const server = createServer({ noDelay: true }, onConnection);
+      // The first server's port for the rest: port 0 (tests) picks one for all.
+      const bound = servers[0]?.address();
+      const at = port === 0 && typeof bound === 'object' && bound ? bound.port : port;
+      server.listen({ host, port: at, exclusive: true, ipv6Only: host.includes(':') });
+      try {
+        await once(server, 'listening');
+        servers.push(server);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') missing.push(error as Error);
+        else if (code === 'EADDRINUSE') throw new TsvncError('DISPLAY_BUSY', `the VNC port ${host} port ${at} is in use`, 'free it, or start the desktop on another display', { cause: error });
+        else throw new TsvncError('INTERNAL', `cannot listen on ${host} port ${at} for the desktop's viewers: ${(error as Error).message}`, undefined, { cause: error });
+      }
+    }
+    if (servers.length === 0) throw new TsvncError('INTERNAL', `cannot listen on port ${port} for the desktop's viewers: ${missing.map((e) => e.message).join('; ')}`);
+    return servers;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (mayLack && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) return false;
-    if (code === 'EADDRINUSE') throw new TsvncError('DISPLAY_BUSY', `the VNC port ${host} port ${port} is in use`, 'free it, or start the desktop on another display', { cause: error });
-    throw new TsvncError('INTERNAL', `cannot listen on ${host} port ${port} for the desktop's viewers: ${(error as Error).message}`, undefined, { cause: error });
+    for (const server of servers) server.close();
+    throw error;
   }
 }
 
@@ -103,35 +111,76 @@ interface Shared {
   otps: OneTimePasswords;
   blacklist: Blacklist;
   sessions: Set<() => void>;
+  /** Handshakes under way, per address. */
+  pending: Map<string, number>;
 }
 
-/** The login a viewer's answer earns: the password tsvnc then gives the server, and what the viewer used. */
-function judge(shared: Shared, passwords: Passwords, challenge: Buffer, response: Buffer): { password: string; used: string; viewOnly: boolean } | null {
+interface Login {
+  viewOnly: boolean;
+  used: string;
+  /** Puts a one-time password back when the viewer could not be let in after all. */
+  putBack?: () => void;
+}
+
+/** The login a viewer's answer earns, if any. Each candidate is compared, whichever matches: the time taken tells nothing about which. */
+function judge(otps: OneTimePasswords, passwords: Passwords | undefined, challenge: Buffer, response: Buffer): Login | null {
   const answers = (password: string) => timingSafeEqual(vncAuthResponse(challenge, password), response);
-  // Each is computed whichever matches: the time taken tells nothing about which.
-  const full = !shared.options.only && answers(passwords.full);
-  const viewOnly = !shared.options.only && passwords.viewOnly !== undefined && answers(passwords.viewOnly);
-  const otp = shared.otps.take(answers);
-  if (otp || full) return { password: passwords.full, used: otp ? 'a one-time password' : 'the password', viewOnly: false };
-  if (viewOnly && passwords.viewOnly !== undefined) return { password: passwords.viewOnly, used: 'the view-only password', viewOnly: true };
-  return null;
+  const full = passwords !== undefined && answers(passwords.full);
+  const viewOnly = passwords?.viewOnly !== undefined && answers(passwords.viewOnly);
+  const otp = otps.reserve(answers);
+  if (otp) return { viewOnly: false, used: 'a one-time password', putBack: otp.putBack };
+  if (full) return { viewOnly: false, used: 'the password' };
+  return viewOnly ? { viewOnly: true, used: 'the view-only password' } : null;
 }
 
 function handle(socket: Socket, shared: Shared): void {
-  // An IPv4 viewer on the dual-stack listener, named as on an IPv4 one (the blacklist's key, the log's words).
+  // An IPv4 viewer on a dual-stack socket, named as on an IPv4 one (the blacklist's key, the log's words).
   const address = (socket.remoteAddress ?? '?').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  const under = shared.pending.get(address) ?? 0;
+  const inAll = [...shared.pending.values()].reduce((a, b) => a + b, 0);
+  if (under >= PENDING_PER_ADDRESS || inAll >= PENDING_IN_ALL) {
+    socket.destroy();
+    return;
+  }
+  shared.pending.set(address, under + 1);
+  let handshaking = true;
+  const settled = () => {
+    if (!handshaking) return;
+    handshaking = false;
+    const left = (shared.pending.get(address) ?? 1) - 1;
+    if (left > 0) shared.pending.set(address, left);
+    else shared.pending.delete(address);
+  };
   const from = `${address} port ${socket.remotePort ?? '?'}`;
   const streams: Duplex[] = [socket];
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
   const end = () => {
+    closed = true;
+    clearTimeout(timer);
+    settled();
     shared.sessions.delete(end);
     for (const stream of streams) stream.destroy();
   };
+  const deadline = (ms: number, what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      logger.warn(`vnc: ${from} did not ${what} within ${ms / 1000} s`);
+      end();
+    }, ms);
+  };
+  // Every stream tsvnc opens for this viewer ends with it, also one that appears after it left.
+  const track = (stream: Duplex) => {
+    streams.push(stream);
+    if (closed) stream.destroy();
+  };
+  /** Stops a handshake whose viewer went away meanwhile. */
+  const going = () => {
+    if (closed) throw new Error('the viewer went away');
+  };
   shared.sessions.add(end);
   socket.on('error', end).on('close', end);
-  const timer = setTimeout(() => {
-    logger.warn(`vnc: ${from} did not finish its handshake within ${HANDSHAKE_MS / 1000} s`);
-    end();
-  }, HANDSHAKE_MS);
+  deadline(STEP_MS, 'finish its handshake');
   let viewer: Duplex = socket;
   let reader: ByteReader = byteReader(socket, 'the viewer');
   const link: ViewerLink = {
@@ -141,7 +190,7 @@ function handle(socket: Socket, shared: Shared): void {
       const { tls } = shared.options;
       if (reader.release().length > 0 || tls === undefined) throw new Error('the viewer sent data before its TLS handshake');
       const secure = new TLSSocket(socket, { isServer: true, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
-      streams.push(secure);
+      track(secure);
       secure.on('error', end);
       await once(secure, 'secure');
       viewer = secure;
@@ -150,33 +199,49 @@ function handle(socket: Socket, shared: Shared): void {
     },
   };
   void (async () => {
-    const blocked = shared.blacklist.blockedFor(address);
-    const { link: inner, challenge, response } = await challengeViewer(link, shared.options.offer, blocked > 0 ? 'Too many security failures' : undefined);
-    const passwords = await shared.options.passwords().catch((error: unknown) => {
+    const admitted = shared.blacklist.admit(address);
+    const asked = challengeViewer(link, shared.options.offer, admitted ? undefined : 'Too many security failures');
+    // The answer may wait for a person: the timer is the long one from the challenge on.
+    const { link: inner, challenge, response } = await Promise.race([asked, new Promise<never>(() => deadline(ANSWER_MS, 'answer the challenge'))]);
+    deadline(STEP_MS, 'finish its login');
+    going();
+    const passwords = shared.options.userPasswords && await shared.options.userPasswords().catch((error: unknown) => {
       answerViewer(inner.write, 'the desktop\'s password file cannot be read');
       throw error;
     });
-    const login = judge(shared, passwords, challenge, response);
+    going();
+    const login = judge(shared.otps, passwords, challenge, response);
     if (login === null) {
-      shared.blacklist.failed(address);
       answerViewer(inner.write, REFUSED);
       throw new Error('wrong password');
     }
-    shared.blacklist.succeeded(address);
-    const desktop = await loginToDesktop({ address: shared.options.server, password: login.password }, (stream) => streams.push(stream)).catch((error: unknown) => {
-      answerViewer(inner.write, 'the desktop\'s server did not let tsvnc in; try again');
+    const desktop = await (async () => {
+      const own = await shared.options.serverPasswords();
+      going();
+      return loginToDesktop({ address: shared.options.server, password: login.viewOnly ? own.viewOnly : own.full }, track);
+    })().catch((error: unknown) => {
+      login.putBack?.();
+      if (!closed) answerViewer(inner.write, 'the desktop\'s server did not let tsvnc in; try again');
       throw error;
     });
+    if (closed) {
+      login.putBack?.();
+      desktop.stream.destroy();
+      going();
+    }
+    shared.blacklist.succeeded(address);
     answerViewer(inner.write);
     clearTimeout(timer);
+    settled();
     logger.info(`vnc: ${from} logged in with ${login.used}`);
     shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
     splice(viewer, reader, desktop, end);
   })().catch((error: unknown) => {
-    clearTimeout(timer);
+    settled();
     logger.warn(`vnc: refused ${from}: ${error instanceof Error ? error.message : String(error)}`);
     // The reason first: a viewer that reads it shows it.
     viewer.end();
+    clearTimeout(timer);
     setTimeout(end, 1000).unref();
   });
 }

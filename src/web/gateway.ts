@@ -24,7 +24,7 @@ export interface GatewayOptions {
   rfb: RfbAddress;
   /** The certificate the desktop's server has for VeNCrypt's TLS, pinned: `cert` unless given (a server without TLS ignores it). */
   rfbCert?: string | Buffer;
-  /** The desktop's VNC password in plain text (passwd-decrypt.ts reads it from ~/.vnc/passwd). */
+  /** The desktop's VNC password in plain text (vnc-des.ts reads it from ~/.vnc/passwd). */
   vncPassword: string;
   /** Where noVNC's core/ and vendor/ are: the package in node_modules unless given. */
   noVncDir?: string;

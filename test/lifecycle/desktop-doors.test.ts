@@ -86,4 +86,25 @@ describe("the daemon's doors of desktops", () => {
     assert.deepEqual(o.closed, [DISPLAY]);
     assert.equal(doors.info(DISPLAY), undefined);
   });
+
+  it('a door that could not open is tried again by the sweep while its desktop runs; one wanting none is not kept as none', async (t) => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    t.after(() => mock.timers.reset());
+    let fail = true;
+    let tries = 0;
+    const doors = new Doors<string>('test door', () => [withDoor()], async (r) => {
+      tries++;
+      if (r.options.web === undefined) return undefined;
+      if (fail) throw new Error('port in use');
+      return { info: 'open', close: async () => undefined };
+    });
+    t.after(() => doors.closeAll());
+    assert.equal(await doors.start(record('running')), undefined);
+    await assert.rejects(doors.start(withDoor()), /port in use/);
+    fail = false;
+    mock.timers.tick(2_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(doors.info(DISPLAY), 'open', 'opened by the sweep');
+    assert.equal(tries, 3);
+  });
 });

@@ -113,9 +113,9 @@ describe('startText', () => {
   });
 
   it('with one-time passwords, gives the first as TurboVNC words it', () => {
-    const otp = { ...base, otp: 'abcd2345', options: sessionOptions({ rfbPort: 5903, otp: { only: true, socket: '/s' } }) };
+    const otp = { ...base, otp: 'abcd2345', options: sessionOptions({ rfbPort: 5903, otp: { only: true, socket: '/s', serverPasswordFile: '/s.passwd' } }) };
     assert.equal(startText(otp)[2], 'Full control one-time password: abcd2345 (one-time passwords only)');
-    assert.equal(startText({ ...otp, options: sessionOptions({ otp: { only: false, socket: '/s' } }) })[2], 'Full control one-time password: abcd2345');
+    assert.equal(startText({ ...otp, options: sessionOptions({ otp: { only: false, socket: '/s', serverPasswordFile: '/s.passwd' } }) })[2], 'Full control one-time password: abcd2345');
   });
 
   it('says when --useold reuses a running session', () => {

@@ -201,13 +201,16 @@ describe('resolveOptions', () => {
     assert.deepEqual(args.slice(args.indexOf('-X509Cert'), args.indexOf('-X509Cert') + 4), ['-X509Cert', '/h/.config/tsvnc/tls/cert.pem', '-X509Key', '/h/.config/tsvnc/tls/key.pem']);
   });
 
-  it('with one-time passwords the server listens only on its private socket, with VncAuth and the password file, and no certificate', () => {
-    const options = { ...resolveOptions(request({ securityTypes: 'X509Vnc', otp: 'yes' }), 1, 'd', null), x509: { cert: '/c.pem', key: '/k.pem' }, otp: { only: false, socket: '/s/rfb-1.sock' } };
+  it('with one-time passwords the server listens only on its private socket, with VncAuth, a password of tsvnc\'s own, no blacklist and no certificate', () => {
+    const otp = { only: false, socket: '/s/rfb-1.sock', serverPasswordFile: '/s/rfb-1.passwd' };
+    const options = { ...resolveOptions(request({ securityTypes: 'X509Vnc', otp: 'yes' }), 1, 'd', null), x509: { cert: '/c.pem', key: '/k.pem' }, otp };
     const args = serverArgs(1, options, '/a', '/p');
     const listen = args.indexOf('-rfbport');
-    assert.deepEqual(args.slice(listen, listen + 10), ['-rfbport', '-1', '-rfbunixpath', '/s/rfb-1.sock', '-rfbunixmode', '0600', '-SecurityTypes', 'VncAuth', '-PasswordFile', '/p']);
+    assert.deepEqual(args.slice(listen, listen + 13), [
+      '-rfbport', '-1', '-rfbunixpath', '/s/rfb-1.sock', '-rfbunixmode', '0600', '-localhost=1', '-SecurityTypes', 'VncAuth', '-PasswordFile', '/s/rfb-1.passwd', '-BlacklistTimeout', '0',
+    ]);
     assert.ok(!args.includes('-X509Cert'), 'tsvnc does the TLS with the viewer');
-    assert.ok(!args.some((a) => a.startsWith('-localhost')));
+    assert.ok(!args.includes('/p'), "the user's password file is tsvnc's to check, not the server's");
   });
 
   it('refuses one-time passwords with types tsvnc cannot check, a socket option of its own, or an unknown otp value', () => {

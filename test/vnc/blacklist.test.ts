@@ -8,41 +8,45 @@ function clocked(options: { threshold?: number; timeoutMs?: number; capacity?: n
   return { list, advance: (ms: number) => (now += ms) };
 }
 
-test('an address is refused after 5 failures in a row, for 10 s, as Xtigervnc does', () => {
+const admits = (list: Blacklist, address: string, n: number) => Array.from({ length: n }, () => list.admit(address));
+
+test("as Xtigervnc's: 5 connections count; the 6th is let through and starts a 10 s block", () => {
   const { list, advance } = clocked();
-  for (let i = 0; i < 4; i++) list.failed('10.0.0.1');
-  assert.equal(list.blockedFor('10.0.0.1'), 0, 'four failures are not enough');
-  list.failed('10.0.0.1');
-  assert.equal(list.blockedFor('10.0.0.1'), 10_000);
-  assert.equal(list.blockedFor('10.0.0.2'), 0, 'another address is not refused');
+  assert.deepEqual(admits(list, '10.0.0.1', 6), [true, true, true, true, true, true]);
+  assert.equal(list.admit('10.0.0.1'), false, 'the 7th within 10 s is refused');
+  assert.equal(list.admit('10.0.0.2'), true, 'another address is not');
   advance(9_999);
-  assert.equal(list.blockedFor('10.0.0.1'), 1);
+  assert.equal(list.admit('10.0.0.1'), false);
   advance(1);
-  assert.equal(list.blockedFor('10.0.0.1'), 0, 'then it may try again');
+  assert.equal(list.admit('10.0.0.1'), true, 'one is let through once the block ends');
+  assert.equal(list.admit('10.0.0.1'), false, 'and the next block is twice as long');
+  advance(19_999);
+  assert.equal(list.admit('10.0.0.1'), false);
+  advance(1);
+  assert.equal(list.admit('10.0.0.1'), true);
 });
 
-test('each failure after the block doubles the time; a success forgets the address', () => {
+test('a burst of parallel connections gets no more tries than one after the other, and doubles the wait once per try let through', () => {
   const { list, advance } = clocked();
-  for (let i = 0; i < 5; i++) list.failed('a');
+  const burst = admits(list, 'a', 200);
+  assert.equal(burst.filter(Boolean).length, 6);
   advance(10_000);
-  list.failed('a');
-  assert.equal(list.blockedFor('a'), 20_000);
-  advance(20_000);
-  list.failed('a');
-  assert.equal(list.blockedFor('a'), 40_000);
-  list.succeeded('a');
-  assert.equal(list.blockedFor('a'), 0);
-  for (let i = 0; i < 4; i++) list.failed('a');
-  assert.equal(list.blockedFor('a'), 0, 'counting starts again from nothing');
+  assert.equal(list.admit('a'), true, 'the wait after 200 at once is 10 s, as after 6');
 });
 
-test('it remembers at most `capacity` addresses, forgetting the one that failed longest ago', () => {
+test('a login forgets the address', () => {
+  const { list } = clocked();
+  admits(list, 'a', 6);
+  list.succeeded('a');
+  assert.deepEqual(admits(list, 'a', 6), [true, true, true, true, true, true]);
+});
+
+test('it remembers at most `capacity` addresses, forgetting the one seen longest ago', () => {
   const { list } = clocked({ threshold: 1, capacity: 2 });
-  list.failed('old');
-  list.failed('mid');
-  list.failed('old');
-  list.failed('new');
-  assert.equal(list.blockedFor('mid'), 0, 'the least recent failure went');
-  assert.ok(list.blockedFor('old') > 0);
-  assert.ok(list.blockedFor('new') > 0);
+  list.admit('old');
+  list.admit('mid');
+  list.admit('new');
+  assert.equal(list.admit('old'), true, 'forgotten: counted afresh');
+  assert.equal(list.admit('new'), true, 'the threshold reached: one let through');
+  assert.equal(list.admit('new'), false);
 });

@@ -13,13 +13,22 @@ test('each is taken once; the rest keep waiting; every one is tried', () => {
   const otps = new OneTimePasswords();
   const [a, b, c] = [otps.issue(), otps.issue(), otps.issue()];
   const tried: string[] = [];
-  assert.equal(otps.take((p) => (tried.push(p), p === b)), true);
+  const got = otps.reserve((p) => (tried.push(p), p === b));
+  assert.ok(got);
   assert.deepEqual(tried, [a, b, c], 'all were compared, not only up to the match');
-  assert.equal(otps.take((p) => p === b), false, 'used up');
+  assert.equal(otps.reserve((p) => p === b), null, 'reserved: no one else can use it meanwhile');
+  assert.equal(otps.reserve((p) => p === b), null, 'used up');
   assert.equal(otps.size, 2);
-  assert.equal(otps.take((p) => p === a), true);
-  assert.equal(otps.take((p) => p === 'nope'), false);
+  assert.ok(otps.reserve((p) => p === a));
+  assert.equal(otps.reserve((p) => p === 'nope'), null);
   assert.equal(otps.size, 1);
+});
+
+test('one put back, because tsvnc could not let the viewer in, is good again', () => {
+  const otps = new OneTimePasswords();
+  const a = otps.issue();
+  otps.reserve((p) => p === a)?.putBack();
+  assert.ok(otps.reserve((p) => p === a));
 });
 
 test('at most 16 wait: the oldest goes first', () => {
@@ -27,5 +36,5 @@ test('at most 16 wait: the oldest goes first', () => {
   const first = otps.issue();
   for (let i = 0; i < 16; i++) otps.issue();
   assert.equal(otps.size, 16);
-  assert.equal(otps.take((p) => p === first), false);
+  assert.equal(otps.reserve((p) => p === first), null);
 });

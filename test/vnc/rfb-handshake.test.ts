@@ -7,7 +7,7 @@ import { byteReader, type ByteReader } from '../../src/vnc/byte-reader.js';
 import { acceptBrowser, authenticateToServer, refuseBrowser, type ServerLink } from '../../src/vnc/rfb-handshake.js';
 import { selfSignedCertificate } from '../../src/web/self-signed.js';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
-import { vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
+import { vncAuthResponse } from '../../src/vnc/vnc-des.js';
 import { socketPair, u32, withReason, RFB_VERSION as VERSION } from '../helpers/socket-pair.js';
 
 const write = (socket: Socket) => (bytes: Buffer) => void socket.write(bytes);

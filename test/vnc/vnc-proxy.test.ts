@@ -2,24 +2,31 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { byteReader } from '../../src/vnc/byte-reader.js';
-import { vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
+import { vncAuthResponse } from '../../src/vnc/vnc-des.js';
 import { Blacklist } from '../../src/vnc/blacklist.js';
 import { startVncProxy, type VncProxy, type VncProxyOptions } from '../../src/vnc/vnc-proxy.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { u32, RFB_VERSION as VERSION } from '../helpers/socket-pair.js';
 
-const PASSWORDS = { full: 'secret12', viewOnly: 'looker99' };
+/** The user's passwords, which viewers give. */
+const USER = { full: 'secret12', viewOnly: 'looker99' };
+/** The server's own, which tsvnc alone gives. */
+const SERVER = { full: 'server01', viewOnly: 'server02' };
 
 /**
  * A VNC server on a Unix socket as Xtigervnc is behind the proxy: VncAuth
- * with the full or the view-only password, then a ServerInit whose name
- * says which one it was given.
+ * with its full or view-only password, then a ServerInit whose name says
+ * which one it was given. `open` counts connections not yet closed.
  */
-async function fakeServer(t: TestContext): Promise<{ path: string; logins: string[] }> {
-  const path = `${await tempDir(t, 'proxy')}/rfb.sock`;
+async function fakeServer(t: TestContext, at?: string): Promise<{ path: string; logins: string[]; open: () => number }> {
+  const path = at ?? `${await tempDir(t, 'proxy')}/rfb.sock`;
   const logins: string[] = [];
+  let open = 0;
   const server = createServer((socket) => {
+    open++;
+    socket.on('close', () => open--);
     const reader = byteReader(socket, 'tsvnc');
     void (async () => {
       socket.write(VERSION);
@@ -29,7 +36,7 @@ async function fakeServer(t: TestContext): Promise<{ path: string; logins: strin
       const challenge = Buffer.alloc(16, 5);
       socket.write(challenge);
       const response = await reader.read(16);
-      const who = Object.entries(PASSWORDS).find(([, p]) => vncAuthResponse(challenge, p).equals(response))?.[0];
+      const who = Object.entries(SERVER).find(([, p]) => vncAuthResponse(challenge, p).equals(response))?.[0];
       if (who === undefined) return void socket.end(Buffer.concat([u32(1), u32(0)]));
       logins.push(who);
       socket.write(u32(0));
@@ -46,11 +53,13 @@ async function fakeServer(t: TestContext): Promise<{ path: string; logins: strin
   server.listen(path);
   await once(server, 'listening');
   t.after(() => server.close());
-  return { path, logins };
+  return { path, logins, open: () => open };
 }
 
 async function proxyFor(t: TestContext, server: string, options: Partial<VncProxyOptions> = {}): Promise<VncProxy> {
-  const proxy = await startVncProxy({ hosts: ['127.0.0.1'], port: 0, server: { path: server }, offer: ['VncAuth'], passwords: async () => PASSWORDS, only: false, ...options });
+  const proxy = await startVncProxy({
+    hosts: ['127.0.0.1'], port: 0, server: { path: server }, serverPasswords: async () => SERVER, offer: ['VncAuth'], userPasswords: async () => USER, ...options,
+  });
   t.after(() => proxy.close());
   return proxy;
 }
@@ -77,61 +86,124 @@ async function login(port: number, password: string): Promise<{ name: string } |
 }
 
 describe("tsvnc's VNC listener for one-time passwords", () => {
-  it('lets in the regular password, the view-only one (as view-only with the server) and each one-time password once', async (t) => {
+  it("lets in the user's password, the view-only one (view-only with the server) and each one-time password once, logging in with the server's own", async (t) => {
     const server = await fakeServer(t);
-    const proxy = await proxyFor(t, server.path);
+    const logins: unknown[] = [];
+    const proxy = await proxyFor(t, server.path, { onLogin: (l) => logins.push(l) });
     assert.notEqual(proxy.port, 0, 'the port it was given');
     assert.deepEqual(await login(proxy.port, 'secret12'), { name: 'full' });
-    assert.deepEqual(await login(proxy.port, 'looker99'), { name: 'viewOnly' }, 'logged in to the server with the view-only password');
+    assert.deepEqual(await login(proxy.port, 'looker99'), { name: 'viewOnly' }, "logged in to the server with its view-only password");
     const otp = proxy.issue();
     assert.deepEqual(await login(proxy.port, otp), { name: 'full' }, 'a one-time password gives full control');
     assert.deepEqual(await login(proxy.port, otp), { refused: 'Authentication failed' });
+    assert.deepEqual(await login(proxy.port, 'server01'), { refused: 'Authentication failed' }, "the server's own password is no viewer's");
     assert.deepEqual(server.logins, ['full', 'viewOnly', 'full'], 'a refused viewer never reaches the server');
+    assert.deepEqual(logins, [{ address: '127.0.0.1', viewOnly: false }, { address: '127.0.0.1', viewOnly: true }, { address: '127.0.0.1', viewOnly: false }]);
   });
 
-  it('with one-time passwords only, the regular passwords are refused', async (t) => {
+  it("with one-time passwords only, the user's passwords are not even read", async (t) => {
     const server = await fakeServer(t);
-    const proxy = await proxyFor(t, server.path, { only: true });
+    const proxy = await startVncProxy({ hosts: ['127.0.0.1'], port: 0, server: { path: server.path }, serverPasswords: async () => SERVER, offer: ['VncAuth'] });
+    t.after(() => proxy.close());
     assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'Authentication failed' });
-    assert.deepEqual(await login(proxy.port, 'looker99'), { refused: 'Authentication failed' });
     assert.deepEqual(await login(proxy.port, proxy.issue()), { name: 'full' });
   });
 
-  it('reads the password file at each login, so a new password counts at once', async (t) => {
+  it("reads the user's password file at each login, so a new password counts at once", async (t) => {
     const server = await fakeServer(t);
-    let current = { full: 'first123' };
-    const proxy = await proxyFor(t, server.path, { passwords: async () => current });
-    assert.deepEqual(await login(proxy.port, 'first123'), { refused: 'the desktop\'s server did not let tsvnc in; try again' }, 'the server does not know it: tsvnc says so');
-    current = PASSWORDS;
+    let current: { full: string } = { full: 'first123' };
+    const proxy = await proxyFor(t, server.path, { userPasswords: async () => current });
+    assert.deepEqual(await login(proxy.port, 'first123'), { name: 'full' });
+    current = USER;
     assert.deepEqual(await login(proxy.port, 'first123'), { refused: 'Authentication failed' });
     assert.deepEqual(await login(proxy.port, 'secret12'), { name: 'full' });
   });
 
   it('a password file that cannot be read refuses the viewer with that reason', async (t) => {
     const server = await fakeServer(t);
-    const proxy = await proxyFor(t, server.path, { passwords: () => Promise.reject(new Error('VNC password file /h/.vnc/passwd can be read by others')) });
+    const proxy = await proxyFor(t, server.path, { userPasswords: () => Promise.reject(new Error('VNC password file /h/.vnc/passwd can be read by others')) });
     assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'the desktop\'s password file cannot be read' });
     assert.deepEqual(server.logins, []);
   });
 
-  it('blacklists a guessing address as Xtigervnc does', async (t) => {
+  it('a one-time password the server could not be reached with is not spent', async (t) => {
+    const path = `${await tempDir(t, 'later')}/rfb.sock`;
+    const proxy = await proxyFor(t, path);
+    const otp = proxy.issue();
+    assert.deepEqual(await login(proxy.port, otp), { refused: 'the desktop\'s server did not let tsvnc in; try again' });
+    const server = await fakeServer(t, path);
+    assert.deepEqual(await login(proxy.port, otp), { name: 'full' }, 'the same password, once the server is back');
+    assert.deepEqual(await login(proxy.port, otp), { refused: 'Authentication failed' }, 'and then spent');
+    assert.deepEqual(server.logins, ['full']);
+  });
+
+  it('counts connections per address as Xtigervnc does: after 5 without a login, one more, then refused', async (t) => {
     const server = await fakeServer(t);
     const proxy = await proxyFor(t, server.path, { blacklist: new Blacklist({ threshold: 2 }) });
     assert.deepEqual(await login(proxy.port, 'guess1'), { refused: 'Authentication failed' });
     assert.deepEqual(await login(proxy.port, 'guess2'), { refused: 'Authentication failed' });
+    assert.deepEqual(await login(proxy.port, 'guess3'), { refused: 'Authentication failed' }, 'one let through');
     assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'Too many security failures' });
   });
 
-  it('a viewer whose server is gone is told so, not left waiting', async (t) => {
-    const proxy = await proxyFor(t, `${await tempDir(t, 'gone')}/none.sock`);
-    assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'the desktop\'s server did not let tsvnc in; try again' });
+  it('a viewer that leaves before tsvnc has logged in for it leaves no connection to the server', async (t) => {
+    const server = await fakeServer(t);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const proxy = await proxyFor(t, server.path, { userPasswords: async () => (await slow, USER) });
+    const socket = connect({ host: '127.0.0.1', port: proxy.port });
+    const reader = byteReader(socket, 'the proxy');
+    await reader.read(12);
+    socket.write(VERSION);
+    await reader.read(2);
+    socket.write(Buffer.from([2]));
+    socket.write(vncAuthResponse(await reader.read(16), 'secret12'));
+    socket.destroy();
+    await delay(50);
+    release();
+    await delay(100);
+    assert.deepEqual(server.logins, [], 'it never logged in');
+    assert.equal(server.open(), 0);
   });
 
-  it('a port in use fails the start in one line; close ends the connections', async (t) => {
+  it('a viewer flooding the handshake is cut off; too many handshakes from one address are closed at once', async (t) => {
     const server = await fakeServer(t);
     const proxy = await proxyFor(t, server.path);
-    await assert.rejects(startVncProxy({ hosts: ['127.0.0.1'], port: proxy.port, server: { path: server.path }, offer: ['VncAuth'], passwords: async () => PASSWORDS, only: false }),
+    const flood = connect({ host: '127.0.0.1', port: proxy.port });
+    flood.on('error', () => undefined);
+    flood.resume();
+    const closed = new Promise((resolve) => flood.on('close', resolve));
+    // A well-formed start, then a megabyte where one byte (its choice of type) belongs.
+    flood.write(Buffer.concat([VERSION, Buffer.alloc(1024 * 1024, 2)]));
+    await closed;
+    assert.deepEqual(server.logins, []);
+    const held = await Promise.all(Array.from({ length: 8 }, async () => {
+      const s = connect({ host: '127.0.0.1', port: proxy.port });
+      await once(s, 'data');
+      return s;
+    }));
+    const ninth = connect({ host: '127.0.0.1', port: proxy.port });
+    ninth.on('error', () => undefined);
+    ninth.resume();
+    await new Promise((resolve) => ninth.on('close', resolve));
+    assert.equal(ninth.bytesRead, 0, 'not even greeted');
+    for (const s of held) s.destroy();
+    await delay(50);
+    assert.deepEqual(await login(proxy.port, 'secret12'), { refused: 'Too many security failures' }, 'and they counted against the address, as with Xtigervnc');
+  });
+
+  it('an address this host lacks is left out, as Xtigervnc leaves out IPv6 where there is none; a port in use fails the start in one line', async (t) => {
+    const server = await fakeServer(t);
+    const proxy = await proxyFor(t, server.path, { hosts: ['127.0.0.1', '192.0.2.1'] });
+    assert.deepEqual(await login(proxy.port, 'secret12'), { name: 'full' });
+    await assert.rejects(startVncProxy({ hosts: ['127.0.0.1'], port: proxy.port, server: { path: server.path }, serverPasswords: async () => SERVER, offer: ['VncAuth'] }),
       (error: Error & { code?: string }) => error.code === 'DISPLAY_BUSY' && /the VNC port 127\.0\.0\.1 port \d+ is in use/.test(error.message));
+    await assert.rejects(startVncProxy({ hosts: ['192.0.2.1'], port: 0, server: { path: server.path }, serverPasswords: async () => SERVER, offer: ['VncAuth'] }), /cannot listen on port 0/);
+  });
+
+  it('close ends the connections', async (t) => {
+    const server = await fakeServer(t);
+    const proxy = await proxyFor(t, server.path);
     const viewer = connect({ host: '127.0.0.1', port: proxy.port });
     await once(viewer, 'data');
     const closed = once(viewer, 'close');

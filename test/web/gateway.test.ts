@@ -10,7 +10,7 @@ import { ensureCertificate } from '../../src/web/certificate.js';
 import { startGateway, type Gateway } from '../../src/web/gateway.js';
 import { newToken } from '../../src/web/token.js';
 import { byteReader } from '../../src/vnc/byte-reader.js';
-import { vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
+import { vncAuthResponse } from '../../src/vnc/vnc-des.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 

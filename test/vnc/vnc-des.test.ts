@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsvncError } from '../../src/errors.js';
-import { decryptPasswd, readPasswdFile, vncAuthResponse } from '../../src/vnc/passwd-decrypt.js';
+import { decryptPasswd, readPasswdFile, vncAuthResponse } from '../../src/vnc/vnc-des.js';
 import { writePasswdFile } from '../../src/vnc/passwd-file.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

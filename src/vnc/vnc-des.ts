@@ -34,6 +34,13 @@ function decryptBlock(block: Uint8Array): string {
   return plain.subarray(0, end === -1 ? BLOCK : end).toString('latin1');
 }
 
+/** A password as `vncpasswd -f` stores it: up to 8 bytes, zero-padded, encrypted with the fixed key. */
+export function encryptPasswd(password: string): Buffer {
+  const plain = Buffer.alloc(BLOCK);
+  Buffer.from(password, 'latin1').copy(plain, 0, 0, BLOCK);
+  return des('encrypt', FIXED_KEY, plain);
+}
+
 /** The password `vncpasswd` stored in a file's first 8 bytes (the next 8, if any, are the view-only password). */
 export function decryptPasswd(content: Uint8Array): string {
   if (content.length < BLOCK) throw new TsvncError('BAD_PASSWORD_FILE', `a VNC password file holds at least ${BLOCK} bytes, this has ${content.length}`, 'set a new one with: tsvnc passwd');
