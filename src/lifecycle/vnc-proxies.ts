@@ -49,7 +49,7 @@ export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor>
     serverPasswords: () => serverPasswords(otp.serverPasswordFile),
     ...(otp.only ? {} : { userPasswords: () => readPasswords(passwordFile) }),
     // TurboVNC's words for a login, in the server's log: Open OnDemand's template changes the password when it reads them.
-    onLogin: ({ address, viewOnly }) => void appendToLog(record.log, `${turboVncTime(new Date())} ${viewOnly ? 'View-only' : 'Full-control'} authentication enabled for ${address}`)
+    onLogin: ({ address, viewOnly }) => appendToLog(record.log, `${turboVncTime(new Date())} ${viewOnly ? 'View-only' : 'Full-control'} authentication enabled for ${address}`)
       .catch((error: Error) => logger.warn(`:${record.display}: cannot note a login in ${record.log}: ${error.message}`)),
     ...(tls ? { tls } : {}),
   }).catch(async (error: unknown) => {

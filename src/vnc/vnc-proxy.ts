@@ -32,8 +32,12 @@ export interface VncProxyOptions {
   /** The user's password file, read at each login as Xtigervnc reads it: a changed password counts at once. Absent: one-time passwords only. */
   userPasswords?: () => Promise<Passwords>;
   blacklist?: Blacklist;
-  /** A viewer was let in, from `address`; view-only when it gave the view-only password. */
-  onLogin?: (login: { address: string; viewOnly: boolean }) => void;
+  /**
+   * A viewer is let in, from `address`; view-only when it gave the
+   * view-only password. Awaited before the viewer hears so: the server then
+   * waits for the viewer's first message and writes nothing to its log.
+   */
+  onLogin?: (login: { address: string; viewOnly: boolean }) => Promise<void>;
 }
 
 export interface VncProxy {
@@ -230,11 +234,12 @@ function handle(socket: Socket, shared: Shared): void {
       going();
     }
     shared.blacklist.succeeded(address);
+    await shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
+    going();
     answerViewer(inner.write);
     clearTimeout(timer);
     settled();
     logger.info(`vnc: ${from} logged in with ${login.used}`);
-    shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
     splice(viewer, reader, desktop, end);
   })().catch((error: unknown) => {
     settled();

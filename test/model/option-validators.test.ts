@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { TsvncError } from '../../src/errors.js';
-import { checkExtraArgs, parsePort } from '../../src/model/option-validators.js';
+import { checkExtraArgs, parsePort, serverOptionName } from '../../src/model/option-validators.js';
 import { parseVncConfig } from '../../src/config/vnc-config.js';
 import { LOG_LEVELS } from '../../src/log.js';
 import { SETTINGS } from '../../src/config/settings.js';
@@ -12,7 +12,9 @@ const MANAGED = ['DisplayFD', 'auth', 'desktop', 'geometry', 'depth', 'rfbport',
 
 test('a server option tsvnc manages is refused on the command line and never reaches the server from ~/.vnc/config', () => {
   for (const name of MANAGED) {
-    assert.throws(() => checkExtraArgs([`-${name}`]), (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /managed by tsvnc/.test(error.message), name);
+    for (const form of [`-${name}`, `--${name}=x`, `${name}=x`]) {
+      assert.throws(() => checkExtraArgs([form]), (error: TsvncError) => error.code === 'BAD_ARGUMENT' && /managed by tsvnc/.test(error.message), `${form}: Xvnc takes name=value too`);
+    }
     let config: ReturnType<typeof parseVncConfig> | undefined;
     try {
       config = parseVncConfig(`${name}=${name === 'geometry' ? '800x600' : name === 'depth' ? '24' : name === 'SecurityTypes' ? 'VncAuth' : name === 'localhost' ? 'yes' : 'x'}`, 'config');
@@ -22,6 +24,10 @@ test('a server option tsvnc manages is refused on the command line and never rea
     assert.equal(config?.serverArgs, undefined, `${name} went to the server as ${JSON.stringify(config?.serverArgs)}`);
   }
   assert.deepEqual(parseVncConfig('dpi=96', 'config').serverArgs, ['-dpi', '96'], 'an option tsvnc does not manage goes to the server');
+});
+
+test("serverOptionName: the parameter of each of Xvnc's forms, none of a plain value", () => {
+  assert.deepEqual(['-rfbport', '--rfbport=5', 'rfbport=5', '-Log=*:stderr:100', 'plain', '/a=b', ':1'].map(serverOptionName), ['rfbport', 'rfbport', 'rfbport', 'Log', undefined, undefined, undefined]);
 });
 
 test('parsePort: a number or digits as typed, from 1 to 65535; anything else is refused with the range', () => {

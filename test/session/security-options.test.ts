@@ -6,6 +6,7 @@ describe('certificateFiles', () => {
   it('finds -X509Cert and -X509Key in either form; the last one given wins', () => {
     assert.deepEqual(certificateFiles(['-X509Cert', '/a', '-X509Key=/k', '-x509cert=/b']), { cert: '/b', key: '/k' });
     assert.equal(certificateFiles(['-X509Cert', '/a']), null);
+    assert.deepEqual(certificateFiles(['X509Cert=/c', 'x509key=/k']), { cert: '/c', key: '/k' }, "Xvnc's name=value form");
   });
 });
 

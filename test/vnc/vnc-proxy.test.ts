@@ -89,7 +89,7 @@ describe("tsvnc's VNC listener for one-time passwords", () => {
   it("lets in the user's password, the view-only one (view-only with the server) and each one-time password once, logging in with the server's own", async (t) => {
     const server = await fakeServer(t);
     const logins: unknown[] = [];
-    const proxy = await proxyFor(t, server.path, { onLogin: (l) => logins.push(l) });
+    const proxy = await proxyFor(t, server.path, { onLogin: async (l) => void logins.push(l) });
     assert.notEqual(proxy.port, 0, 'the port it was given');
     assert.deepEqual(await login(proxy.port, 'secret12'), { name: 'full' });
     assert.deepEqual(await login(proxy.port, 'looker99'), { name: 'viewOnly' }, "logged in to the server with its view-only password");
