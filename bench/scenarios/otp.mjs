@@ -4,9 +4,9 @@
 // the same rounds: a VncAuth login (connect to ServerInit), a one-pixel
 // update's round trip, the daemon's CPU per MB of full Raw updates relayed,
 // throughput; and `tsvnc otp :N` against node's own start-up.
-import { summary } from '../lib/stats.mjs';
 import { rfbClient } from '../lib/rfb-client.mjs';
-import { cpuMs, daemonPid, must, rounds, scenario, setPasswd, tsvnc, tsvncStart } from '../lib/tools.mjs';
+import { measureRelay } from '../lib/relay-measure.mjs';
+import { daemonPid, must, rounds, scenario, setPasswd, tsvnc, tsvncStart } from '../lib/tools.mjs';
 
 const PASSWORD = 'secret12';
 const STREAM_MB = Number(process.env.BENCH_OTP_MB ?? 256);
@@ -53,16 +53,12 @@ await scenario(async ({ rows, notes }) => {
     for (const path of i % 2 === 0 ? paths : [...paths].reverse()) {
       const { value: client, ms } = await timed(() => rfbClient(path.address, PASSWORD));
       login[path.key].push(ms);
-      frameBytes = client.width * client.height * 4 + 16;
-      for (let t = 0; t < WARM_TRIPS; t++) await client.roundTrip();
-      const trips = [];
-      for (let t = 0; t < ROUND_TRIPS; t++) trips.push(await client.roundTrip());
-      trip[path.key] = summary(trips).median * 1000;
-      rtt[path.key].push(trip[path.key]);
-      const before = path.relay && cpuMs(path.relay);
-      const streamed = await client.stream(Math.ceil((STREAM_MB * MB) / frameBytes));
-      if (path.relay) cpu[path.key].push((cpuMs(path.relay) - before) / (streamed.bytes / MB));
-      rate[path.key].push(streamed.bytes / MB / (streamed.ms / 1000));
+      const measured = await measureRelay(client, { relayPid: path.relay, streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
+      ({ frameBytes } = measured);
+      trip[path.key] = measured.rttUs;
+      rtt[path.key].push(measured.rttUs);
+      if (measured.cpuPerMb !== undefined) cpu[path.key].push(measured.cpuPerMb);
+      rate[path.key].push(measured.mbPerSec);
       client.close();
     }
     added.tsvnc.push(trip.tsvnc - trip.direct);

@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { chromium } from '../lib/chromium.mjs';
-import { summary } from '../lib/stats.mjs';
 import { rfbClient } from '../lib/rfb-client.mjs';
-import { childrenOf, cpuMs, daemonPid, GEOMETRY, HOME, must, rounds, scenario, setPasswd, tsvncStart, waitFor } from '../lib/tools.mjs';
+import { measureRelay } from '../lib/relay-measure.mjs';
+import { childrenOf, daemonPid, GEOMETRY, HOME, must, rounds, scenario, setPasswd, tsvncStart, waitFor } from '../lib/tools.mjs';
 
 const PASSWORD = 'secret12';
 /** Raw full updates relayed per tool and round. */
@@ -91,17 +91,12 @@ await scenario(async ({ rows, notes }) => {
       for (const path of [...paths.slice(i % paths.length), ...paths.slice(0, i % paths.length)]) {
         const client = await rfbClient(path.address, PASSWORD);
         if (i === 0) links.push(`${path.key}: ${client.securityType === 1 ? 'None' : 'VncAuth'}${client.cipher ? ` over ${client.cipher}` : ''}`);
-        frameBytes = client.width * client.height * 4 + 16;
-        for (let t = 0; t < WARM_TRIPS; t++) await client.roundTrip();
-        const trips = [];
-        for (let t = 0; t < ROUND_TRIPS; t++) trips.push(await client.roundTrip());
-        trip[path.key] = summary(trips).median * 1000;
-        rtt[path.key].push(trip[path.key]);
-        const pid = path.relay?.();
-        const before = pid && cpuMs(pid);
-        const streamed = await client.stream(Math.ceil((STREAM_MB * MB) / frameBytes));
-        if (pid) cpu[path.key].push((cpuMs(pid) - before) / (streamed.bytes / MB));
-        rate[path.key].push(streamed.bytes / MB / (streamed.ms / 1000));
+        const measured = await measureRelay(client, { relayPid: path.relay?.(), streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
+        ({ frameBytes } = measured);
+        trip[path.key] = measured.rttUs;
+        rtt[path.key].push(measured.rttUs);
+        if (measured.cpuPerMb !== undefined) cpu[path.key].push(measured.cpuPerMb);
+        rate[path.key].push(measured.mbPerSec);
         client.close();
         if (path.key === 'websockify') await waitFor(() => childrenOf(websockify.pid).length === 0, 10_000, 'websockify\'s connection process to exit');
       }

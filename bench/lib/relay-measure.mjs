@@ -1,0 +1,23 @@
+// What the scenarios that compare relays (web, otp) measure on one logged-in
+// client: a one-pixel update's round trip (median, after a warm-up), then a
+// stream of full Raw updates: its throughput and, when a relaying process is
+// named, that process's CPU per MB relayed.
+import { summary } from './stats.mjs';
+import { cpuMs } from './tools.mjs';
+
+const MB = 2 ** 20;
+
+export async function measureRelay(client, { relayPid, streamMb, warmTrips, roundTrips }) {
+  const frameBytes = client.width * client.height * 4 + 16;
+  for (let t = 0; t < warmTrips; t++) await client.roundTrip();
+  const trips = [];
+  for (let t = 0; t < roundTrips; t++) trips.push(await client.roundTrip());
+  const before = relayPid && cpuMs(relayPid);
+  const streamed = await client.stream(Math.ceil((streamMb * MB) / frameBytes));
+  return {
+    frameBytes,
+    rttUs: summary(trips).median * 1000,
+    cpuPerMb: relayPid ? (cpuMs(relayPid) - before) / (streamed.bytes / MB) : undefined,
+    mbPerSec: streamed.bytes / MB / (streamed.ms / 1000),
+  };
+}
