@@ -7,17 +7,17 @@ import { cpuMs } from './tools.mjs';
 
 const MB = 2 ** 20;
 
-export async function measureRelay(client, { relayPid, streamMb, warmTrips, roundTrips }) {
+/** Measures `client` on the path `key` and adds each number to its row: rows {rtt, cpu, rate}; resolves the round trip and a full update's size. */
+export async function measureRelay(client, key, rows, { relayPid, streamMb, warmTrips, roundTrips }) {
   const frameBytes = client.width * client.height * 4 + 16;
   for (let t = 0; t < warmTrips; t++) await client.roundTrip();
   const trips = [];
   for (let t = 0; t < roundTrips; t++) trips.push(await client.roundTrip());
   const before = relayPid && cpuMs(relayPid);
   const streamed = await client.stream(Math.ceil((streamMb * MB) / frameBytes));
-  return {
-    frameBytes,
-    rttUs: summary(trips).median * 1000,
-    cpuPerMb: relayPid ? (cpuMs(relayPid) - before) / (streamed.bytes / MB) : undefined,
-    mbPerSec: streamed.bytes / MB / (streamed.ms / 1000),
-  };
+  const rttUs = summary(trips).median * 1000;
+  rows.rtt[key].push(rttUs);
+  if (relayPid) rows.cpu[key].push((cpuMs(relayPid) - before) / (streamed.bytes / MB));
+  rows.rate[key].push(streamed.bytes / MB / (streamed.ms / 1000));
+  return { frameBytes, rttUs };
 }

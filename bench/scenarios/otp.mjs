@@ -53,12 +53,9 @@ await scenario(async ({ rows, notes }) => {
     for (const path of i % 2 === 0 ? paths : [...paths].reverse()) {
       const { value: client, ms } = await timed(() => rfbClient(path.address, PASSWORD));
       login[path.key].push(ms);
-      const measured = await measureRelay(client, { relayPid: path.relay, streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
+      const measured = await measureRelay(client, path.key, { rtt, cpu, rate }, { relayPid: path.relay, streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
       ({ frameBytes } = measured);
       trip[path.key] = measured.rttUs;
-      rtt[path.key].push(measured.rttUs);
-      if (measured.cpuPerMb !== undefined) cpu[path.key].push(measured.cpuPerMb);
-      rate[path.key].push(measured.mbPerSec);
       client.close();
     }
     added.tsvnc.push(trip.tsvnc - trip.direct);

@@ -91,12 +91,9 @@ await scenario(async ({ rows, notes }) => {
       for (const path of [...paths.slice(i % paths.length), ...paths.slice(0, i % paths.length)]) {
         const client = await rfbClient(path.address, PASSWORD);
         if (i === 0) links.push(`${path.key}: ${client.securityType === 1 ? 'None' : 'VncAuth'}${client.cipher ? ` over ${client.cipher}` : ''}`);
-        const measured = await measureRelay(client, { relayPid: path.relay?.(), streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
+        const measured = await measureRelay(client, path.key, { rtt, cpu, rate }, { relayPid: path.relay?.(), streamMb: STREAM_MB, warmTrips: WARM_TRIPS, roundTrips: ROUND_TRIPS });
         ({ frameBytes } = measured);
         trip[path.key] = measured.rttUs;
-        rtt[path.key].push(measured.rttUs);
-        if (measured.cpuPerMb !== undefined) cpu[path.key].push(measured.cpuPerMb);
-        rate[path.key].push(measured.mbPerSec);
         client.close();
         if (path.key === 'websockify') await waitFor(() => childrenOf(websockify.pid).length === 0, 10_000, 'websockify\'s connection process to exit');
       }
