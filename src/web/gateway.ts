@@ -108,15 +108,33 @@ function serveFile(files: Map<string, ClientFile>, req: IncomingMessage, res: Se
   res.end(req.method === 'HEAD' ? undefined : file.body);
 }
 
-function listen(server: Server, options: GatewayOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const where = `${options.host} port ${options.port}`;
-      if (error.code === 'EADDRINUSE') reject(new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error }));
-      else reject(new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error }));
+/** Every address is '::' (both families) where the host has IPv6, else '0.0.0.0'. */
+async function listen(server: Server, options: GatewayOptions): Promise<void> {
+  try {
+    await listenOn(server, options.host, options.port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (options.host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw refusal(error as NodeJS.ErrnoException, options.host, options.port);
+    await listenOn(server, '0.0.0.0', options.port).catch((again: NodeJS.ErrnoException) => {
+      throw refusal(again, '0.0.0.0', options.port);
     });
-    server.listen({ host: options.host, port: options.port, exclusive: true }, () => resolve());
+  }
+}
+
+function listenOn(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+}
+
+function refusal(error: NodeJS.ErrnoException, host: string, port: number): TsvncError {
+  const where = `${host} port ${port}`;
+  if (error.code === 'EADDRINUSE') return new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error });
+  return new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error });
 }
 
 async function closeAll(server: Server, wss: WebSocketServer, sessions: Set<() => void>): Promise<void> {
