@@ -32,7 +32,7 @@ const RESULTS: { [K in Op]: Guard<ResultOf<K>> } = {
   start: (v): v is StartResult => isSummary(v) && string(v.host) && typeof v.localhost === 'boolean' && isObject(v.options) && listOf(string)(v.options.securityTypes) && maybe(isWeb)(v.web) && maybe(string)(v.otp),
   list: listOf(isSummary),
   status: (v): v is StatusResult => isSummary(v) && string(v.host) && isObject(v.options) && typeof v.options.localhost === 'boolean'
-    && orNull(integer)(v.programPid) && listOf(string)(v.lastLog) && maybe(isWeb)(v.web),
+    && orNull(integer)(v.programPid) && listOf(string)(v.lastLog) && maybe(isWeb)(v.web) && maybe(listOf(string))(v.notServed),
   kill: (v): v is KillResult => isObject(v) && listOf(integer)(v.killed),
   web: (v): v is WebResult => isObject(v) && integer(v.display) && orNull(isWeb)(v.web),
   otp: (v): v is OtpResult => isObject(v) && integer(v.display) && string(v.password),

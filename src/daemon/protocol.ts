@@ -75,6 +75,8 @@ export interface StatusResult extends SessionSummary {
   programPid: number | null;
   lastLog: string[];
   web?: WebInfo;
+  /** What keeps viewers from a running desktop: a port of its the daemon cannot open (tried again every 2 s). */
+  notServed?: string[];
 }
 
 export interface PingResult {

@@ -42,6 +42,11 @@ export class Doors<I> {
     return this.ready.get(display)?.info;
   }
 
+  /** Why the display's door is not open, while the sweep keeps trying. */
+  failure(display: number): string | undefined {
+    return this.failed.get(display);
+  }
+
   /** The desktop's door, opened if it asks for one and has none yet; a start and a daemon's resume at once share one. */
   async start(record: SessionRecord): Promise<I | undefined> {
     const { display } = record;

@@ -120,7 +120,13 @@ export class SessionManager {
       ...summarize(record, Date.now()), host: this.host, options: record.options, programPid: record.program?.pid ?? null,
       lastLog: await lastLines(record.log, record.state === 'running' ? 5 : 15).catch((error: Error) => [`(${error.message})`]),
       ...(this.web.info(display) ? { web: this.web.info(display) } : {}),
+      ...this.notServed(display),
     };
+  }
+
+  private notServed(display: number): { notServed?: string[] } {
+    const failures = [this.vnc.failure(display), this.web.failure(display)].filter((f): f is string => f !== undefined);
+    return failures.length > 0 ? { notServed: failures } : {};
   }
 
   /**

@@ -77,6 +77,7 @@ export function statusText(s: StatusResult): string[] {
     `  log         ${s.log}`,
   ];
   if (s.web) lines.push(`  web         ${s.web.url}`, `  certificate SHA-256 ${s.web.fingerprint}`);
+  for (const why of s.notServed ?? []) lines.push(`  NOT SERVED  ${why} (tried again every 2 s)`);
   if (s.lastLog.length > 0) lines.push('  last log lines:', ...s.lastLog.map((l) => `    ${l}`));
   return lines;
 }

@@ -87,6 +87,30 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
     assert.equal(run.step('leftovers').out, '');
   });
 
+  it('a VNC port taken while no daemon ran: status says who holds it, tsvnc otp fails in one line naming it, and the port is served again once it is free', async () => {
+    const run = await sandbox(`set_passwd
+      tsvnc start :1 --otp --no-xstartup >/dev/null
+      kill -9 $(daemon_pid)
+      fixture listen 127.0.0.1 5901
+      step status wait_until bash -c "tsvnc status :1 | grep -q 'NOT SERVED'"
+      step text tsvnc status :1
+      step otp tsvnc otp :1
+      kill $FPID
+      step back wait_until bash -c "ss -Hltnp 'sport = :5901' | grep -q \\"pid=\\$(daemon_pid),\\""
+      step after tsvnc status :1
+      step login bash -c "${CLIENT} tcp://127.0.0.1:5901 \\$(tsvnc otp :1)"
+      step kill tsvnc kill :1
+      step leftovers leftovers`, { timeoutMs: 90_000 });
+    assert.equal(run.step('status').code, 0, run.stderr);
+    assert.match(run.step('text').out, /^ {2}NOT SERVED {2}the VNC port 5901 of :1 is in use by node \S*listen\.js 127\.0\.0\.1 5901 \(pid \d+\) on 127\.0\.0\.1:5901 \(tried again every 2 s\)$/m);
+    assert.equal(run.step('otp').code, 1);
+    assert.match(run.stderr, /^tsvnc: the VNC port 5901 of :1 is in use by node \S*listen\.js 127\.0\.0\.1 5901 \(pid \d+\) on 127\.0\.0\.1:5901 \(stop what holds it; tsvnc doctor :1 explains\)$/m);
+    assert.equal(run.step('back').code, 0, 'the daemon takes the port once it is free');
+    assert.doesNotMatch(run.step('after').out, /NOT SERVED/);
+    assert.equal(run.step('login').code, 0);
+    assert.equal(run.step('leftovers').out, '');
+  });
+
   it('--otp-only refuses the regular password; tsvnc otp of a desktop without them says how; types and options that cannot work are refused; otp = only in tsvnc.conf; vncserver -otp prints one', async () => {
     const run = await sandbox(`set_passwd
       step only tsvnc start :2 --otp-only --no-xstartup
