@@ -3,7 +3,7 @@ import { callDaemon, userStatePaths } from '../daemon/control-client.js';
 import type { DaemonPaths } from '../system/system-paths.js';
 import type { StartRequest, StartResult } from '../daemon/protocol.js';
 import { quote } from '../output/printable.js';
-import { startText } from '../output/session-text.js';
+import { startBrief } from '../output/session-text.js';
 import { printJson, printLines } from '../output/print.js';
 
 /** More at once than a display range holds is a typo, not a portal's morning. */
@@ -83,6 +83,6 @@ export async function startMany(req: StartRequest, countText: string, flags: One
     .sort((a, b) => a.display - b.display);
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => asTsvncError(s.reason));
   if (flags.json) deps.printJson(started);
-  else deps.printLines(started.map((result) => startText(result)[0]!));
+  else deps.printLines(started.flatMap(startBrief));
   if (failures.length > 0) throw failureError(failures, count);
 }

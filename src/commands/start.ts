@@ -130,7 +130,7 @@ export async function handler(argv: Args): Promise<void> {
   const paths = await userStatePaths();
   // Loaded before anything is printed: a service manager may stop --fg the moment it sees the desktop announced.
   const foreground = argv.fg ? await import('../client-start/foreground.js') : null;
-  const old = argv.useold ? await (await import('../client-start/use-old.js')).findOld(paths, req.display) : null;
+  const old = argv.useold ? await (await import('../client-start/use-old.js')).findOld(paths, applyConfig(req, await loadLayers()).request) : null;
   const result = old ?? (await callDaemon(paths, { op: 'start', start: req }));
   if (argv.connectionFile !== undefined) await (await import('../slurm/connection-file.js')).writeConnectionFile(argv.connectionFile, result);
   if (argv.json) printJson(result);

@@ -87,6 +87,9 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: O
       fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; add the VNC ports to net.ipv4.ip_local_reserved_ports so it does not recur`,
     };
   }
+  if (reason.error === 'EACCES') {
+    return { ...base, cause: reason.blocking ? 'port-unknown' : 'x11-port', message: `${where} is a privileged port, which only root may listen on${x11Note}`, fix: 'choose a port of 1024 or above' };
+  }
   return {
     ...base, cause: reason.blocking ? 'port-unknown' : 'x11-port',
     message: `${where} cannot be bound (${reason.error}) and no socket on it is visible here${x11Note}`,

@@ -3,6 +3,8 @@ import type { Level } from '../log.js';
 import { logger } from '../log.js';
 import { TsvncError } from '../errors.js';
 import { allocationFor, certificateDir, prepareStart, sessionOptions } from '../session/prepare-start.js';
+import { noWebWithOtpOnly } from '../session/start-options.js';
+import { loadLayers, MANDATORY_CONFIG } from '../config/load-config.js';
 import { ensureCertificate } from '../web/certificate.js';
 import { dispatch, type Request, type Result, type StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
@@ -24,6 +26,13 @@ import { summarize, type ListedRecord, type SessionRecord } from '../model/sessi
 import { isAlive } from '../model/session-state.js';
 
 type Log = (level: Level, message: string) => void;
+
+/** What stops `tsvnc web on` that stops `start --web`: the admin's mandatory web = no, and one-time passwords only. */
+async function checkWebAllowed(record: SessionRecord): Promise<void> {
+  if (record.options.otp?.only) throw noWebWithOtpOnly();
+  const { mandatory } = await loadLayers(record.env);
+  if (mandatory.web === false) throw new TsvncError('BAD_ARGUMENT', `${MANDATORY_CONFIG} sets web = no: desktops here are not served to browsers`, 'ask the administrator, or connect a VNC viewer through an ssh tunnel');
+}
 
 /** The daemon's answers to the control requests: start, list, status, kill. The sessions themselves belong to the lifecycle. */
 export class SessionManager {
@@ -139,11 +148,20 @@ export class SessionManager {
     if (record.state !== 'running' && record.state !== 'restarting') {
       throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why; start it again with --web`);
     }
+    if (on) await checkWebAllowed(record);
+    const before = record.options;
     await this.web.close(display);
     const changed = await this.lifecycle.setOptions(display, ({ web, ...options }) =>
       on ? { ...options, web: { ...web, port: port ?? web?.port ?? webPort(display), token: web === undefined || rotate ? newToken() : web.token } } : options);
     if (changed === null) throw new TsvncError('NOT_A_SESSION', `:${display} ended meanwhile`, 'tsvnc list shows your sessions');
-    return { display, web: on ? (await this.web.start(changed)) ?? null : null };
+    try {
+      return { display, web: on ? (await this.web.start(changed)) ?? null : null };
+    } catch (error) {
+      // A port that cannot be had keeps the gateway there was: nothing of the failed change stays.
+      const back = await this.lifecycle.setOptions(display, () => before);
+      if (back !== null) await this.web.start(back).catch(() => undefined);
+      throw error;
+    }
   }
 
   private own(display: number): ListedRecord {

@@ -24,16 +24,18 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     : await ensureCertificate(certificateDir(record.env));
   // The server's own certificate, for its X509 types: pinned by the gateway when it logs in over TLS.
   const serverCert = record.options.x509?.cert ?? certificateFiles(record.options.extraArgs)?.cert;
-  const [{ startGateway }, cert, key, vncPassword, rfbCert] = await Promise.all([
+  // With one-time passwords the server's socket has tsvnc's own password.
+  const passwordFile = record.options.otp?.serverPasswordFile ?? record.options.passwordFile ?? passwdFilePath(record.home);
+  const [{ startGateway }, cert, key, , rfbCert] = await Promise.all([
     import('../web/gateway.js'),
     readFile(certificate.certPath),
     readFile(certificate.keyPath),
-    // With one-time passwords the server's socket has tsvnc's own password.
-    readPasswdFile(record.options.otp?.serverPasswordFile ?? record.options.passwordFile ?? passwdFilePath(record.home)),
+    // Read now too: a start with a broken one fails at once, not at each browser.
+    readPasswdFile(passwordFile),
     serverCert === undefined || serverCert === certificate.certPath ? undefined : readFile(isAbsolute(serverCert) ? serverCert : join(record.home, serverCert)),
   ]);
   const gateway = await startGateway({
-    host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfb: serverAddress(record.options), vncPassword,
+    host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfb: serverAddress(record.options), vncPassword: () => readPasswdFile(passwordFile),
     ...(rfbCert === undefined ? {} : { rfbCert }),
   }).catch(async (error: unknown) => {
     if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;

@@ -14,9 +14,18 @@ export function startText(r: StartResult): string[] {
   } else {
     lines.push(`Connect a VNC viewer to ${address(r.host)}`);
   }
-  // As TurboVNC's vncserver -otp prints it; tsvnc otp :N gives more.
-  const otp = r.otp === undefined ? [] : [`Full control one-time password: ${r.otp}${r.options.otp?.only ? ' (one-time passwords only)' : ''}`];
-  return [...lines, ...otp, ...webLines(r.web, r.localhost, r.host)];
+  return [...lines, ...otpLines(r), ...webLines(r.web, r.localhost, r.host)];
+}
+
+/** As TurboVNC's vncserver -otp prints it; tsvnc otp :N gives more. */
+function otpLines(r: StartResult): string[] {
+  return r.otp === undefined ? [] : [`Full control one-time password: ${r.otp}${r.options.otp?.only ? ' (one-time passwords only)' : ''}`];
+}
+
+/** One desktop of `start --count`: its line, then what opens it that only the start can say (its first one-time password, its URL). */
+export function startBrief(r: StartResult): string[] {
+  const [first = ''] = startText(r);
+  return [first, ...[...otpLines(r), ...(r.web ? [`Open in a browser: ${r.web.url}`] : [])].map((line) => `  ${line}`)];
 }
 
 function otpNote(otp: StatusResult['options']['otp']): string {

@@ -44,3 +44,8 @@ export function tryBind(target: BindTarget, port: number): Promise<BindResult> {
     });
   });
 }
+
+/** A port below net.ipv4.ip_unprivileged_port_start (1024 by default) that an ordinary user may not listen on. */
+export function privilegedPort(port: number, cause: unknown): TsvncError {
+  return new TsvncError('BAD_ARGUMENT', `port ${port} is a privileged port, which only root may listen on`, 'choose a port of 1024 or above', { cause });
+}

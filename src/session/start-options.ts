@@ -27,6 +27,10 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
   checkCertificate(securityTypes, req.extraArgs);
   if (req.otp !== undefined && !['no', 'yes', 'only'].includes(req.otp)) throw new TsvncError('BAD_ARGUMENT', `otp ${req.otp} is not accepted`, 'give yes, no or only');
   if (req.otp === 'yes' || req.otp === 'only') checkOneTimePasswords(securityTypes, req.extraArgs);
+  if (req.otp === 'only' && req.web === true) throw noWebWithOtpOnly();
+  if (req.webPort !== undefined && req.webPort === (req.rfbPort ?? rfbPort(display))) {
+    throw new TsvncError('BAD_ARGUMENT', `--web-port ${req.webPort} is the desktop's VNC port`, 'give the web gateway a port of its own, or leave out --web-port (5800+N)');
+  }
   if (req.xstartup !== undefined) plainText('--xstartup', req.xstartup, MAX_COMMAND);
   const restart = parseRestart(req, restartDefaults);
   if (req.idleTimeout !== undefined && restart.mode === 'always') {
@@ -47,6 +51,15 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     ...(req.logFile === undefined ? {} : { logFile: parseFilePath('--log-file', req.logFile) }),
     ...(req.idleTimeout === undefined ? {} : { idleTimeout: parseIdleTimeout(req.idleTimeout) }),
   };
+}
+
+/** A browser URL lets its holder in again and again: a password that is not one-time. */
+export function noWebWithOtpOnly(): TsvncError {
+  return new TsvncError(
+    'BAD_ARGUMENT',
+    'a desktop with one-time passwords only cannot be served to browsers: its URL would let anyone who has it in again and again',
+    'leave out --web (a portal\'s noVNC reaches the VNC port with a one-time password), or use --otp instead of --otp-only',
+  );
 }
 
 /** What tsvnc's own VNC listener speaks: it checks the password itself, so the types that need the server's (Plain's PAM) or none are out. */

@@ -8,10 +8,10 @@ import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { quote } from '../output/printable.js';
 import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-files.js';
-import { relay } from './relay.js';
-import type { DesktopTarget } from '../vnc/desktop-login.js';
+import { relay, type RelayTarget } from './relay.js';
 import type { RfbAddress } from '../model/session-record.js';
 import { tokenMatches } from './token.js';
+import { privilegedPort } from '../ports/bind-test.js';
 
 export interface GatewayOptions {
   /** '127.0.0.1' (or '::1') for this host alone; '::' or '0.0.0.0' for every address. */
@@ -24,8 +24,8 @@ export interface GatewayOptions {
   rfb: RfbAddress;
   /** The certificate the desktop's server has for VeNCrypt's TLS, pinned: `cert` unless given (a server without TLS ignores it). */
   rfbCert?: string | Buffer;
-  /** The desktop's VNC password in plain text (vnc-des.ts reads it from ~/.vnc/passwd). */
-  vncPassword: string;
+  /** The desktop's VNC password in plain text (vnc-des.ts reads it from ~/.vnc/passwd), read for each browser. */
+  vncPassword: () => Promise<string>;
   /** Where noVNC's core/ and vendor/ are: the package in node_modules unless given. */
   noVncDir?: string;
   /** The host name the printed URL names: localhost for a loopback gateway, else this host's name. */
@@ -61,7 +61,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   const sessions = new Set<() => void>();
   let server: Server;
-  let target: DesktopTarget;
+  let target: RelayTarget;
   try {
     target = { address: options.rfb, password: options.vncPassword, fingerprint: new X509Certificate(options.rfbCert ?? options.cert).fingerprint256 };
     server = createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2' }, (req, res) => serveFile(files, req, res));
@@ -134,6 +134,7 @@ function listenOn(server: Server, host: string, port: number): Promise<void> {
 function refusal(error: NodeJS.ErrnoException, host: string, port: number): TsvncError {
   const where = `${host} port ${port}`;
   if (error.code === 'EADDRINUSE') return new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error });
+  if (error.code === 'EACCES') return privilegedPort(port, error);
   return new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error });
 }
 

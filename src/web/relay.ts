@@ -6,11 +6,14 @@ import { byteReader } from '../vnc/byte-reader.js';
 import { acceptBrowser, refuseBrowser } from '../vnc/rfb-handshake.js';
 import { loginToDesktop, splice, type DesktopConnection, type DesktopTarget } from '../vnc/desktop-login.js';
 
+/** The desktop as the gateway reaches it: its password read for each browser, as the server reads its file for each login (a `tsvnc passwd` counts at once). */
+export type RelayTarget = Omit<DesktopTarget, 'password'> & { password: () => Promise<string> };
+
 /** Bounds the connect to the desktop and both handshakes together. */
 const HANDSHAKE_MS = 15_000;
 
 /** Handshakes with both sides, then copies bytes both ways until either ends; the browser's loss or the server's ends both. */
-export function relay(ws: WebSocket, from: string, target: DesktopTarget, sessions: Set<() => void>): void {
+export function relay(ws: WebSocket, from: string, target: RelayTarget, sessions: Set<() => void>): void {
   const browser = createWebSocketStream(ws);
   const streams: Duplex[] = [browser];
   const end = () => {
@@ -28,7 +31,7 @@ export function relay(ws: WebSocket, from: string, target: DesktopTarget, sessio
   void (async () => {
     let desktop: DesktopConnection;
     try {
-      desktop = await loginToDesktop(target, (stream) => streams.push(stream));
+      desktop = await loginToDesktop({ ...target, password: await target.password() }, (stream) => streams.push(stream));
     } catch (error) {
       const why = error instanceof TsvncError ? error.message : `the desktop cannot be reached: ${(error as Error).message}`;
       logger.warn(`web: ${from}: ${why}`);

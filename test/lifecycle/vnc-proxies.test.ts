@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox, sandboxUnavailable } from '../helpers/sandbox.js';
-import type { StartResult } from '../../src/daemon/protocol.js';
+import type { StartResult, StatusResult } from '../../src/daemon/protocol.js';
 import { turboVncTime } from '../../src/lifecycle/vnc-proxies.js';
 
 /** A session program that paints the root window magenta and logs pointer motion over it. */
@@ -108,6 +108,47 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
     assert.equal(run.step('back').code, 0, 'the daemon takes the port once it is free');
     assert.doesNotMatch(run.step('after').out, /NOT SERVED/);
     assert.equal(run.step('login').code, 0);
+    assert.equal(run.step('leftovers').out, '');
+  });
+
+  it("what would undo a policy is refused: a browser URL for one-time passwords only, tsvnc web under mandatory web = no, --useold reusing a weaker desktop; a failed port change keeps the gateway there was", async () => {
+    const run = await sandbox(`private_system
+      set_passwd
+      CLIENT="node --openssl-legacy-provider $FIXTURES/rfb-client.js"
+      step startweb tsvnc start :1 --otp-only --web --no-xstartup
+      tsvnc start :1 --otp-only --no-xstartup >/dev/null
+      step webon tsvnc web :1
+      tsvnc start :2 --no-xstartup >/dev/null
+      step useold tsvnc start :2 --useold --otp-only --no-xstartup
+      tsvnc start :3 --otp --web --no-xstartup >/dev/null
+      step reuse tsvnc start :3 --useold --otp --json
+      reused=$(node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).otp))' < /tmp/step-stdout)
+      step reusedlogin $CLIENT tcp://127.0.0.1:5903 "$reused"
+      fixture listen 127.0.0.1 6090
+      step badport tsvnc web :3 --port 6090
+      step kept bash -c 'ss -Hltn "sport = :5803" | wc -l'
+      step keptstatus tsvnc status :3 --json
+      echo 'web = no' > /etc/tsvnc/mandatory.conf
+      step mandatory tsvnc web :2
+      step countboth tsvnc start --count 1 --otp --web --no-xstartup
+      kill $FPID
+      rm /etc/tsvnc/mandatory.conf
+      step kill tsvnc kill ':*'
+      step leftovers leftovers`, { timeoutMs: 120_000 });
+    assert.equal(run.step('startweb').code, 2);
+    assert.match(run.stderr, /^tsvnc: a desktop with one-time passwords only cannot be served to browsers: its URL would let anyone who has it in again and again \(/m);
+    assert.equal(run.step('webon').code, 2, 'nor turned on later');
+    assert.equal(run.step('useold').code, 1);
+    assert.match(run.stderr, /^tsvnc: --useold: :2 runs, but has no one-time passwords, unlike what was asked for \(tsvnc kill :2 and start it again, or leave out --useold\)$/m);
+    assert.equal(run.step('reuse').code, 0, run.stderr);
+    assert.equal(run.json<StartResult>('reuse').reused, true);
+    assert.equal(run.step('reusedlogin').code, 0, 'a reused desktop with one-time passwords comes with a new one');
+    assert.equal(run.step('badport').code, 1);
+    assert.equal(run.step('kept').out, '1', 'the gateway on 5803 still serves');
+    assert.equal(run.json<StatusResult>('keptstatus').web?.port, 5803, 'and the failed port was not kept');
+    assert.equal(run.step('mandatory').code, 2);
+    assert.match(run.stderr, /^tsvnc: \/etc\/tsvnc\/mandatory\.conf sets web = no: desktops here are not served to browsers/m);
+    assert.match(run.step('countboth').out, /^New desktop \S+:\d+ [^\n]*\n {2}Full control one-time password: [2-9a-zA-Z]{8}$/m, '--count shows each desktop\'s first one-time password');
     assert.equal(run.step('leftovers').out, '');
   });
 

@@ -75,6 +75,8 @@ describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16
       u2=$(tsvnc web :2 --new-token --json | url)
       step old node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=\${u1#*token=}"
       step new node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=\${u2#*token=}" login
+      echo newpass1 | tsvnc passwd >/dev/null
+      step newpasswd node "$FIXTURES/ws-probe.js" "wss://127.0.0.1:5802/websockify?token=\${u2#*token=}" login
       step status tsvnc status :2
       step off tsvnc web :2 off
       step closed bash -c 'ss -Hltn "sport = :5802" | wc -l'
@@ -86,6 +88,7 @@ describe('tsvnc start --web: the desktop in a browser, from the daemon (issue 16
     assert.match(run.step('on').out, /^Open in a browser: https:\/\/localhost:5802\/#token=[\w-]{43}; from elsewhere tunnel first: ssh -L 5802:localhost:5802 \S+\n {2}certificate SHA-256 [0-9A-F:]{95}$/);
     assert.equal(run.json<{ status: number }>('old').status, 403, 'the replaced token opens nothing');
     assert.equal(run.json<{ width: number }>('new').width, 1920, 'the new one reaches the desktop');
+    assert.equal(run.json<{ width: number }>('newpasswd').width, 1920, 'a new VNC password counts for the next browser at once, as for any viewer');
     assert.match(run.step('status').out, /^ {2}web {9}https:\/\/localhost:5802\//m);
     assert.equal(run.step('off').out, ':2 is not served to browsers');
     assert.equal(run.step('closed').out, '0');

@@ -66,7 +66,7 @@ async function fakeRfbServer(t: TestContext, password = PASSWORD): Promise<{ por
 async function gatewayFor(t: TestContext, rfbPort: number, vncPassword = PASSWORD): Promise<Gateway & { token: string }> {
   const cert = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
   const token = newToken();
-  const gateway = await startGateway({ host: '127.0.0.1', port: 0, cert: await readFile(cert.certPath), key: await readFile(cert.keyPath), token, rfb: { port: rfbPort }, vncPassword });
+  const gateway = await startGateway({ host: '127.0.0.1', port: 0, cert: await readFile(cert.certPath), key: await readFile(cert.keyPath), token, rfb: { port: rfbPort }, vncPassword: async () => vncPassword });
   t.after(() => gateway.close());
   return { ...gateway, token };
 }
@@ -192,7 +192,7 @@ describe('the web gateway', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     const cert = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
     await assert.rejects(
-      startGateway({ host: '127.0.0.1', port, cert: await readFile(cert.certPath), key: await readFile(cert.keyPath), token: newToken(), rfb: { port: 1 }, vncPassword: PASSWORD }),
+      startGateway({ host: '127.0.0.1', port, cert: await readFile(cert.certPath), key: await readFile(cert.keyPath), token: newToken(), rfb: { port: 1 }, vncPassword: async () => PASSWORD }),
       (error: unknown) => error instanceof TsvncError && error.code === 'DISPLAY_BUSY' && error.message.includes(`port ${port} is in use`),
     );
   });
@@ -200,7 +200,7 @@ describe('the web gateway', () => {
   it('refuses a certificate or key it cannot use, before listening', async (t) => {
     const cert = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
     const other = await ensureCertificate(await tempDir(t, 'gateway'), NAMES);
-    const base = { host: '127.0.0.1', port: 0, token: newToken(), rfb: { port: 1 }, vncPassword: PASSWORD };
+    const base = { host: '127.0.0.1', port: 0, token: newToken(), rfb: { port: 1 }, vncPassword: async () => PASSWORD };
     const pairs: Array<[string | Buffer, Buffer]> = [['not a certificate', await readFile(cert.keyPath)], [await readFile(cert.certPath), await readFile(other.keyPath)]];
     for (const [certText, keyText] of pairs) {
       await assert.rejects(startGateway({ ...base, cert: certText, key: keyText }), (error: unknown) => error instanceof TsvncError && error.code === 'BAD_CONFIG');
