@@ -24,7 +24,9 @@ export function argumentError(message: string, argv: readonly string[]): TsvncEr
   if (invalid?.[1] && invalid[2] && invalid[3]) {
     const given = JSON.parse(invalid[2]) as string;
     const choices = invalid[3].split(', ').map((c) => c.replace(/^"|"$/g, ''));
-    return new TsvncError('BAD_ARGUMENT', `--${invalid[1]} ${quote(given)} is not accepted`, `use ${choices.join(', ')}`);
+    // A positional argument (tsvnc web :N on|off) is no option: name it as typed, not as --state.
+    const asOption = argv.some((arg) => arg === `--${invalid[1]}` || arg.startsWith(`--${invalid[1]}=`));
+    return new TsvncError('BAD_ARGUMENT', `${asOption ? `--${invalid[1]} ` : ''}${quote(given)} is not accepted`, `use ${choices.join(', ')}`);
   }
   // The one required positional of status, kill, logs, probe: a display.
   if (/^Not enough non-option arguments: got 0, need at least 1$/.test(message)) {

@@ -1,5 +1,6 @@
 import type { ProbeResult, Reason, TcpReason } from '../model/probe-result.js';
 import { isOutgoing } from '../ports/port-holders.js';
+import { isPrivilegedPort } from '../ports/bind-test.js';
 import { who, type Finding, type NameOf } from './finding.js';
 import { isXServer, serverDisplay } from '../display/x-server.js';
 import { rfbPort } from '../display/display-number.js';
@@ -87,7 +88,7 @@ function tcpFinding(n: number, reason: TcpReason, nameOf: NameOf, ownSessions: O
       fix: `wait about ${Math.max(1, Math.ceil(waiting.expiresInSeconds ?? 60))} s, or use another display; add the VNC ports to net.ipv4.ip_local_reserved_ports so it does not recur`,
     };
   }
-  if (reason.error === 'EACCES') {
+  if (reason.error === 'EACCES' && isPrivilegedPort(reason.port)) {
     return { ...base, cause: reason.blocking ? 'port-unknown' : 'x11-port', message: `${where} is a privileged port, which only root may listen on${x11Note}`, fix: 'choose a port of 1024 or above' };
   }
   return {

@@ -45,7 +45,11 @@ export function tryBind(target: BindTarget, port: number): Promise<BindResult> {
   });
 }
 
-/** A port below net.ipv4.ip_unprivileged_port_start (1024 by default) that an ordinary user may not listen on. */
+/** Below net.ipv4.ip_unprivileged_port_start, 1024 unless an admin moved it: an ordinary user may not listen there (EACCES). */
+export function isPrivilegedPort(port: number): boolean {
+  return port < 1024;
+}
+
 export function privilegedPort(port: number, cause: unknown): TsvncError {
   return new TsvncError('BAD_ARGUMENT', `port ${port} is a privileged port, which only root may listen on`, 'choose a port of 1024 or above', { cause });
 }

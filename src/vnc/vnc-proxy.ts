@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import type { RfbAddress } from '../model/session-record.js';
-import { privilegedPort } from '../ports/bind-test.js';
+import { isPrivilegedPort, privilegedPort } from '../ports/bind-test.js';
 import { Blacklist } from './blacklist.js';
 import { byteReader, type ByteReader } from './byte-reader.js';
 import { loginToDesktop, splice } from './desktop-login.js';
@@ -100,7 +100,7 @@ async function listenAll(hosts: readonly string[], port: number, onConnection: (
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') missing.push(error as Error);
         else if (code === 'EADDRINUSE') throw new TsvncError('DISPLAY_BUSY', `the VNC port ${host} port ${at} is in use`, 'free it, or start the desktop on another display', { cause: error });
-        else if (code === 'EACCES') throw privilegedPort(at, error);
+        else if (code === 'EACCES' && isPrivilegedPort(at)) throw privilegedPort(at, error);
         else throw new TsvncError('INTERNAL', `cannot listen on ${host} port ${at} for the desktop's viewers: ${(error as Error).message}`, undefined, { cause: error });
       }
     }

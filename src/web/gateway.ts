@@ -11,7 +11,7 @@ import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-file
 import { relay, type RelayTarget } from './relay.js';
 import type { RfbAddress } from '../model/session-record.js';
 import { tokenMatches } from './token.js';
-import { privilegedPort } from '../ports/bind-test.js';
+import { isPrivilegedPort, privilegedPort } from '../ports/bind-test.js';
 
 export interface GatewayOptions {
   /** '127.0.0.1' (or '::1') for this host alone; '::' or '0.0.0.0' for every address. */
@@ -134,7 +134,7 @@ function listenOn(server: Server, host: string, port: number): Promise<void> {
 function refusal(error: NodeJS.ErrnoException, host: string, port: number): TsvncError {
   const where = `${host} port ${port}`;
   if (error.code === 'EADDRINUSE') return new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error });
-  if (error.code === 'EACCES') return privilegedPort(port, error);
+  if (error.code === 'EACCES' && isPrivilegedPort(port)) return privilegedPort(port, error);
   return new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error });
 }
 

@@ -21,6 +21,13 @@ describe('argumentError', () => {
     assert.equal(error.hint, 'use yes, no');
   });
 
+  it('names a positional argument as typed, not as an option', () => {
+    const error = argumentError('Invalid values:\n  Argument: state, Given: "bogus", Choices: "on", "off"', ['web', ':3', 'bogus']);
+    assert.equal(error.message, '"bogus" is not accepted');
+    assert.equal(error.hint, 'use on, off');
+    assert.equal(argumentError('Invalid values:\n  Argument: localhost, Given: "x", Choices: "yes", "no"', ['start', '--localhost=x']).message, '--localhost "x" is not accepted');
+  });
+
   it('keeps other messages, and looks at nothing after --', () => {
     assert.equal(argumentError('Unknown argument: x', ['start', 'x', '--', '-dpi']).message, 'Unknown argument: x');
   });

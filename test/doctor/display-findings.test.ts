@@ -119,6 +119,12 @@ test('an outgoing connection on the port is port-outgoing naming the remote end'
   includesAll(f.fix, ['net.ipv4.ip_local_reserved_ports']);
 });
 
+test('a port below 1024 that cannot be bound is named a privileged port, with the fix', () => {
+  const f = only(displayFindings(result({ reasons: [tcp([], { port: 443, role: 'web', error: 'EACCES' })] }), nameOf));
+  assert.equal(f.message, 'port 443 (web) on 127.0.0.1 is a privileged port, which only root may listen on');
+  assert.equal(f.fix, 'choose a port of 1024 or above');
+});
+
 test('a blocking TIME_WAIT says how long it remains', () => {
   const wait = holder({
     pid: null, command: null, uid: 0, state: 'TIME_WAIT',

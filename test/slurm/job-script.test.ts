@@ -23,7 +23,7 @@ const FULL: Carried = {
   display: 7, geometry: '1280x800', depth: 16, desktop: "Ann's work desk", localhost: false, securityTypes: 'VncAuth,X509Vnc', rfbPort: 6007,
   xstartup: 'exec xterm -e "sleep 1"', noXstartup: false, autokill: false, restart: 'on-failure', restartLimit: 3, restartWindow: 120,
   insecure: false, extraArgs: ['-AlwaysShared', '-dpi', '96'], passwordFile: '/home/ann/job.passwd', logFile: '/home/ann/desktop.log', idleTimeout: 600,
-  web: true, webPort: 5990, otp: 'only',
+  web: true, webPort: 5990, otp: 'yes',
 };
 
 const SPEC: JobSpec = {
