@@ -1,23 +1,16 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
-import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import type { RfbAddress } from '../model/session-record.js';
-import { isPrivilegedPort, privilegedPort } from '../ports/bind-test.js';
+import { listenAll } from '../ports/listen-all.js';
 import { Blacklist } from './blacklist.js';
 import { byteReader, type ByteReader } from './byte-reader.js';
 import { loginToDesktop, splice } from './desktop-login.js';
 import { OneTimePasswords } from './one-time-passwords.js';
-import { vncAuthResponse } from './vnc-des.js';
+import { judge, type Passwords } from './judge-login.js';
 import { answerViewer, challengeViewer, type ViewerLink, type ViewerType } from './viewer-handshake.js';
-
-interface Passwords {
-  full: string;
-  viewOnly?: string;
-}
 
 export interface VncProxyOptions {
   /** The addresses the server would listen on: 127.0.0.1 and ::1 for this host alone, else :: and 0.0.0.0; one that this host lacks is left out. */
@@ -68,7 +61,7 @@ const REFUSED = 'Authentication failed';
  */
 export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy> {
   const shared: Shared = { options, otps: new OneTimePasswords(), blacklist: options.blacklist ?? new Blacklist(), sessions: new Set(), pending: new Map() };
-  const servers = await listenAll(options.hosts, options.port, (socket) => handle(socket, shared));
+  const servers = await listenAll(options.hosts, options.port, 'the VNC port', (socket) => handle(socket, shared));
   const address = servers[0]?.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   logger.info(`vnc: tsvnc takes viewers on port ${port} (${options.hosts.join(', ')}) for ${'path' in options.server ? options.server.path : options.server.port}`);
@@ -82,36 +75,6 @@ export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy>
   };
 }
 
-/** Every address this host has, as Xtigervnc binds them: one that is missing (no IPv6) is left out, one in use fails them all. */
-async function listenAll(hosts: readonly string[], port: number, onConnection: (socket: Socket) => void): Promise<Server[]> {
-  const servers: Server[] = [];
-  const missing: Error[] = [];
-  try {
-    for (const host of hosts) {
-      const server = createServer({ noDelay: true }, onConnection);
-      // The first server's port for the rest: port 0 (tests) picks one for all.
-      const bound = servers[0]?.address();
-      const at = port === 0 && typeof bound === 'object' && bound ? bound.port : port;
-      server.listen({ host, port: at, exclusive: true, ipv6Only: host.includes(':') });
-      try {
-        await once(server, 'listening');
-        servers.push(server);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') missing.push(error as Error);
-        else if (code === 'EADDRINUSE') throw new TsvncError('DISPLAY_BUSY', `the VNC port ${host} port ${at} is in use`, 'free it, or start the desktop on another display', { cause: error });
-        else if (code === 'EACCES' && isPrivilegedPort(at)) throw privilegedPort(at, error);
-        else throw new TsvncError('INTERNAL', `cannot listen on ${host} port ${at} for the desktop's viewers: ${(error as Error).message}`, undefined, { cause: error });
-      }
-    }
-    if (servers.length === 0) throw new TsvncError('INTERNAL', `cannot listen on port ${port} for the desktop's viewers: ${missing.map((e) => e.message).join('; ')}`);
-    return servers;
-  } catch (error) {
-    for (const server of servers) server.close();
-    throw error;
-  }
-}
-
 interface Shared {
   options: VncProxyOptions;
   otps: OneTimePasswords;
@@ -119,24 +82,6 @@ interface Shared {
   sessions: Set<() => void>;
   /** Handshakes under way, per address. */
   pending: Map<string, number>;
-}
-
-interface Login {
-  viewOnly: boolean;
-  used: string;
-  /** Puts a one-time password back when the viewer could not be let in after all. */
-  putBack?: () => void;
-}
-
-/** The login a viewer's answer earns, if any. Each candidate is compared, whichever matches: the time taken tells nothing about which. */
-function judge(otps: OneTimePasswords, passwords: Passwords | undefined, challenge: Buffer, response: Buffer): Login | null {
-  const answers = (password: string) => timingSafeEqual(vncAuthResponse(challenge, password), response);
-  const full = passwords !== undefined && answers(passwords.full);
-  const viewOnly = passwords?.viewOnly !== undefined && answers(passwords.viewOnly);
-  const otp = otps.reserve(answers);
-  if (otp) return { viewOnly: false, used: 'a one-time password', putBack: otp.putBack };
-  if (full) return { viewOnly: false, used: 'the password' };
-  return viewOnly ? { viewOnly: true, used: 'the view-only password' } : null;
 }
 
 function handle(socket: Socket, shared: Shared): void {
