@@ -43,6 +43,22 @@ export function xauthorityProblem(file: string): string | null {
   }
 }
 
+/** xauth holds its lock (file-c, file-l) for milliseconds; older than this, its xauth is gone. */
+const STALE_LOCK_MS = 10_000;
+
+/**
+ * An xauth lock file that no xauth holds any more, or null. xauth never
+ * breaks one itself, so one left by a SIGKILL blocks every later xauth on
+ * the file. tsvnc's own calls on a file run one at a time (file-queue.ts).
+ */
+function staleLock(file: string): string | null {
+  for (const lock of [`${file}-c`, `${file}-l`]) {
+    const info = lstatSync(lock, { throwIfNoEntry: false });
+    if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) return `${lock} (${Math.round((Date.now() - info.mtimeMs) / 1000)} s old)`;
+  }
+  return null;
+}
+
 /** Printed even with -q when xauth creates the file: not a failure. */
 const CREATING = /^(?:\S*\/)?xauth:\s+file .* does not exist$/;
 
@@ -57,8 +73,11 @@ const XAUTH_TIMEOUT_MS = 30_000;
 async function xauth(file: string, args: string[]): Promise<void> {
   const program = systemTool('xauth');
   if (program === null) throw new TsvncError('TOOL_NOT_FOUND', 'xauth is not installed', 'apt-get install xauth');
-  logger.debug(`${program} -q -f ${file} ${args.join(' ')}`);
-  const result = await execa(program, ['-q', '-f', file, ...args], {
+  const breakLocks = staleLock(file);
+  if (breakLocks !== null) logger.warn(`breaking ${breakLocks}, left by an xauth that was killed (a job's end, an OOM kill): every xauth on ${file} would wait 20 s and fail`);
+  const flags = ['-q', ...(breakLocks === null ? [] : ['-b']), '-f', file];
+  logger.debug(`${program} ${flags.join(' ')} ${args.join(' ')}`);
+  const result = await execa(program, [...flags, ...args], {
     reject: false,
     stdin: 'ignore',
     timeout: XAUTH_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { addToUserXauthority, removeFromUserXauthority, userXauthorityPath, xauthorityProblem } from '../../src/xauth/user-xauthority.js';
@@ -71,6 +71,22 @@ test('ten concurrent adds all land, and remove drops one', async (t) => {
   await removeFromUserXauthority(file, HOST, 3);
   await removeFromUserXauthority(file, HOST, 3);
   assert.deepEqual(list(file), servers.filter((_, i) => i !== 2).map(({ line }) => line).sort());
+});
+
+test("xauth's lock files left by a killed xauth are broken, so the merge lands instead of failing after 20 s; a fresh one is respected", async (t) => {
+  const home = await tempHome(t);
+  const file = join(home, '.Xauthority');
+  const [one] = await serverAuthFiles(home, [7]);
+  for (const lock of ['-c', '-l']) {
+    await writeFile(`${file}${lock}`, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${file}${lock}`, old, old);
+  }
+  const started = Date.now();
+  await addToUserXauthority(file, one!.authFile);
+  assert.ok(Date.now() - started < 5_000, `it did not wait out the lock (${Date.now() - started} ms)`);
+  assert.deepEqual(list(file), [one!.line]);
+  assert.deepEqual((await readdir(home)).filter((f) => f.startsWith('.Xauthority-')), [], 'and the locks are gone');
 });
 
 test('a failed xauth call rejects without failing the calls queued after it', async (t) => {
