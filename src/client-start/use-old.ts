@@ -45,7 +45,8 @@ function weaker(asked: Pick<StartRequest, 'otp' | 'web'>, status: StatusResult):
   const { otp } = status.options;
   if (asked.otp === 'only' && !otp?.only) return otp ? 'also takes the regular password' : 'has no one-time passwords';
   if (asked.otp === 'yes' && otp === undefined) return 'has no one-time passwords';
-  if (asked.web === true && status.web === undefined) return 'is not served to browsers';
+  // What it is set to, not whether its gateway is open yet (a daemon that has just taken it over).
+  if (asked.web === true && status.options.web === undefined) return 'is not served to browsers';
   return null;
 }
 
@@ -60,7 +61,7 @@ export async function findOld(paths: StatePaths, asked: Pick<StartRequest, 'disp
   if (status === null) return null;
   const why = weaker(asked, status);
   if (why !== null) {
-    throw new TsvncError('DISPLAY_BUSY', `--useold: :${status.display} runs, but ${why}, unlike what was asked for`, `tsvnc kill :${status.display} and start it again, or ${asked.web === true && status.web === undefined ? `tsvnc web :${status.display}` : 'leave out --useold'}`);
+    throw new TsvncError('DISPLAY_BUSY', `--useold: :${status.display} runs, but ${why}, unlike what was asked for`, `tsvnc kill :${status.display} and start it again, or ${asked.web === true && status.options.web === undefined ? `tsvnc web :${status.display}` : 'leave out --useold'}`);
   }
   const { options, programPid: _pid, lastLog: _log, notServed: _notServed, ...summary } = status;
   const otp = options.otp ? (await callDaemon(paths, { op: 'otp', display: status.display })).password : undefined;

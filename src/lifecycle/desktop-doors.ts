@@ -60,10 +60,13 @@ export class Doors<I> {
         if (this.open.get(display) === mine) this.open.delete(display);
       };
       mine.then((door) => {
-        if (door === undefined) return forget();
-        if (this.open.get(display) === mine) this.ready.set(display, door);
+        if (this.open.get(display) !== mine) return;
         this.failed.delete(display);
+        if (door === undefined) forget();
+        else this.ready.set(display, door);
       }, (error: Error) => {
+        // One closed meanwhile (tsvnc web off) has nothing to report.
+        if (this.open.get(display) !== mine) return;
         forget();
         if (this.failed.get(display) !== error.message) logger.error(`:${display}: its ${this.name} cannot open: ${error.message}`);
         this.failed.set(display, error.message);

@@ -240,7 +240,8 @@ export class Lifecycle {
   /** A session's options changed by its owner while it lives (its browser access): saved, so its restarts and a successor daemon keep them. */
   async setOptions(display: number, change: (options: SessionOptions) => SessionOptions): Promise<SessionRecord | null> {
     const live = this.sessions.get(display);
-    if (!live || !isSession(live)) return null;
+    // One being stopped keeps no change: a save now would bring its file back after the stop removed it.
+    if (!live || !isSession(live) || live.stopping) return null;
     live.record = { ...live.record, options: change(live.record.options) };
     await this.save(live);
     return live.record;

@@ -5,6 +5,8 @@ import { TsvncError } from '../errors.js';
 import { allocationFor, certificateDir, prepareStart, sessionOptions } from '../session/prepare-start.js';
 import { noWebWithOtpOnly } from '../session/start-options.js';
 import { loadLayers, MANDATORY_CONFIG } from '../config/load-config.js';
+import { bindTargets, tryBind } from '../ports/bind-test.js';
+import { inUseBy } from '../ports/port-listeners.js';
 import { ensureCertificate } from '../web/certificate.js';
 import { dispatch, type Request, type Result, type StartRequest } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
@@ -26,6 +28,15 @@ import { summarize, type ListedRecord, type SessionRecord } from '../model/sessi
 import { isAlive } from '../model/session-state.js';
 
 type Log = (level: Level, message: string) => void;
+
+/** A port a gateway can listen on, said before the one there is closed for it. */
+async function checkWebPort(record: SessionRecord, port: number): Promise<void> {
+  if (port === record.options.rfbPort) throw new TsvncError('BAD_ARGUMENT', `port ${port} is the VNC port of :${record.display}`, 'give the web gateway a port of its own with --port');
+  const binds = await Promise.all(bindTargets(record.options.localhost).map((target) => tryBind(target, port)));
+  if (binds.some((b) => b.outcome === 'busy')) {
+    throw new TsvncError('DISPLAY_BUSY', `port ${port} is ${await inUseBy(port)}`, `choose another with --port; :${record.display} is served as it was`);
+  }
+}
 
 /** What stops `tsvnc web on` that stops `start --web`: the admin's mandatory web = no, and one-time passwords only. */
 async function checkWebAllowed(record: SessionRecord): Promise<void> {
@@ -148,18 +159,24 @@ export class SessionManager {
     if (record.state !== 'running' && record.state !== 'restarting') {
       throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why; start it again with --web`);
     }
-    if (on) await checkWebAllowed(record);
-    const before = record.options;
-    await this.web.close(display);
+    const old = record.options.web;
+    // Turning it on is what the policy stops; a gateway there already may still get a new token or port.
+    if (on && old === undefined) await checkWebAllowed(record);
+    const newPort = on ? port ?? old?.port ?? webPort(display) : undefined;
+    if (newPort !== undefined && newPort !== old?.port) await checkWebPort(record, newPort);
+    // The record first, then the gateway: a sweep in between opens the new one, never the old.
     const changed = await this.lifecycle.setOptions(display, ({ web, ...options }) =>
-      on ? { ...options, web: { ...web, port: port ?? web?.port ?? webPort(display), token: web === undefined || rotate ? newToken() : web.token } } : options);
+      newPort === undefined ? options : { ...options, web: { ...web, port: newPort, token: web === undefined || rotate ? newToken() : web.token } });
     if (changed === null) throw new TsvncError('NOT_A_SESSION', `:${display} ended meanwhile`, 'tsvnc list shows your sessions');
+    await this.web.close(display);
     try {
       return { display, web: on ? (await this.web.start(changed)) ?? null : null };
     } catch (error) {
-      // A port that cannot be had keeps the gateway there was: nothing of the failed change stays.
-      const back = await this.lifecycle.setOptions(display, () => before);
-      if (back !== null) await this.web.start(back).catch(() => undefined);
+      // A new port that cannot be had after all gives the old one back; a new token stays new.
+      if (old !== undefined && newPort !== old.port) {
+        const back = await this.lifecycle.setOptions(display, (o) => (o.web ? { ...o, web: { ...o.web, port: old.port } } : o));
+        if (back !== null) await this.web.start(back).catch((again: Error) => logger.warn(`:${display}: its web gateway on port ${old.port} again: ${again.message}`));
+      }
       throw error;
     }
   }

@@ -42,7 +42,7 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     throw new TsvncError(
       'DISPLAY_BUSY',
       `the web port ${web.port} of :${record.display} is ${await inUseBy(web.port)}`,
-      'stop what holds it, or give the desktop another web port with --web-port; the desktop was not started',
+      'stop what holds it, or choose another web port (tsvnc start --web-port, tsvnc web --port)',
     );
   });
   logger.info(`:${record.display} served to browsers on port ${gateway.port}`);

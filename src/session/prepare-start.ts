@@ -17,7 +17,7 @@ import { findServer } from './find-server.js';
 import { checkUmask } from './spawn-detached.js';
 import type { SessionOptions } from '../model/session-record.js';
 import { chooseSessionProgram } from './session-program.js';
-import { resolveOptions } from './start-options.js';
+import { checkWebPortApart, resolveOptions } from './start-options.js';
 import { parsePort, usesPasswdFile } from '../model/option-validators.js';
 import { checkCertificateFiles, cleartextWarning, needsCertificate } from './security-options.js';
 import { generatedPair } from '../web/certificate.js';
@@ -102,8 +102,10 @@ export function allocationFor(p: Prepared): Pick<AllocationRequest, 'requested' 
 
 /** The options once the display is known (its port and desktop name depend on it). */
 export function sessionOptions(p: Prepared, display: number, host: string, paths: Pick<StatePaths, 'dir'>): SessionOptions {
+  const resolved = resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart);
+  if (p.req.webPort !== undefined) checkWebPortApart(p.req.webPort, resolved.rfbPort);
   return {
-    ...resolveOptions(p.req, display, `${host}:${display} (${userInfo().username})`, p.xstartup, p.config.restart),
+    ...resolved,
     logRotation: { maxBytes: p.config.logMaxBytes, keep: p.config.logKeep },
     ...(p.req.umask === undefined ? {} : { umask: p.req.umask }),
     ...(p.req.web ? { web: { port: p.req.webPort === undefined ? webPort(display) : parsePort(p.req.webPort, '--web-port'), token: newToken(), ...configuredCertificate(p.config) } } : {}),

@@ -28,9 +28,8 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
   if (req.otp !== undefined && !['no', 'yes', 'only'].includes(req.otp)) throw new TsvncError('BAD_ARGUMENT', `otp ${req.otp} is not accepted`, 'give yes, no or only');
   if (req.otp === 'yes' || req.otp === 'only') checkOneTimePasswords(securityTypes, req.extraArgs);
   if (req.otp === 'only' && req.web === true) throw noWebWithOtpOnly();
-  if (req.webPort !== undefined && req.webPort === (req.rfbPort ?? rfbPort(display))) {
-    throw new TsvncError('BAD_ARGUMENT', `--web-port ${req.webPort} is the desktop's VNC port`, 'give the web gateway a port of its own, or leave out --web-port (5800+N)');
-  }
+  // Without a display the VNC port is known once one is chosen (prepare-start.ts checks again then).
+  if (req.webPort !== undefined && (req.rfbPort !== undefined || req.display !== undefined)) checkWebPortApart(req.webPort, req.rfbPort ?? rfbPort(display));
   if (req.xstartup !== undefined) plainText('--xstartup', req.xstartup, MAX_COMMAND);
   const restart = parseRestart(req, restartDefaults);
   if (req.idleTimeout !== undefined && restart.mode === 'always') {
@@ -51,6 +50,10 @@ export function resolveOptions(req: StartRequest, display: number, desktopDefaul
     ...(req.logFile === undefined ? {} : { logFile: parseFilePath('--log-file', req.logFile) }),
     ...(req.idleTimeout === undefined ? {} : { idleTimeout: parseIdleTimeout(req.idleTimeout) }),
   };
+}
+
+export function checkWebPortApart(webPort: number, vncPort: number): void {
+  if (webPort === vncPort) throw new TsvncError('BAD_ARGUMENT', `--web-port ${webPort} is the desktop's VNC port`, 'give the web gateway a port of its own, or leave out --web-port (5800+N)');
 }
 
 /** A browser URL lets its holder in again and again: a password that is not one-time. */

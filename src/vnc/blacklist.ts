@@ -2,8 +2,8 @@
  * Xtigervnc's defence against password guessing, kept where tsvnc
  * authenticates viewers itself (the server then sees only tsvnc's logins),
  * with its rules: every connection from an address counts until one logs
- * in; from the `threshold`th on, one is let through per `timeoutMs`, the
- * wait doubling at each one let through. Xtigervnc's defaults: 5, 10 s.
+ * in; after `threshold` - 1 of them, one is let through per `timeoutMs`,
+ * the wait doubling at each one let through. Xtigervnc's defaults: 5, 10 s.
  */
 export interface BlacklistOptions {
   threshold?: number;
@@ -35,12 +35,13 @@ export class Blacklist {
 
   /** Whether a new connection from `address` may try; it counts against the address until one logs in. */
   admit(address: string): boolean {
-    const mark = this.entries.get(address);
+    let mark = this.entries.get(address);
     if (mark === undefined) {
-      this.entries.set(address, { marks: 1, until: 0, timeoutMs: this.timeoutMs });
+      // As Xtigervnc's isBlackmarked: a new entry starts at one mark and takes this connection's too.
+      mark = { marks: 1, until: 0, timeoutMs: this.timeoutMs };
+      this.entries.set(address, mark);
       // A Map iterates in insertion order: the first is the address seen longest ago.
       if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-      return true;
     }
     if (mark.marks < this.threshold) {
       mark.marks++;

@@ -78,6 +78,8 @@ async function startTls(socket: Socket, want: string): Promise<TLSSocket> {
  * order, then bytes both ways until either side ends, which ends both.
  */
 export function splice(viewer: Duplex, fromViewer: ByteReader, desktop: DesktopConnection, end: () => void): void {
+  // Either gone already: its close has been and gone, so nothing would end the other.
+  if (viewer.destroyed || desktop.stream.destroyed) return end();
   const early = fromViewer.release();
   const late = desktop.reader.release();
   if (early.length > 0) desktop.stream.write(early);

@@ -33,7 +33,12 @@ export class OneTimePasswords {
     const index = hits.indexOf(true);
     if (index === -1) return null;
     const [password = ''] = this.waiting.splice(index, 1);
-    return { putBack: () => void this.waiting.push(password) };
+    return {
+      putBack: () => {
+        this.waiting.splice(Math.min(index, this.waiting.length), 0, password);
+        if (this.waiting.length > KEPT) this.waiting.shift();
+      },
+    };
   }
 
   get size(): number {

@@ -35,10 +35,12 @@ const withReason = (text: string) => Buffer.concat([u32(Buffer.byteLength(text))
 /**
  * Greets the viewer, offers `offer` in that order, and returns the
  * challenge sent and the viewer's response, on the link the rest of the
- * connection uses. `refusal` refuses it with that reason instead, before
+ * connection uses; `onChallenge` once the challenge is sent. `refusal` refuses it with that reason instead, before
  * any type is offered (as Xtigervnc does an address it blacklisted).
  */
-export async function challengeViewer(link: ViewerLink, offer: readonly ViewerType[], refusal?: string): Promise<{ link: ViewerLink; challenge: Buffer; response: Buffer }> {
+export async function challengeViewer(
+  link: ViewerLink, offer: readonly ViewerType[], refusal?: string, onChallenge?: () => void,
+): Promise<{ link: ViewerLink; challenge: Buffer; response: Buffer }> {
   link.write(VERSION);
   await readVersion(link.read, 'the viewer');
   if (refusal !== undefined) {
@@ -52,6 +54,8 @@ export async function challengeViewer(link: ViewerLink, offer: readonly ViewerTy
   const inner = type === 'X509Vnc' ? await veNCrypt(link) : link;
   const challenge = randomBytes(16);
   inner.write(challenge);
+  // From here the viewer may be asking a person for the password.
+  onChallenge?.();
   return { link: inner, challenge, response: await inner.read(16) };
 }
 

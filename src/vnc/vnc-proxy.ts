@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { logger } from '../log.js';
 import type { RfbAddress } from '../model/session-record.js';
 import { listenAll } from '../ports/listen-all.js';
+import { loopbackPeerUid } from '../proc/loopback-peer.js';
 import { Blacklist } from './blacklist.js';
 import { byteReader, type ByteReader } from './byte-reader.js';
 import { loginToDesktop, splice } from './desktop-login.js';
@@ -45,8 +46,8 @@ export interface VncProxy {
 const STEP_MS = 15_000;
 /** For the answer to the challenge: a viewer asks its user for the password (and about the certificate) only once it has the challenge. */
 const ANSWER_MS = 5 * 60_000;
-/** Handshakes under way at once, from one address and in all: more are closed at once (a flood, not viewers). */
-const PENDING_PER_ADDRESS = 8;
+/** Handshakes under way at once, from one peer (see peerKey) and in all. */
+const PENDING_PER_PEER = 8;
 const PENDING_IN_ALL = 64;
 const REFUSED = 'Authentication failed';
 
@@ -60,7 +61,7 @@ const REFUSED = 'Authentication failed';
  * password is spent only if the server let tsvnc in.
  */
 export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy> {
-  const shared: Shared = { options, otps: new OneTimePasswords(), blacklist: options.blacklist ?? new Blacklist(), sessions: new Set(), pending: new Map() };
+  const shared: Shared = { options, otps: new OneTimePasswords(), blacklist: options.blacklist ?? new Blacklist(), sessions: new Set(), pending: [] };
   const servers = await listenAll(options.hosts, options.port, 'the VNC port', (socket) => handle(socket, shared));
   const address = servers[0]?.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -80,32 +81,54 @@ interface Shared {
   otps: OneTimePasswords;
   blacklist: Blacklist;
   sessions: Set<() => void>;
-  /** Handshakes under way, per address. */
-  pending: Map<string, number>;
+  /** Handshakes under way, oldest first, each with its peer's key and how to end it. */
+  pending: Array<{ key: string; end: () => void }>;
+}
+
+/**
+ * Who a connection is from, for the blacklist and the bounds on handshakes:
+ * on loopback, where every local user's connections come from 127.0.0.1 (an
+ * ssh tunnel's too), the connecting process's uid from the kernel, so that
+ * another user's guesses or idle sockets count against that user alone;
+ * else the address.
+ */
+async function peerKey(socket: Socket, address: string): Promise<string> {
+  const uid = await loopbackPeerUid({ remoteAddress: address, remotePort: socket.remotePort ?? 0, localPort: socket.localPort ?? 0 }).catch(() => null);
+  return uid === null ? address : `uid ${uid}`;
+}
+
+/**
+ * Room for one more handshake from `key`: one from a key at its bound is
+ * refused; at the bound in all, the oldest handshake under way makes room
+ * (a flood of new connections cannot keep every viewer out for good).
+ */
+function makeRoom(shared: Shared, key: string): boolean {
+  if (shared.pending.filter((p) => p.key === key).length >= PENDING_PER_PEER) return false;
+  if (shared.pending.length >= PENDING_IN_ALL) shared.pending[0]?.end();
+  return true;
 }
 
 function handle(socket: Socket, shared: Shared): void {
-  // An IPv4 viewer on a dual-stack socket, named as on an IPv4 one (the blacklist's key, the log's words).
+  socket.on('error', () => undefined);
+  // An IPv4 viewer on a dual-stack socket, named as on an IPv4 one.
   const address = (socket.remoteAddress ?? '?').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-  const under = shared.pending.get(address) ?? 0;
-  const inAll = [...shared.pending.values()].reduce((a, b) => a + b, 0);
-  if (under >= PENDING_PER_ADDRESS || inAll >= PENDING_IN_ALL) {
+  void peerKey(socket, address).then((key) => viewerSession(socket, shared, address, key));
+}
+
+function viewerSession(socket: Socket, shared: Shared, address: string, key: string): void {
+  const from = `${address} port ${socket.remotePort ?? '?'}`;
+  if (socket.destroyed || !makeRoom(shared, key)) {
+    logger.debug(`vnc: closed ${from} at once: ${key} has ${PENDING_PER_PEER} handshakes under way`);
     socket.destroy();
     return;
   }
-  shared.pending.set(address, under + 1);
-  let handshaking = true;
-  const settled = () => {
-    if (!handshaking) return;
-    handshaking = false;
-    const left = (shared.pending.get(address) ?? 1) - 1;
-    if (left > 0) shared.pending.set(address, left);
-    else shared.pending.delete(address);
-  };
-  const from = `${address} port ${socket.remotePort ?? '?'}`;
   const streams: Duplex[] = [socket];
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  const settled = () => {
+    const at = shared.pending.findIndex((p) => p.end === end);
+    if (at !== -1) shared.pending.splice(at, 1);
+  };
   const end = () => {
     closed = true;
     clearTimeout(timer);
@@ -113,6 +136,7 @@ function handle(socket: Socket, shared: Shared): void {
     shared.sessions.delete(end);
     for (const stream of streams) stream.destroy();
   };
+  shared.pending.push({ key, end });
   const deadline = (ms: number, what: string) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -150,10 +174,9 @@ function handle(socket: Socket, shared: Shared): void {
     },
   };
   void (async () => {
-    const admitted = shared.blacklist.admit(address);
-    const asked = challengeViewer(link, shared.options.offer, admitted ? undefined : 'Too many security failures');
-    // The answer may wait for a person: the timer is the long one from the challenge on.
-    const { link: inner, challenge, response } = await Promise.race([asked, new Promise<never>(() => deadline(ANSWER_MS, 'answer the challenge'))]);
+    const admitted = shared.blacklist.admit(key);
+    // The answer may wait for a person: the long timer runs from the challenge on.
+    const { link: inner, challenge, response } = await challengeViewer(link, shared.options.offer, admitted ? undefined : 'Too many security failures', () => deadline(ANSWER_MS, 'answer the challenge'));
     deadline(STEP_MS, 'finish its login');
     going();
     const passwords = shared.options.userPasswords && await shared.options.userPasswords().catch((error: unknown) => {
@@ -166,28 +189,35 @@ function handle(socket: Socket, shared: Shared): void {
       answerViewer(inner.write, REFUSED);
       throw new Error('wrong password');
     }
-    const desktop = await (async () => {
-      const own = await shared.options.serverPasswords();
+    try {
+      const own = await shared.options.serverPasswords().catch((error: unknown) => {
+        if (!closed) answerViewer(inner.write, 'tsvnc cannot read the desktop\'s own password; see its daemon.log');
+        throw error;
+      });
       going();
-      return loginToDesktop({ address: shared.options.server, password: login.viewOnly ? own.viewOnly : own.full }, track);
-    })().catch((error: unknown) => {
+      const desktop = await loginToDesktop({ address: shared.options.server, password: login.viewOnly ? own.viewOnly : own.full }, track).catch((error: unknown) => {
+        if (!closed) answerViewer(inner.write, 'the desktop\'s server did not let tsvnc in; try again');
+        throw error;
+      });
+      going();
+      await shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
+      going();
+      // The server may have gone while the login was noted: then nobody is let in.
+      if (desktop.stream.destroyed) {
+        answerViewer(inner.write, 'the desktop\'s server went away; try again');
+        throw new Error('the server closed the connection');
+      }
+      shared.blacklist.succeeded(key);
+      answerViewer(inner.write);
+      clearTimeout(timer);
+      settled();
+      logger.info(`vnc: ${from} logged in with ${login.used}`);
+      splice(viewer, reader, desktop, end);
+    } catch (error) {
+      // Nobody got in with it: a one-time password stays good.
       login.putBack?.();
-      if (!closed) answerViewer(inner.write, 'the desktop\'s server did not let tsvnc in; try again');
       throw error;
-    });
-    if (closed) {
-      login.putBack?.();
-      desktop.stream.destroy();
-      going();
     }
-    shared.blacklist.succeeded(address);
-    await shared.options.onLogin?.({ address, viewOnly: login.viewOnly });
-    going();
-    answerViewer(inner.write);
-    clearTimeout(timer);
-    settled();
-    logger.info(`vnc: ${from} logged in with ${login.used}`);
-    splice(viewer, reader, desktop, end);
   })().catch((error: unknown) => {
     settled();
     logger.warn(`vnc: refused ${from}: ${error instanceof Error ? error.message : String(error)}`);

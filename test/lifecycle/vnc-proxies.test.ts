@@ -10,7 +10,9 @@ const CLIENT = 'node --openssl-legacy-provider "$FIXTURES/rfb-client.js"';
 
 describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real Xtigervnc (issue 16)', { skip: sandboxUnavailable }, () => {
   it('a one-time password lets one viewer in once; the regular and view-only passwords still work; guessers are blacklisted; kept across a server restart, a daemon restart and with --web; kill leaves nothing', async () => {
-    const run = await sandbox(`mkdir -p -m 700 /tmp/home/.vnc
+    const run = await sandbox(`private_system
+      useradd -m bob
+      mkdir -p -m 700 /tmp/home/.vnc
       printf 'secret12\\nlooker99\\n' | vncpasswd -f > /tmp/home/.vnc/passwd && chmod 600 /tmp/home/.vnc/passwd
       ${XSTARTUP}
       step start tsvnc start --otp --web --xstartup /tmp/home/xs --json
@@ -31,9 +33,9 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
       step viewonlymoved grep -c 'MotionNotify' /tmp/home/xev.log
       step second ${CLIENT} tcp://127.0.0.1:5901 "$second"
       step loglines bash -c 'grep -h "authentication enabled for" ~/.vnc/*:1.log | cut -d" " -f3-'
-      for i in 1 2 3 4 5 6; do ${CLIENT} "tcp://[::1]:5901" guess$i 2>/dev/null; done
-      step blocked ${CLIENT} "tcp://[::1]:5901" secret12
-      step elsewhere ${CLIENT} tcp://127.0.0.1:5901 secret12
+      for i in 1 2 3 4 5; do as_user bob ${CLIENT} tcp://127.0.0.1:5901 guess$i 2>/dev/null; done
+      step bobblocked as_user bob ${CLIENT} tcp://127.0.0.1:5901 secret12
+      step owner ${CLIENT} tcp://127.0.0.1:5901 secret12
       kill -9 "$(tr -d ' \\n' < /tmp/.X1-lock)"
       step restarted wait_until bash -c "tsvnc list | grep -q '^:1 *running .* 1 *$'"
       step daemonlog bash -c 'tsvnc list; tail -20 ~/.vnc/tsvnc-*/daemon.log; grep -v "EncodeManager\|Comparing" ~/.vnc/*:1.log | tail -30'
@@ -46,6 +48,8 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
       step readopted wait_until bash -c "ss -Hltn 'sport = :5901' | grep -q 5901"
       step oldotp ${CLIENT} tcp://127.0.0.1:5901 "$pending"
       step newotp ${CLIENT} tcp://127.0.0.1:5901 "$firstotp"
+      for i in 1 2 3 4 5; do ${CLIENT} "tcp://[::1]:5901" guess$i 2>/dev/null; done
+      step blocked ${CLIENT} tcp://127.0.0.1:5901 secret12
       step kill tsvnc kill :1
       step closed bash -c 'ss -Hltn "( sport = :5901 or sport = :5801 )" | wc -l'
       step socket bash -c 'ls ~/.vnc/tsvnc-*/ | grep -c rfb || true'
@@ -71,9 +75,10 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
       'Full-control authentication enabled for 127.0.0.1', 'Full-control authentication enabled for ::1',
       'View-only authentication enabled for 127.0.0.1', 'Full-control authentication enabled for 127.0.0.1',
     ], "each login in the session log, in TurboVNC's words");
-    assert.equal(run.step('blocked').code, 1, 'after 6 wrong guesses the address is refused, right password or not, as by Xtigervnc');
+    assert.equal(run.step('bobblocked').code, 1, 'after 5 wrong guesses another user is refused, right password or not, as by Xtigervnc');
     assert.match(run.stderr, /rfb-client: the server refused: Too many security failures/);
-    assert.equal(run.step('elsewhere').code, 0, 'another address is not');
+    assert.equal(run.step('owner').code, 0, "but on loopback his guesses count against him alone: the owner's viewer, from 127.0.0.1 too, gets in");
+    assert.equal(run.step('blocked').code, 1, "the owner's own guesses, from ::1 or 127.0.0.1, count against the owner");
     assert.equal(run.step('restarted').code, 0, run.step('daemonlog').out);
     assert.equal(run.json<{ width: number }>('afterrestart').width, 1920, 'a one-time password issued before the restart works after it, on the same port');
     assert.equal(run.json<{ width: number }>('stillweb').width, 1920, 'the browser reaches the desktop through its private socket');
@@ -126,6 +131,7 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
       step reusedlogin $CLIENT tcp://127.0.0.1:5903 "$reused"
       fixture listen 127.0.0.1 6090
       step badport tsvnc web :3 --port 6090
+      step vncport tsvnc web :3 --port 5903
       step kept bash -c 'ss -Hltn "sport = :5803" | wc -l'
       step keptstatus tsvnc status :3 --json
       echo 'web = no' > /etc/tsvnc/mandatory.conf
@@ -144,6 +150,9 @@ describe('one-time passwords: tsvnc start --otp and tsvnc otp :N against a real 
     assert.equal(run.json<StartResult>('reuse').reused, true);
     assert.equal(run.step('reusedlogin').code, 0, 'a reused desktop with one-time passwords comes with a new one');
     assert.equal(run.step('badport').code, 1);
+    assert.match(run.stderr, /^tsvnc: port 6090 is in use by node \S*listen\.js 127\.0\.0\.1 6090 \(pid \d+\) on 127\.0\.0\.1:6090 \(choose another with --port; :3 is served as it was\)$/m);
+    assert.equal(run.step('vncport').code, 2);
+    assert.match(run.stderr, /^tsvnc: port 5903 is the VNC port of :3 \(give the web gateway a port of its own with --port\)$/m);
     assert.equal(run.step('kept').out, '1', 'the gateway on 5803 still serves');
     assert.equal(run.json<StatusResult>('keptstatus').web?.port, 5803, 'and the failed port was not kept');
     assert.equal(run.step('mandatory').code, 2);
