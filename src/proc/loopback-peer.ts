@@ -15,7 +15,7 @@ export function isLoopback(address: string): boolean {
 }
 
 /** The connecting socket's own entry: its local end is the peer's, its remote end ours. */
-export function peerEntry(table: readonly TcpEntry[], peer: Peer): TcpEntry | undefined {
+function peerEntry(table: readonly TcpEntry[], peer: Peer): TcpEntry | undefined {
   return table.find((e) => e.localPort === peer.remotePort && e.remotePort === peer.localPort && plain(e.localAddress) === plain(peer.remoteAddress));
 }
 
