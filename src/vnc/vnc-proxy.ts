@@ -93,7 +93,7 @@ interface Shared {
  * else the address.
  */
 async function peerKey(socket: Socket, address: string): Promise<string> {
-  const uid = await loopbackPeerUid({ remoteAddress: address, remotePort: socket.remotePort ?? 0, localPort: socket.localPort ?? 0 }).catch(() => null);
+  const uid = await loopbackPeerUid({ remoteAddress: address, remotePort: socket.remotePort ?? 0, localPort: socket.localPort ?? 0 }, performance.now()).catch(() => null);
   return uid === null ? address : `uid ${uid}`;
 }
 

@@ -22,3 +22,19 @@ test("a loopback connection's peer is the uid of the process that made it, from 
   assert.equal(await loopbackPeerUid({ ...peer, remoteAddress: '192.0.2.7' }), null);
   assert.equal(await loopbackPeerUid({ ...peer, remotePort: 1 }), null, 'a connection that is gone has no peer');
 });
+
+test('many lookups at once, as under a flood of connections, each find their own connection', async (t) => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const accepted: Socket[] = [];
+  server.on('connection', (socket: Socket) => accepted.push(socket));
+  const clients = Array.from({ length: 20 }, () => connect({ host: '127.0.0.1', port }));
+  t.after(() => { for (const c of [...clients, ...accepted]) c.destroy(); });
+  while (accepted.length < clients.length) await new Promise((resolve) => setTimeout(resolve, 5));
+  const uids = await Promise.all(accepted.map((a) => loopbackPeerUid({ remoteAddress: a.remoteAddress ?? '', remotePort: a.remotePort ?? 0, localPort: a.localPort ?? 0 })));
+  assert.deepEqual(new Set(uids), new Set([process.getuid?.()]));
+});
