@@ -12,6 +12,17 @@ export type Read = (n: number) => Promise<Buffer>;
 export type Write = (bytes: Buffer) => void;
 
 export const VERSION = Buffer.from('RFB 003.008\n', 'latin1');
+
+export function u32(n: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(n);
+  return bytes;
+}
+
+/** RFB's reason for a refusal: its length, then its text. */
+export function withReason(text: string): Buffer {
+  return Buffer.concat([u32(Buffer.byteLength(text)), Buffer.from(text, 'utf8')]);
+}
 const NONE = 1;
 const VNC_AUTH = 2;
 const VENCRYPT = 19;
@@ -88,9 +99,7 @@ async function veNCrypt(link: ServerLink, password: string): Promise<ServerLink>
   if (chosen === undefined) {
     throw new TsvncError('SERVER_FAILED', `the VNC server offers VeNCrypt subtypes ${subtypes.map((s) => VENCRYPT_NAMES[s] ?? String(s)).join(', ')}; the gateway speaks X509Vnc and X509None`, 'start the desktop with --security-types X509Vnc or VncAuth');
   }
-  const choice = Buffer.alloc(4);
-  choice.writeUInt32BE(chosen);
-  link.write(choice);
+  link.write(u32(chosen));
   if ((await link.read(1))[0] !== 1) throw protocolError('the VNC server did not start TLS');
   const secure = await link.startTls();
   if (chosen === X509_VNC) secure.write(vncAuthResponse(await secure.read(16), password));
@@ -107,12 +116,9 @@ export async function acceptBrowser(read: Read, write: Write): Promise<void> {
   write(Buffer.from([0, 0, 0, 0]));
 }
 
-/** Tells the browser why there is no desktop, in words noVNC shows. */
-export async function refuseBrowser(read: Read, write: Write, why: string): Promise<void> {
+/** Greets a client and tells it why it gets no desktop (no security types, then the reason), in words a viewer or noVNC shows. */
+export async function refuseClient(read: Read, write: Write, why: string, who: string): Promise<void> {
   write(VERSION);
-  await readVersion(read, 'the browser');
-  const text = Buffer.from(why, 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(text.length);
-  write(Buffer.concat([Buffer.from([0]), length, text]));
+  await readVersion(read, who);
+  write(Buffer.concat([Buffer.from([0]), withReason(why)]));
 }

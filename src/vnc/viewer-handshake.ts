@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TsvncError } from '../errors.js';
-import { readVersion, VERSION, type Read, type Write } from './rfb-handshake.js';
+import { readVersion, refuseClient, u32, VERSION, withReason, type Read, type Write } from './rfb-handshake.js';
 
 /**
  * The server's half of the RFB 3.8 security handshake, for tsvnc's own VNC
@@ -25,28 +25,22 @@ function viewerError(message: string): TsvncError {
   return new TsvncError('BAD_ARGUMENT', message, 'the viewer must speak RFB 3.8 with VncAuth, or VeNCrypt X509Vnc');
 }
 
-const u32 = (n: number) => {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(n);
-  return bytes;
-};
-const withReason = (text: string) => Buffer.concat([u32(Buffer.byteLength(text)), Buffer.from(text, 'utf8')]);
-
 /**
  * Greets the viewer, offers `offer` in that order, and returns the
  * challenge sent and the viewer's response, on the link the rest of the
- * connection uses; `onChallenge` once the challenge is sent. `refusal` refuses it with that reason instead, before
- * any type is offered (as Xtigervnc does an address it blacklisted).
+ * connection uses; `onChallenge` runs once the challenge is sent.
+ * `refusal` refuses it with that reason instead, before any type is
+ * offered (as Xtigervnc does an address it blacklisted).
  */
 export async function challengeViewer(
   link: ViewerLink, offer: readonly ViewerType[], refusal?: string, onChallenge?: () => void,
 ): Promise<{ link: ViewerLink; challenge: Buffer; response: Buffer }> {
-  link.write(VERSION);
-  await readVersion(link.read, 'the viewer');
   if (refusal !== undefined) {
-    link.write(Buffer.concat([Buffer.from([0]), withReason(refusal)]));
+    await refuseClient(link.read, link.write, refusal, 'the viewer');
     throw viewerError(refusal);
   }
+  link.write(VERSION);
+  await readVersion(link.read, 'the viewer');
   link.write(Buffer.from([offer.length, ...offer.map((type) => TYPE_NUMBER[type])]));
   const chosen = (await link.read(1))[0];
   const type = offer.find((t) => TYPE_NUMBER[t] === chosen);

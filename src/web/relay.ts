@@ -3,7 +3,7 @@ import { createWebSocketStream, type WebSocket } from 'ws';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { byteReader } from '../vnc/byte-reader.js';
-import { acceptBrowser, refuseBrowser } from '../vnc/rfb-handshake.js';
+import { acceptBrowser, refuseClient } from '../vnc/rfb-handshake.js';
 import { loginToDesktop, splice, type DesktopConnection, type DesktopTarget } from '../vnc/desktop-login.js';
 
 /** The desktop as the gateway reaches it: its password read for each browser, as the server reads its file for each login (a `tsvnc passwd` counts at once). */
@@ -35,7 +35,7 @@ export function relay(ws: WebSocket, from: string, target: RelayTarget, sessions
     } catch (error) {
       const why = error instanceof TsvncError ? error.message : `the desktop cannot be reached: ${(error as Error).message}`;
       logger.warn(`web: ${from}: ${why}`);
-      await refuseBrowser(fromBrowser.read, write, why).catch(() => undefined);
+      await refuseClient(fromBrowser.read, write, why, 'the browser').catch(() => undefined);
       browser.end();
       return;
     }

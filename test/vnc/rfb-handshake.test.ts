@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import { TsvncError } from '../../src/errors.js';
 import { byteReader, type ByteReader } from '../../src/vnc/byte-reader.js';
-import { acceptBrowser, authenticateToServer, refuseBrowser, type ServerLink } from '../../src/vnc/rfb-handshake.js';
+import { acceptBrowser, authenticateToServer, refuseClient, type ServerLink } from '../../src/vnc/rfb-handshake.js';
 import { selfSignedCertificate } from '../../src/web/self-signed.js';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { vncAuthResponse } from '../../src/vnc/vnc-des.js';
@@ -160,7 +160,7 @@ describe('the gateway greeting the browser', () => {
 
   it('tells the browser why there is no desktop, as an RFB refusal', async (t) => {
     const { ours, peer, fromOurs, fromPeer } = await socketPair(t);
-    const refusal = refuseBrowser(fromPeer.read, write(ours), 'the desktop is gone');
+    const refusal = refuseClient(fromPeer.read, write(ours), 'the desktop is gone', 'the browser');
     assert.deepEqual(await fromOurs.read(12), VERSION);
     peer.write(VERSION);
     await refusal;
