@@ -7,16 +7,19 @@ export interface Peer {
   localPort: number;
 }
 
-const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+/** An IPv4 address as a dual-stack socket writes it (::ffff:a.b.c.d), as an IPv4 socket would. */
+export function unmapped(address: string): string {
+  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+}
 
 export function isLoopback(address: string): boolean {
-  const a = plain(address);
+  const a = unmapped(address);
   return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
 }
 
 /** The connecting socket's own entry: its local end is the peer's, its remote end ours. */
 function peerEntry(table: readonly TcpEntry[], peer: Peer): TcpEntry | undefined {
-  return table.find((e) => e.localPort === peer.remotePort && e.remotePort === peer.localPort && plain(e.localAddress) === plain(peer.remoteAddress));
+  return table.find((e) => e.localPort === peer.remotePort && e.remotePort === peer.localPort && unmapped(e.localAddress) === unmapped(peer.remoteAddress));
 }
 
 /**

@@ -4,8 +4,8 @@ import { TLSSocket } from 'node:tls';
 import { once } from 'node:events';
 import { logger } from '../log.js';
 import type { RfbAddress } from '../model/session-record.js';
-import { listenAll } from '../ports/listen-all.js';
-import { loopbackPeerUid } from '../proc/loopback-peer.js';
+import { boundPort, listenAll } from '../ports/listen-all.js';
+import { loopbackPeerUid, unmapped } from '../proc/loopback-peer.js';
 import { Blacklist } from './blacklist.js';
 import { byteReader, type ByteReader } from './byte-reader.js';
 import { loginToDesktop, splice } from './desktop-login.js';
@@ -63,8 +63,7 @@ const REFUSED = 'Authentication failed';
 export async function startVncProxy(options: VncProxyOptions): Promise<VncProxy> {
   const shared: Shared = { options, otps: new OneTimePasswords(), blacklist: options.blacklist ?? new Blacklist(), sessions: new Set(), pending: [] };
   const servers = await listenAll(options.hosts, options.port, 'the VNC port', (socket) => handle(socket, shared));
-  const address = servers[0]?.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = servers[0] === undefined ? options.port : boundPort(servers[0], options.port);
   logger.info(`vnc: tsvnc takes viewers on port ${port} (${options.hosts.join(', ')}) for ${'path' in options.server ? options.server.path : options.server.port}`);
   return {
     port,
@@ -111,7 +110,7 @@ function makeRoom(shared: Shared, key: string): boolean {
 function handle(socket: Socket, shared: Shared): void {
   socket.on('error', () => undefined);
   // An IPv4 viewer on a dual-stack socket, named as on an IPv4 one.
-  const address = (socket.remoteAddress ?? '?').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  const address = unmapped(socket.remoteAddress ?? '?');
   void peerKey(socket, address).then((key) => viewerSession(socket, shared, address, key));
 }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
@@ -11,7 +12,9 @@ import { defaultNoVncDir, loadClientFiles, type ClientFile } from './client-file
 import { relay, type RelayTarget } from './relay.js';
 import type { RfbAddress } from '../model/session-record.js';
 import { tokenMatches } from './token.js';
-import { isPrivilegedPort, privilegedPort } from '../ports/bind-test.js';
+import { boundPort, isMissingFamily, listenRefusal } from '../ports/listen-all.js';
+
+const WEB_PORT_HINT = 'free it, or choose another web port';
 
 export interface GatewayOptions {
   /** '127.0.0.1' (or '::1') for this host alone; '::' or '0.0.0.0' for every address. */
@@ -77,8 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   await listen(server, options);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = boundPort(server, options.port);
   const urlHost = options.urlHost ?? (LOOPBACK.has(options.host) ? 'localhost' : hostname());
   logger.info(`web: serving ${options.host} port ${port} for ${'path' in options.rfb ? options.rfb.path : `RFB port ${options.rfb.port}`}`);
   return {
@@ -113,30 +115,18 @@ async function listen(server: Server, options: GatewayOptions): Promise<void> {
   try {
     await listenOn(server, options.host, options.port);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (options.host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw refusal(error as NodeJS.ErrnoException, options.host, options.port);
-    await listenOn(server, '0.0.0.0', options.port).catch((again: NodeJS.ErrnoException) => {
-      throw refusal(again, '0.0.0.0', options.port);
+    if (options.host !== '::' || !isMissingFamily(error)) throw listenRefusal(error, 'the web port', options.host, options.port, WEB_PORT_HINT);
+    await listenOn(server, '0.0.0.0', options.port).catch((again: unknown) => {
+      throw listenRefusal(again, 'the web port', '0.0.0.0', options.port, WEB_PORT_HINT);
     });
   }
 }
 
-function listenOn(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+async function listenOn(server: Server, host: string, port: number): Promise<void> {
+  server.listen({ host, port, exclusive: true });
+  await once(server, 'listening');
 }
 
-function refusal(error: NodeJS.ErrnoException, host: string, port: number): TsvncError {
-  const where = `${host} port ${port}`;
-  if (error.code === 'EADDRINUSE') return new TsvncError('DISPLAY_BUSY', `the web port ${where} is in use`, 'free it, or choose another web port', { cause: error });
-  if (error.code === 'EACCES' && isPrivilegedPort(port)) return privilegedPort(port, error);
-  return new TsvncError('INTERNAL', `cannot listen on ${where} for the web gateway: ${error.message}`, undefined, { cause: error });
-}
 
 async function closeAll(server: Server, wss: WebSocketServer, sessions: Set<() => void>): Promise<void> {
   for (const end of [...sessions]) end();
