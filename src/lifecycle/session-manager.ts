@@ -8,10 +8,10 @@ import { loadLayers, MANDATORY_CONFIG } from '../config/load-config.js';
 import { bindTargets, tryBind } from '../ports/bind-test.js';
 import { inUseBy } from '../ports/port-listeners.js';
 import { ensureCertificate } from '../web/certificate.js';
-import { dispatch, type Request, type Result, type StartRequest } from '../daemon/protocol.js';
+import { dispatch, type Request, type Result, type StartRequest, type WebInfo } from '../daemon/protocol.js';
 import type { StatePaths } from '../state/state-dir.js';
 import { SessionStore } from '../state/session-store.js';
-import { parseDisplay } from '../display/display-number.js';
+import { parseDisplay, webPort } from '../display/display-number.js';
 import { parsePort } from '../model/option-validators.js';
 import { Lifecycle } from './lifecycle.js';
 import { realDeps } from './lifecycle-deps.js';
@@ -21,8 +21,6 @@ import { newRecord, ourPids } from './start-session.js';
 import { openWebGateway } from './web-gateways.js';
 import { openVncProxy, type VncDoor } from './vnc-proxies.js';
 import { Doors } from './desktop-doors.js';
-import type { WebInfo } from '../daemon/protocol.js';
-import { webPort } from '../display/display-number.js';
 import { newToken } from '../web/token.js';
 import { summarize, type ListedRecord, type SessionRecord } from '../model/session-record.js';
 import { isAlive } from '../model/session-state.js';
@@ -118,10 +116,7 @@ export class SessionManager {
    * not yet (a daemon that has just taken the desktop over).
    */
   private async issueOtp(display: number) {
-    const record = this.own(display);
-    if (record.state !== 'running' && record.state !== 'restarting') {
-      throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why`);
-    }
+    const record = this.running(display, `tsvnc status :${display} says why`);
     const door = record.options.otp ? await this.vnc.start(record) : undefined;
     if (door === undefined) throw new TsvncError('NOT_A_SESSION', `:${display} was not started with one-time passwords`, `start it with --otp: tsvnc kill :${display}; tsvnc start :${display} --otp`);
     return { display, password: door.issue() };
@@ -155,10 +150,7 @@ export class SessionManager {
    * the record, as a start with --web keeps it.
    */
   private async setWeb(display: number, on: boolean, rotate: boolean, port: number | undefined) {
-    const record = this.own(display);
-    if (record.state !== 'running' && record.state !== 'restarting') {
-      throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, `tsvnc status :${display} says why; start it again with --web`);
-    }
+    const record = this.running(display, `tsvnc status :${display} says why; start it again with --web`);
     const old = record.options.web;
     // Turning it on is what the policy stops; a gateway there already may still get a new token or port.
     if (on && old === undefined) await checkWebAllowed(record);
@@ -179,6 +171,13 @@ export class SessionManager {
       }
       throw error;
     }
+  }
+
+  /** The session on `display` if its desktop runs (or is being restarted): what browser access and one-time passwords need. */
+  private running(display: number, hint: string): SessionRecord {
+    const record = this.own(display);
+    if (record.state !== 'running' && record.state !== 'restarting') throw new TsvncError('NOT_A_SESSION', `:${display} is ${record.state}, not running`, hint);
+    return record;
   }
 
   private own(display: number): ListedRecord {

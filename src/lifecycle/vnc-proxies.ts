@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { TsvncError } from '../errors.js';
 import { logger } from '../log.js';
 import { appendToLog } from '../session/log-file.js';
-import { inUseBy } from '../ports/port-listeners.js';
-import { certificateFiles } from '../session/security-options.js';
+import { withHolders } from '../ports/port-listeners.js';
+import { serverCertificate } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { readPasswords } from '../vnc/vnc-des.js';
 import type { SessionRecord } from '../model/session-record.js';
@@ -37,11 +36,10 @@ export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor>
   const { otp, rfbPort, localhost, securityTypes } = record.options;
   if (otp === undefined) return undefined;
   const offer = securityTypes.filter((t): t is ViewerType => t === 'VncAuth' || t === 'X509Vnc');
-  const pair = offer.includes('X509Vnc') ? record.options.x509 ?? certificateFiles(record.options.extraArgs) : undefined;
-  const inHome = (path: string) => (isAbsolute(path) ? path : join(record.home, path));
+  const pair = offer.includes('X509Vnc') ? serverCertificate(record.options, record.home) : null;
   const [{ startVncProxy }, tls] = await Promise.all([
     import('../vnc/vnc-proxy.js'),
-    pair ? Promise.all([readFile(inHome(pair.cert)), readFile(inHome(pair.key))]).then(([cert, key]) => ({ cert, key })) : undefined,
+    pair ? Promise.all([readFile(pair.cert), readFile(pair.key)]).then(([cert, key]) => ({ cert, key })) : undefined,
   ]);
   const passwordFile = record.options.passwordFile ?? passwdFilePath(record.home);
   const proxy = await startVncProxy({
@@ -52,10 +50,7 @@ export async function openVncProxy(record: SessionRecord): Promise<Door<VncDoor>
     onLogin: ({ address, viewOnly }) => appendToLog(record.log, `${turboVncTime(new Date())} ${viewOnly ? 'View-only' : 'Full-control'} authentication enabled for ${address}`)
       .catch((error: Error) => logger.warn(`:${record.display}: cannot note a login in ${record.log}: ${error.message}`)),
     ...(tls ? { tls } : {}),
-  }).catch(async (error: unknown) => {
-    if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;
-    throw new TsvncError('DISPLAY_BUSY', `the VNC port ${rfbPort} of :${record.display} is ${await inUseBy(rfbPort)}`, `stop what holds it; tsvnc doctor :${record.display} explains`);
-  });
+  }).catch((error: unknown) => withHolders(error, rfbPort, `the VNC port ${rfbPort} of :${record.display}`, `stop what holds it; tsvnc doctor :${record.display} explains`));
   return {
     info: { issue: () => proxy.issue() },
     close: () => proxy.close(),

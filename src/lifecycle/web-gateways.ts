@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { logger } from '../log.js';
-import { TsvncError } from '../errors.js';
-import { inUseBy } from '../ports/port-listeners.js';
+import { withHolders } from '../ports/port-listeners.js';
 import { certificateDir } from '../session/prepare-start.js';
-import { certificateFiles } from '../session/security-options.js';
+import { serverCertificate } from '../session/security-options.js';
 import { passwdFilePath } from '../vnc/passwd-file.js';
 import { readPasswdFile } from '../vnc/vnc-des.js';
 import { checkCertificate, ensureCertificate, type Certificate } from '../web/certificate.js';
@@ -23,7 +21,7 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     ? await checkCertificate(web.cert, web.key)
     : await ensureCertificate(certificateDir(record.env));
   // The server's own certificate, for its X509 types: pinned by the gateway when it logs in over TLS.
-  const serverCert = record.options.x509?.cert ?? certificateFiles(record.options.extraArgs)?.cert;
+  const serverCert = serverCertificate(record.options, record.home)?.cert;
   // With one-time passwords the server's socket has tsvnc's own password.
   const passwordFile = record.options.otp?.serverPasswordFile ?? record.options.passwordFile ?? passwdFilePath(record.home);
   const [{ startGateway }, cert, key, , rfbCert] = await Promise.all([
@@ -32,19 +30,12 @@ export async function openWebGateway(record: SessionRecord): Promise<Door<WebInf
     readFile(certificate.keyPath),
     // Read now too: a start with a broken one fails at once, not at each browser.
     readPasswdFile(passwordFile),
-    serverCert === undefined || serverCert === certificate.certPath ? undefined : readFile(isAbsolute(serverCert) ? serverCert : join(record.home, serverCert)),
+    serverCert === undefined || serverCert === certificate.certPath ? undefined : readFile(serverCert),
   ]);
   const gateway = await startGateway({
     host: record.options.localhost ? '127.0.0.1' : '::', port: web.port, cert, key, token: web.token, rfb: serverAddress(record.options), vncPassword: () => readPasswdFile(passwordFile),
     ...(rfbCert === undefined ? {} : { rfbCert }),
-  }).catch(async (error: unknown) => {
-    if (!(error instanceof TsvncError) || error.code !== 'DISPLAY_BUSY') throw error;
-    throw new TsvncError(
-      'DISPLAY_BUSY',
-      `the web port ${web.port} of :${record.display} is ${await inUseBy(web.port)}`,
-      'stop what holds it, or choose another web port (tsvnc start --web-port, tsvnc web --port)',
-    );
-  });
+  }).catch((error: unknown) => withHolders(error, web.port, `the web port ${web.port} of :${record.display}`, 'stop what holds it, or choose another web port (tsvnc start --web-port, tsvnc web --port)'));
   logger.info(`:${record.display} served to browsers on port ${gateway.port}`);
   return { info: { url: gateway.url, port: gateway.port, fingerprint: certificate.fingerprint }, close: () => gateway.close() };
 }

@@ -50,11 +50,25 @@ export function checkCertificate(types: readonly string[], args: readonly string
   );
 }
 
+/** A path the server takes from its options: relative ones are from the home, where it runs. */
+function fromHome(path: string, home: string): string {
+  return isAbsolute(path) ? path : join(home, path);
+}
+
+/**
+ * The pair a desktop's X509 types serve, as absolute paths: the one tsvnc
+ * gave the server, else the one its own options name; null when it has none.
+ */
+export function serverCertificate(options: Pick<SessionOptions, 'x509' | 'extraArgs'>, home: string): { cert: string; key: string } | null {
+  const pair = options.x509 ?? certificateFiles(options.extraArgs);
+  return pair === null ? null : { cert: fromHome(pair.cert, home), key: fromHome(pair.key, home) };
+}
+
 /** The server reads its certificate only when a viewer connects: a wrong path must fail the start, not every viewer. */
 export async function checkCertificateFiles(types: readonly string[], args: readonly string[], home: string): Promise<void> {
   const files = types.some(isX509) ? certificateFiles(args) : null;
   for (const given of files === null ? [] : [files.cert, files.key]) {
-    const path = isAbsolute(given) ? given : join(home, given);
+    const path = fromHome(given, home);
     try {
       await access(path, constants.R_OK);
     } catch (error) {
