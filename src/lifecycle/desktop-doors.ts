@@ -31,8 +31,11 @@ export class Doors<I> {
       const live = records().filter((r): r is SessionRecord => r.state !== 'damaged' && isAlive(r.state));
       const alive = new Set(live.map((r) => r.display));
       for (const display of this.open.keys()) if (!alive.has(display)) void this.close(display);
-      for (const record of live) {
-        if (record.state === 'running' && !this.open.has(record.display)) void this.start(record).catch(() => undefined);
+      // Only doors that failed to open are tried again; the rest opened, or were never wanted.
+      for (const display of this.failed.keys()) {
+        const record = live.find((r) => r.display === display);
+        if (record === undefined) this.failed.delete(display);
+        else if (record.state === 'running' && !this.open.has(display)) void this.start(record).catch(() => undefined);
       }
     }, SWEEP_MS);
     this.sweep.unref();
