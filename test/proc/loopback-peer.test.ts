@@ -3,20 +3,14 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { isLoopback, loopbackPeerUid } from '../../src/proc/loopback-peer.js';
+import { socketPair } from '../helpers/socket-pair.js';
 
 test('loopback is 127.0.0.0/8 and ::1, also written IPv4-mapped', () => {
   assert.deepEqual(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '10.0.0.1', '::ffff:10.0.0.1', '2001:db8::1'].map(isLoopback), [true, true, true, true, false, false, false]);
 });
 
 test("a loopback connection's peer is the uid of the process that made it, from the kernel's table; none off loopback", async (t) => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => server.close());
-  const address = server.address();
-  const client = connect({ host: '127.0.0.1', port: typeof address === 'object' && address ? address.port : 0 });
-  const [accepted] = (await once(server, 'connection')) as [Socket];
-  t.after(() => { client.destroy(); accepted.destroy(); });
+  const { peer: accepted } = await socketPair(t);
   const peer = { remoteAddress: accepted.remoteAddress ?? '', remotePort: accepted.remotePort ?? 0, localPort: accepted.localPort ?? 0 };
   assert.equal(await loopbackPeerUid(peer), process.getuid?.());
   assert.equal(await loopbackPeerUid({ ...peer, remoteAddress: '192.0.2.7' }), null);
