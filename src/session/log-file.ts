@@ -56,14 +56,17 @@ async function openLog(path: string): Promise<FileHandle | null> {
  * A line of tsvnc's own in the session log, among the server's, in the
  * server's manner: appended (the server writes there too), to the log that
  * is there: never created, never through a symlink, never blocking on a
- * FIFO, only to a regular file of the caller's.
+ * FIFO, only to a regular file of the caller's, and always on a line of its own.
  */
 export async function appendToLog(path: string, line: string): Promise<void> {
-  const file = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const file = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const info = await file.stat();
     if (!info.isFile() || info.uid !== process.getuid?.()) throw new Error(`${path} is not a regular file of yours`);
-    await file.write(`${line}\n`);
+    // The server writes a line's prefix and its text apart: on its own line even if it landed between them.
+    const last = Buffer.alloc(1);
+    const { bytesRead } = info.size > 0 ? await file.read(last, 0, 1, info.size - 1) : { bytesRead: 0 };
+    await file.write(`${bytesRead === 1 && last[0] !== 0x0a ? '\n' : ''}${line}\n`);
   } finally {
     await file.close();
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { followFile, lastLines, rotateLog, sessionLogPath } from '../../src/session/log-file.js';
+import { appendToLog, followFile, lastLines, rotateLog, sessionLogPath } from '../../src/session/log-file.js';
 import { mkdir, readFile, readdir, symlink } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { TsvncError } from '../../src/errors.js';
@@ -189,4 +189,18 @@ test('lastLines refuses a symlink, a FIFO (without blocking on it) and a directo
       await assert.rejects(lastLines(`${dir}/${name}`, 5), (error: unknown) => error instanceof TsvncError && error.code === 'NO_LOG' && why.test(error.message));
     }
     assert.deepEqual(await lastLines(`${dir}/missing.log`, 5), []);
+});
+
+test("tsvnc's own line in the session log is a line of its own, also after half a line of the server's; it never creates the log or writes through a symlink or to a FIFO", async (t) => {
+  const dir = await tempDir(t, 'append');
+  const log = join(dir, 'h:1.log');
+  await writeFile(log, ' Connections: accepted\nVNCSConnST:');
+  await appendToLog(log, '01/12/2026 16:09:59 Full-control authentication enabled for 127.0.0.1');
+  await appendToLog(log, 'second');
+  assert.equal(await readFile(log, 'utf8'), ' Connections: accepted\nVNCSConnST:\n01/12/2026 16:09:59 Full-control authentication enabled for 127.0.0.1\nsecond\n');
+  await assert.rejects(appendToLog(join(dir, 'none.log'), 'x'), /ENOENT/);
+  await symlink(log, join(dir, 'link.log'));
+  await assert.rejects(appendToLog(join(dir, 'link.log'), 'x'), /ELOOP/);
+  execFileSync('mkfifo', [join(dir, 'fifo.log')]);
+  await assert.rejects(appendToLog(join(dir, 'fifo.log'), 'x'));
 });
